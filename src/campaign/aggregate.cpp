@@ -1,0 +1,43 @@
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "campaign/operations.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/json_lenient.hpp"
+
+namespace ptr {
+
+AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaign, std::vector<std::string>& warnings) {
+  Campaign c = open_campaign(root, campaign);
+  AggregateResult out;
+  std::error_code ec;
+  if (fs::is_directory(c.cells_dir(), ec)) {
+    for (const auto& e : fs::directory_iterator(c.cells_dir(), ec)) {
+      if (!e.is_directory()) continue;
+      fs::path norm = e.path() / "normalized.json";
+      if (!fs::exists(norm)) {
+        warnings.push_back(fmt::format("cell {} has no normalized.json (nothing imported yet); not in the atlas",
+                                       e.path().filename().string()));
+        continue;
+      }
+      out.cells.push_back(cell_from_json(parse_json_lenient(read_file(norm), norm.string()), norm.string()));
+    }
+  }
+  for (const auto& cc : c.config.cells) {
+    bool present = std::any_of(out.cells.begin(), out.cells.end(),
+                               [&](const AtlasCell& a) { return a.cell_id == cc.identity.cell_id; });
+    if (!present) warnings.push_back(fmt::format("config cell {} has no imported data", cc.identity.cell_id));
+  }
+  std::sort(out.cells.begin(), out.cells.end(), [](const AtlasCell& a, const AtlasCell& b) { return a.cell_id < b.cell_id; });
+  std::string lines;
+  for (const auto& cell : out.cells) {
+    lines += to_json(cell).dump() + "\n";
+    add_to_coverage(out.coverage, cell);
+  }
+  out.atlas = c.dir / "atlas.jsonl";
+  atomic_write(out.atlas, lines);
+  return out;
+}
+
+}  // namespace ptr

@@ -1,0 +1,333 @@
+#include "campaign/config.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <regex>
+#include <set>
+#include <yaml-cpp/yaml.h>
+
+#include "util/error.hpp"
+
+namespace ptr {
+
+const std::vector<ConfigKey>& cell_config_keys() {
+  static const std::vector<ConfigKey> keys = {
+      {"cell_id", "string", true, "Unique id, [a-z0-9][a-z0-9._-]*."},
+      {"model", "string", true, "Model name (e.g. GLM-5.1)."},
+      {"hardware", "string", true, "Accelerator (H100, H200, B200, GB300 ...)."},
+      {"quant", "string", true, "Weight quantization (FP8, NVFP4 ...)."},
+      {"tensor_parallel", "int", true, "Tensor-parallel size (>= 1)."},
+      {"parallel_strategy", "enum", true, "TP | EP | DP | PP | DEP (how the model is sharded)."},
+      {"mtp", "bool", true, "Multi-token prediction (speculative decoding) on."},
+      {"max_num_batched_tokens", "int", true, "Scheduler token budget per step (mbt)."},
+      {"concurrencies", "int_list", true, "Client concurrencies to measure (each >= 1)."},
+      {"data_parallel", "int", false, "Data-parallel size (default 1)."},
+      {"pipeline_parallel", "int", false, "Pipeline-parallel size (default 1)."},
+      {"expert_parallel", "int", false, "Expert-parallel size."},
+      {"kv_cache_dtype", "string", false, "KV-cache dtype (fp8, auto ...)."},
+      {"engine", "string", false, "Serving engine (vllm, sglang)."},
+      {"engine_version", "string", false, "Engine version or commit."},
+      {"hf_path", "string", false, "Hugging Face model path."},
+      {"max_num_seqs", "int", false, "Scheduler cap on concurrent sequences."},
+      {"gpu_memory_utilization", "number", false, "Fraction of GPU memory, 0 < x <= 1."},
+      {"max_model_len", "int", false, "Maximum context length."},
+      {"dataset", "string", false, "Benchmark dataset (random, sharegpt ...)."},
+      {"isl", "int", false, "Input sequence length (tokens)."},
+      {"osl", "int", false, "Output sequence length (tokens)."},
+      {"num_prompts", "int", false, "Requests per concurrency point (at least 2x concurrency is advised)."},
+      {"cache_mode", "enum", false, "warm | cold."},
+      {"vllm_sweep", "map", false, "Backend block for cell_run --backend vllm-sweep (kept verbatim)."},
+      {"aiperf", "map", false, "Backend block for cell_run --backend aiperf (kept verbatim)."},
+      {"sglang", "map", false, "Backend block for cell_run --backend sglang-sweep (kept verbatim)."},
+  };
+  return keys;
+}
+
+static const std::vector<std::string> kStrategies = {"TP", "EP", "DP", "PP", "DEP"};
+
+bool valid_cell_id(const std::string& id) {
+  static const std::regex re("^[a-z0-9][a-z0-9._-]*$");
+  return std::regex_match(id, re) && id.find("..") == std::string::npos;
+}
+
+std::string slugify(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u)) out.push_back(static_cast<char>(std::tolower(u)));
+    else if (!out.empty() && out.back() != '-') out.push_back('-');
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out;
+}
+
+std::optional<long> gpus_of(const AtlasCell& c) {
+  if (!c.tensor_parallel) return std::nullopt;
+  return *c.tensor_parallel * c.data_parallel.value_or(1) * c.pipeline_parallel.value_or(1);
+}
+
+const CellConfig* CampaignConfig::find_cell(const std::string& id) const {
+  for (const auto& c : cells)
+    if (c.identity.cell_id == id) return &c;
+  return nullptr;
+}
+
+namespace {
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string did_you_mean(const std::string& key, const std::vector<std::string>& known) {
+  std::string best;
+  size_t best_d = 4;
+  for (const auto& k : known) {
+    size_t d = edit_distance(key, k);
+    if (d < best_d) {
+      best_d = d;
+      best = k;
+    }
+  }
+  return best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
+}
+
+json yaml_to_json(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Null: return nullptr;
+    case YAML::NodeType::Scalar: {
+      const std::string& s = n.Scalar();
+      if (n.Tag() == "!") return s;  // quoted
+      long l;
+      double d;
+      bool b;
+      if (YAML::convert<long>::decode(n, l)) return l;
+      if (YAML::convert<double>::decode(n, d)) return d;
+      if (YAML::convert<bool>::decode(n, b)) return b;
+      if (s == "~" || s == "null") return nullptr;
+      return s;
+    }
+    case YAML::NodeType::Sequence: {
+      json a = json::array();
+      for (const auto& e : n) a.push_back(yaml_to_json(e));
+      return a;
+    }
+    case YAML::NodeType::Map: {
+      json o = json::object();
+      for (const auto& kv : n) o[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+      return o;
+    }
+    default: return nullptr;
+  }
+}
+
+struct Problems {
+  std::string file;
+  std::vector<std::string> list;
+  void add(const YAML::Node& at, const std::string& msg) {
+    list.push_back(at.Mark().line >= 0 ? fmt::format("line {}: {}", at.Mark().line + 1, msg) : msg);
+  }
+};
+
+struct CellReader {
+  Problems& problems;
+  std::string where;  // "cell 'x'"
+  YAML::Node cell, defaults;
+
+  // Absent keys come back as a null node; callers treat null as absent.
+  YAML::Node get(const char* key) const {
+    const YAML::Node& c = cell;
+    const YAML::Node& d = defaults;
+    if (c[key]) return c[key];
+    if (d.IsMap() && d[key]) return d[key];
+    return YAML::Node();
+  }
+  template <class T>
+  std::optional<T> scalar(const char* key, bool required, const char* expected) {
+    YAML::Node n = get(key);
+    if (!n || n.IsNull()) {
+      if (required) problems.add(cell, fmt::format("{}: missing required key '{}' ({})", where, key, expected));
+      return std::nullopt;
+    }
+    T v;
+    if (!n.IsScalar() || !YAML::convert<T>::decode(n, v)) {
+      problems.add(n, fmt::format("{}: key '{}' must be {}, got '{}'", where, key, expected,
+                                  n.IsScalar() ? n.Scalar() : std::string("a list or map")));
+      return std::nullopt;
+    }
+    return v;
+  }
+  std::optional<long> positive(const char* key, bool required) {
+    auto v = scalar<long>(key, required, "a positive integer");
+    if (v && *v < 1) {
+      problems.add(get(key), fmt::format("{}: key '{}' must be >= 1, got {}", where, key, *v));
+      return std::nullopt;
+    }
+    return v;
+  }
+};
+
+}  // namespace
+
+CampaignConfig parse_campaign_config(const std::string& yaml_text, const std::string& file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw_input(file, "malformed YAML: " + e.msg, e.mark.line >= 0 ? e.mark.line + 1 : -1);
+  }
+  if (!root || !root.IsMap()) throw_input(file, "expected a YAML mapping with 'name' and 'cells'");
+  Problems problems{file, {}};
+  CampaignConfig cfg;
+  static const std::vector<std::string> top_keys = {"name", "description", "provenance", "defaults",
+                                                    "cells", "tpm", "cost"};
+  for (const auto& kv : root) {
+    auto k = kv.first.as<std::string>();
+    if (std::find(top_keys.begin(), top_keys.end(), k) == top_keys.end())
+      problems.add(kv.first, fmt::format("unknown top-level key '{}'{}", k, did_you_mean(k, top_keys)));
+  }
+  if (!root["name"] || !root["name"].IsScalar() || root["name"].Scalar().empty()) {
+    problems.add(root, "missing required key 'name' (a string; the campaign slug is made from it)");
+  } else {
+    cfg.name = root["name"].Scalar();
+    cfg.slug = slugify(cfg.name);
+    if (cfg.slug.empty()) problems.add(root["name"], "key 'name' must contain letters or digits");
+  }
+  if (root["description"] && root["description"].IsScalar()) cfg.description = root["description"].Scalar();
+  for (const char* block : {"provenance", "tpm", "cost"}) {
+    if (!root[block]) continue;
+    if (!root[block].IsMap()) {
+      problems.add(root[block], fmt::format("key '{}' must be a mapping", block));
+      continue;
+    }
+    json j = yaml_to_json(root[block]);
+    if (std::string(block) == "provenance") cfg.provenance = j;
+    else if (std::string(block) == "tpm") cfg.tpm = j;
+    else cfg.cost = j;
+  }
+  YAML::Node defaults = root["defaults"];
+  if (defaults && !defaults.IsMap()) {
+    problems.add(defaults, "key 'defaults' must be a mapping of cell keys");
+    defaults = YAML::Node();
+  }
+  std::vector<std::string> known;
+  for (const auto& k : cell_config_keys()) known.push_back(k.name);
+  if (defaults) {
+    for (const auto& kv : defaults) {
+      auto k = kv.first.as<std::string>();
+      if (k == "cell_id") problems.add(kv.first, "defaults: 'cell_id' cannot have a default");
+      else if (std::find(known.begin(), known.end(), k) == known.end())
+        problems.add(kv.first, fmt::format("defaults: unknown key '{}'{}", k, did_you_mean(k, known)));
+    }
+  }
+  YAML::Node cells = root["cells"];
+  if (!cells || !cells.IsSequence() || cells.size() == 0) {
+    problems.add(cells ? cells : root, "key 'cells' must be a non-empty list of cell mappings");
+  } else {
+    std::set<std::string> seen;
+    for (size_t i = 0; i < cells.size(); ++i) {
+      YAML::Node c = cells[i];
+      if (!c.IsMap()) {
+        problems.add(c, fmt::format("cells[{}]: expected a mapping", i));
+        continue;
+      }
+      std::string id = c["cell_id"] && c["cell_id"].IsScalar() ? c["cell_id"].Scalar() : "";
+      std::string where = id.empty() ? fmt::format("cells[{}]", i) : fmt::format("cell '{}'", id);
+      CellReader r{problems, where, c, defaults};
+      for (const auto& kv : c) {
+        auto k = kv.first.as<std::string>();
+        if (std::find(known.begin(), known.end(), k) == known.end())
+          problems.add(kv.first, fmt::format("{}: unknown key '{}'{}", where, k, did_you_mean(k, known)));
+      }
+      CellConfig cc;
+      AtlasCell& a = cc.identity;
+      if (id.empty()) {
+        problems.add(c, fmt::format("{}: missing required key 'cell_id'", where));
+      } else if (!valid_cell_id(id)) {
+        problems.add(c["cell_id"], fmt::format("{}: cell_id must match [a-z0-9][a-z0-9._-]* (no '..')", where));
+      } else if (!seen.insert(id).second) {
+        problems.add(c["cell_id"], fmt::format("{}: duplicate cell_id", where));
+      }
+      a.cell_id = id;
+      a.model = r.scalar<std::string>("model", true, "a string");
+      a.hardware = r.scalar<std::string>("hardware", true, "a string");
+      a.quant = r.scalar<std::string>("quant", true, "a string");
+      a.tensor_parallel = r.positive("tensor_parallel", true);
+      if (auto s = r.scalar<std::string>("parallel_strategy", true, "one of TP, EP, DP, PP, DEP")) {
+        std::string up = *s;
+        for (auto& ch : up) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        if (std::find(kStrategies.begin(), kStrategies.end(), up) == kStrategies.end())
+          problems.add(r.get("parallel_strategy"),
+                       fmt::format("{}: key 'parallel_strategy' must be one of TP, EP, DP, PP, DEP, got '{}'", where, *s));
+        else a.parallel_strategy = up;
+      }
+      a.mtp = r.scalar<bool>("mtp", true, "true or false");
+      a.max_num_batched_tokens = r.positive("max_num_batched_tokens", true);
+      YAML::Node conc = r.get("concurrencies");
+      if (!conc || conc.IsNull()) {
+        problems.add(c, fmt::format("{}: missing required key 'concurrencies' (a list of positive integers)", where));
+      } else if (!conc.IsSequence() || conc.size() == 0) {
+        problems.add(conc, fmt::format("{}: key 'concurrencies' must be a non-empty list of positive integers", where));
+      } else {
+        for (const auto& e : conc) {
+          long v;
+          if (!e.IsScalar() || !YAML::convert<long>::decode(e, v) || v < 1)
+            problems.add(e, fmt::format("{}: key 'concurrencies' has '{}', expected a positive integer", where,
+                                        e.IsScalar() ? e.Scalar() : "a list or map"));
+          else cc.concurrencies.push_back(v);
+        }
+        std::sort(cc.concurrencies.begin(), cc.concurrencies.end());
+        cc.concurrencies.erase(std::unique(cc.concurrencies.begin(), cc.concurrencies.end()), cc.concurrencies.end());
+      }
+      a.data_parallel = r.positive("data_parallel", false);
+      a.pipeline_parallel = r.positive("pipeline_parallel", false);
+      a.expert_parallel = r.positive("expert_parallel", false);
+      a.kv_cache_dtype = r.scalar<std::string>("kv_cache_dtype", false, "a string");
+      a.engine = r.scalar<std::string>("engine", false, "a string");
+      a.engine_version = r.scalar<std::string>("engine_version", false, "a string");
+      a.hf_path = r.scalar<std::string>("hf_path", false, "a string");
+      a.max_num_seqs = r.positive("max_num_seqs", false);
+      a.max_model_len = r.positive("max_model_len", false);
+      a.gpu_memory_utilization = r.scalar<double>("gpu_memory_utilization", false, "a number in (0, 1]");
+      if (a.gpu_memory_utilization && (*a.gpu_memory_utilization <= 0 || *a.gpu_memory_utilization > 1)) {
+        problems.add(r.get("gpu_memory_utilization"),
+                     fmt::format("{}: key 'gpu_memory_utilization' must be in (0, 1], got {}", where,
+                                 *a.gpu_memory_utilization));
+      }
+      a.dataset = r.scalar<std::string>("dataset", false, "a string");
+      a.isl = r.positive("isl", false);
+      a.osl = r.positive("osl", false);
+      cc.num_prompts = r.positive("num_prompts", false);
+      if (auto m = r.scalar<std::string>("cache_mode", false, "warm or cold")) {
+        if (*m != "warm" && *m != "cold")
+          problems.add(r.get("cache_mode"), fmt::format("{}: key 'cache_mode' must be warm or cold, got '{}'", where, *m));
+        else a.cache_mode = *m;
+      }
+      for (const char* block : {"vllm_sweep", "aiperf", "sglang"}) {
+        YAML::Node b = r.get(block);
+        if (!b || b.IsNull()) continue;
+        if (!b.IsMap()) problems.add(b, fmt::format("{}: key '{}' must be a mapping", where, block));
+        else cc.backends[block] = yaml_to_json(b);
+      }
+      a.gpus = gpus_of(a);
+      a.concurrencies_requested = cc.concurrencies;
+      cfg.cells.push_back(std::move(cc));
+    }
+  }
+  if (!problems.list.empty()) {
+    std::string msg = fmt::format("{} problem{} in campaign config:", problems.list.size(),
+                                  problems.list.size() == 1 ? "" : "s");
+    for (const auto& p : problems.list) msg += "\n  - " + p;
+    throw_input(file, msg, -1, {}, "see docs/campaign-config.md for the schema");
+  }
+  return cfg;
+}
+
+}  // namespace ptr

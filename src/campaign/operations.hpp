@@ -1,0 +1,44 @@
+#pragma once
+// The campaign operations behind the verbs. Each returns a JSON result and
+// appends warnings; errors are thrown as ptr::Error.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "campaign/layout.hpp"
+#include "campaign/points.hpp"
+
+namespace ptr {
+
+struct InitResult {
+  std::string id;
+  fs::path dir;
+  size_t cells = 0;
+};
+InitResult init_campaign(const fs::path& root, const fs::path& config_path);
+
+struct ImportRequest {
+  std::string campaign;
+  std::string cell;
+  std::vector<std::string> paths;
+  std::string backend = "auto";
+  std::optional<std::string> cache_mode;
+  // Identity of a cell that is not in the config.
+  std::optional<std::string> model, hardware, quant, parallel_strategy;
+  std::optional<long> tensor_parallel, mbt;
+  std::optional<bool> mtp;
+};
+json import_perf_bench(const fs::path& root, const ImportRequest& req, std::vector<std::string>& warnings);
+
+// Re-reads cells/<id>/raw/ and rewrites normalized.json + status.txt.
+AtlasCell rebuild_cell(const Campaign& c, const AtlasCell& identity, std::vector<std::string>& warnings);
+
+struct AggregateResult {
+  Coverage coverage;
+  fs::path atlas;
+  std::vector<AtlasCell> cells;
+};
+AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaign, std::vector<std::string>& warnings);
+
+}  // namespace ptr

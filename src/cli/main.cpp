@@ -1,0 +1,129 @@
+// The CLI face: generated from the verb registry. This is the only
+// translation unit that includes CLI11 (it is slow to compile), and the one
+// place where errors become exit codes (0 ok, 1 error, 2 refusal/usage).
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "campaign/layout.hpp"
+#include "verbs/registry.hpp"
+
+using namespace ptr;
+
+namespace {
+
+std::string kebab(std::string s) {
+  for (auto& c : s)
+    if (c == '_') c = '-';
+  return s;
+}
+
+// Storage for one parameter's CLI value; only given options become arguments.
+struct Slot {
+  const ParamSpec* spec;
+  CLI::Option* option = nullptr;
+  std::string s;
+  long i = 0;
+  double d = 0;
+  bool b = false;
+  std::vector<std::string> list;
+  json value() const {
+    switch (spec->type) {
+      case ParamType::string: return s;
+      case ParamType::integer: return i;
+      case ParamType::number: return d;
+      case ParamType::boolean: return b;
+      case ParamType::string_list: return list;
+    }
+    return nullptr;
+  }
+};
+
+std::string describe(const ParamSpec& p) {
+  std::string h = p.help;
+  if (!p.default_value.is_null()) h += " [default: " + (p.default_value.is_string() ? p.default_value.get<std::string>() : p.default_value.dump()) + "]";
+  if (p.required) h += " (required)";
+  return h;
+}
+
+void print_envelope(const Envelope& env, bool as_json) {
+  if (as_json) {
+    std::cout << env.to_json().dump(2) << "\n";
+  } else if (env.ok && !env.human.empty()) {
+    std::cout << env.human << "\n";
+  }
+  for (const auto& w : env.warnings) std::cerr << "WARNING: " << w << "\n";
+  if (!env.ok) {
+    std::cerr << "ERROR: " << env.error.value("message", std::string("unknown error")) << "\n";
+    if (env.error.contains("hint") && env.error["hint"].is_string())
+      std::cerr << "  hint: " << env.error["hint"].get<std::string>() << "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"perftunereport: LLM-inference benchmark sweeps -> atlas, capacity tables and PDF reports.\n"
+               "Every verb is also an MCP tool (perf_tune_report_<verb>)."};
+  app.set_version_flag("--version", std::string("perftunereport ") + PERFTUNEREPORT_VERSION);
+  std::string campaigns_dir;
+  bool as_json = false;
+  app.add_option("--campaigns-dir", campaigns_dir,
+                 "Campaigns root [default: $PERFREPORT_CAMPAIGNS_DIR, else ./campaigns]");
+  app.add_flag("--json", as_json, "Print the verb's JSON envelope on stdout");
+  app.require_subcommand(0, 1);
+
+  std::map<std::string, std::vector<std::unique_ptr<Slot>>> slots;
+  for (const auto& verb : verb_registry()) {
+    CLI::App* sub = app.add_subcommand(verb.name, verb.summary);
+    if (kebab(verb.name) != verb.name) sub->alias(kebab(verb.name));
+    sub->fallthrough();
+    sub->footer("\nExample:\n  " + verb.example + "\nSafety: " + safety_name(verb.safety));
+    for (const auto& p : verb.params) {
+      auto slot = std::make_unique<Slot>();
+      slot->spec = &p;
+      std::string names = "--" + kebab(p.name);
+      if (kebab(p.name) != p.name) names += ",--" + p.name;
+      switch (p.type) {
+        case ParamType::string:
+          slot->option = sub->add_option(names, slot->s, describe(p));
+          if (!p.choices.empty()) slot->option->check(CLI::IsMember(p.choices));
+          break;
+        case ParamType::integer: slot->option = sub->add_option(names, slot->i, describe(p)); break;
+        case ParamType::number: slot->option = sub->add_option(names, slot->d, describe(p)); break;
+        case ParamType::boolean:
+          // --flag sets true; --no-flag sets false; absent stays absent.
+          slot->option = sub->add_flag(names + ",!--no-" + kebab(p.name), slot->b, describe(p));
+          break;
+        case ParamType::string_list: slot->option = sub->add_option(names, slot->list, describe(p)); break;
+      }
+      slots[verb.name].push_back(std::move(slot));
+    }
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  const VerbSpec* chosen = nullptr;
+  for (const auto& verb : verb_registry())
+    if (app.got_subcommand(verb.name)) chosen = &verb;
+  if (!chosen) {
+    std::cout << app.help();
+    return 2;
+  }
+  json args = json::object();
+  for (const auto& slot : slots[chosen->name])
+    if (slot->option->count() > 0) args[slot->spec->name] = slot->value();
+
+  Context ctx;
+  ctx.campaigns_root = resolve_campaigns_root(campaigns_dir.empty() ? std::nullopt : std::optional(campaigns_dir));
+  Envelope env = run_verb(*chosen, args, ctx);
+  print_envelope(env, as_json);
+  return env.exit_code;
+}

@@ -1,0 +1,242 @@
+// AIPerf profile_export.jsonl: one line per request. We recompute the run's
+// statistics from the records (successful = no error, not cancelled, phase
+// 'profiling' when present, numeric TTFT). Files can be gigabytes, so this
+// path uses the streaming scanner, not a DOM.
+#include <algorithm>
+#include <cstring>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+#include <unordered_map>
+
+#include "ingest/formats.hpp"
+#include "ingest/per_request.hpp"
+#include "util/error.hpp"
+#include "util/json_scan.hpp"
+#include "util/stats.hpp"
+
+namespace ptr {
+
+Sniff sniff_aiperf_jsonl(const FileView& f) {
+  auto line = first_nonblank_line(f.text);
+  if (contains(line, "\"metadata\"") && contains(line, "\"metrics\"") &&
+      (contains(line, "\"request_start_ns\"") || contains(line, "\"x_request_id\"") || contains(line, "\"session_num\"")))
+    return {90, "JSONL with metadata{request_start_ns..} + metrics{tag:{value,unit}} (AIPerf per-request records)"};
+  return {};
+}
+
+namespace {
+
+// Pooled inter-chunk gaps can run to tens of millions of values; past this
+// many we keep a fine log histogram (2^-12 relative bins) instead of values.
+constexpr size_t kExactPoolLimit = 8'000'000;
+
+struct Pool {
+  std::vector<double> values;
+  std::unordered_map<uint64_t, uint64_t> hist;
+  size_t count = 0;
+  double sum = 0, sum_sq = 0;
+  void add(double v) {
+    ++count;
+    sum += v;
+    sum_sq += v * v;
+    if (hist.empty() && values.size() < kExactPoolLimit) {
+      values.push_back(v);
+      return;
+    }
+    if (hist.empty())
+      for (double x : values) bucket(x);
+    values.clear();
+    values.shrink_to_fit();
+    bucket(v);
+  }
+  void bucket(double v) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    ++hist[bits >> 40];
+  }
+  bool exact() const { return hist.empty(); }
+  LatencyStat stat() const {
+    if (exact()) return stat_of(values, 1.0);
+    LatencyStat s;
+    s.mean = sum / count;
+    s.std = std::sqrt(std::max(0.0, sum_sq / count - *s.mean * *s.mean));
+    std::vector<std::pair<uint64_t, uint64_t>> b(hist.begin(), hist.end());
+    std::sort(b.begin(), b.end());
+    auto q = [&](double pct) {
+      uint64_t target = static_cast<uint64_t>(std::ceil(pct / 100.0 * count));
+      uint64_t acc = 0;
+      for (auto& [k, n] : b) {
+        acc += n;
+        if (acc >= target) {
+          uint64_t lo = k << 40, hi = ((k + 1) << 40) - 1;
+          double a, z;
+          std::memcpy(&a, &lo, sizeof a);
+          std::memcpy(&z, &hi, sizeof z);
+          return (a + z) / 2;
+        }
+      }
+      return 0.0;
+    };
+    s.median = q(50);
+    s.p90 = q(90);
+    s.p99 = q(99);
+    return s;
+  }
+};
+
+struct Record {
+  bool profiling = true, cancelled = false, error = false;
+  int64_t start_ns = 0, end_ns = 0;
+  std::optional<double> ttft, latency, itl, isl, osl;
+};
+
+long line_number(const char* base, const char* at) { return 1 + static_cast<long>(std::count(base, at, '\n')); }
+
+}  // namespace
+
+std::vector<RunResult> parse_aiperf_jsonl(const FileView& f) {
+  const char* base = f.text.data();
+  const char* end = base + f.text.size();
+  std::vector<double> ttft, latency, itl;
+  Pool icl;
+  double sum_isl = 0, sum_osl = 0;
+  size_t ok = 0, errored = 0, total = 0, skipped_phase = 0;
+  int64_t min_start = std::numeric_limits<int64_t>::max(), max_end = std::numeric_limits<int64_t>::min();
+  std::vector<double> icl_line;
+  const char* line = base;
+  try {
+    while (line < end) {
+      const char* nl = static_cast<const char*>(std::memchr(line, '\n', end - line));
+      const char* le = nl ? nl : end;
+      JsonScanner s(line, le);
+      if (s.at_end()) {
+        line = le + 1;
+        continue;
+      }
+      Record r;
+      icl_line.clear();
+      std::string_view k;
+      bool first = true;
+      s.begin_object();
+      while (s.next_key(k, first)) {
+        if (k == "metadata") {
+          bool f2 = true;
+          s.begin_object();
+          while (s.next_key(k, f2)) {
+            if (k == "benchmark_phase") {
+              if (s.peek() == '"') r.profiling = s.string() == "profiling";
+              else s.skip_value();
+            } else if (k == "was_cancelled") {
+              if (s.peek() == 't' || s.peek() == 'f') r.cancelled = s.boolean();
+              else s.skip_value();
+            } else if (k == "request_start_ns" && s.peek() != 'n') {
+              r.start_ns = s.integer();
+            } else if (k == "request_end_ns" && s.peek() != 'n') {
+              r.end_ns = s.integer();
+            } else {
+              s.skip_value();
+            }
+          }
+        } else if (k == "metrics") {
+          bool f2 = true;
+          s.begin_object();
+          while (s.next_key(k, f2)) {
+            std::optional<double>* target = k == "time_to_first_token"      ? &r.ttft
+                                            : k == "request_latency"       ? &r.latency
+                                            : k == "inter_token_latency"   ? &r.itl
+                                            : k == "input_sequence_length" ? &r.isl
+                                            : k == "output_sequence_length" ? &r.osl
+                                                                            : nullptr;
+            bool is_icl = k == "inter_chunk_latency";
+            if (!target && !is_icl) {
+              s.skip_value();
+              continue;
+            }
+            bool f3 = true;
+            s.begin_object();
+            std::string_view mk;
+            while (s.next_key(mk, f3)) {
+              if (mk != "value") {
+                s.skip_value();
+              } else if (is_icl && s.peek() == '[') {
+                bool f4 = true;
+                s.begin_array();
+                while (s.next_element(f4)) icl_line.push_back(s.number());
+              } else if (target && s.peek() != 'n' && s.peek() != '[') {
+                *target = s.number();
+              } else {
+                s.skip_value();
+              }
+            }
+          }
+        } else if (k == "error") {
+          r.error = !s.null_or_skip();
+        } else {
+          s.skip_value();
+        }
+      }
+      if (!s.at_end()) throw JsonScanError{nullptr, "trailing characters after the record"};
+      ++total;
+      if (!r.profiling) {
+        ++skipped_phase;
+      } else {
+        if (r.start_ns) min_start = std::min(min_start, r.start_ns);
+        if (r.end_ns) max_end = std::max(max_end, r.end_ns);
+        if (r.error || r.cancelled || !r.ttft || !std::isfinite(*r.ttft)) {
+          ++errored;
+        } else {
+          ++ok;
+          ttft.push_back(*r.ttft);
+          if (r.latency) latency.push_back(*r.latency);
+          if (r.itl) itl.push_back(*r.itl);
+          if (r.isl) sum_isl += *r.isl;
+          if (r.osl) sum_osl += *r.osl;
+          for (double v : icl_line) icl.add(v);
+        }
+      }
+      line = le + 1;
+    }
+  } catch (const JsonScanError& e) {
+    const char* at = e.where ? e.where : line;
+    throw_input(f.path, fmt::format("malformed AIPerf record ({})", e.what), line_number(base, at));
+  }
+  if (total == 0) throw_input(f.path, "empty file; expected AIPerf per-request records");
+  RunResult r;
+  r.file = f.path;
+  r.format = "aiperf-profile-export-jsonl";
+  r.format_version = "records";
+  r.backend = "aiperf";
+  r.fidelity = 2;
+  r.has_per_request_arrays = true;
+  r.completed = static_cast<double>(ok);
+  r.failed = static_cast<double>(errored);
+  r.ttft = stat_of(ttft, 1.0);
+  r.e2el = stat_of(latency, 1.0);
+  r.tpot = stat_of(itl, 1.0);
+  r.itl = icl.stat();
+  if (!icl.exact())
+    r.warnings.push_back(fmt::format("{} inter-chunk gaps: ITL percentiles from a 2^-12 log histogram", icl.count));
+  if (max_end > min_start) {
+    double dur = (max_end - min_start) / 1e9;
+    r.duration_s = dur;
+    r.request_throughput = ok / dur;
+    r.output_throughput = sum_osl / dur;
+    r.total_token_throughput = (sum_isl + sum_osl) / dur;
+    double lat_sum = 0;
+    for (double v : latency) lat_sum += v;
+    r.measured_concurrency = lat_sum / 1000.0 / dur;
+  }
+  r.total_input_tokens = sum_isl;
+  r.total_output_tokens = sum_osl;
+  r.native["records_total"] = total;
+  if (max_end > min_start) {
+    r.native["min_request_start_ns"] = min_start;
+    r.native["max_request_end_ns"] = max_end;
+  }
+  r.native["records_non_profiling"] = skipped_phase;
+  r.warnings.push_back("per-request records carry no concurrency setting; import profile_export_aiperf.json with them");
+  return {r};
+}
+
+}  // namespace ptr

@@ -1,0 +1,80 @@
+#pragma once
+// The atlas_cell/v1 contract: one measured serving configuration (a "cell")
+// and its concurrency points. Field lists live in field tables (fields.hpp),
+// which drive JSON keys, docs/schema.md and, later, CSV headers and lake DDL.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ptr {
+
+using json = nlohmann::json;
+
+inline constexpr const char* kAtlasCellSchema = "atlas_cell/v1";
+
+// Distribution of one latency metric (ms). Absent statistics stay nullopt.
+struct LatencyStat {
+  std::optional<double> mean, median, p90, p99, std;
+  bool empty() const { return !mean && !median && !p90 && !p99 && !std; }
+};
+
+struct PointSource {
+  std::string file;            // path under cells/<id>/raw/
+  std::string format;          // detected format, e.g. vllm-bench-serve
+  std::string format_version;  // e.g. late-2025, legacy-2025, schema-1.3
+  std::optional<long> line;    // 0-based line for line-oriented files
+  std::optional<long> run_number;
+};
+
+struct Point {
+  std::optional<long> concurrency;     // client max concurrency (the sweep variable)
+  std::optional<double> request_rate;  // requests/s offered; +inf = all at t=0
+  std::string status = "ok";           // ok | partial | failed
+  std::optional<long> num_prompts, completed, failed;
+  long trials = 1;
+  std::optional<double> duration_s;
+  std::optional<double> request_throughput_rps, output_tok_s, total_tok_s;
+  std::optional<double> output_tok_s_per_gpu, tok_s_per_user, interactivity_tok_s;
+  LatencyStat ttft_ms, tpot_ms, itl_ms, e2el_ms;
+  std::optional<double> mean_input_tokens, mean_output_tokens;
+  std::optional<double> measured_concurrency;  // mean in-flight requests, when reported
+  std::optional<long> preemptions;
+  bool steady_window_undercount = false;
+  json spread = json::object();  // std across trials, per metric
+  std::vector<PointSource> source;
+  std::optional<std::string> error;  // why a point failed
+  std::vector<std::string> warnings;
+};
+
+struct AtlasCell {
+  std::string campaign;
+  std::string cell_id;
+  std::string status = "failed";  // full | partial | failed
+  // identity
+  std::optional<std::string> model, hf_path, hardware, quant, kv_cache_dtype;
+  // parallelism
+  std::optional<long> tensor_parallel, data_parallel, pipeline_parallel, expert_parallel, gpus;
+  std::optional<std::string> parallel_strategy;
+  // serving
+  std::optional<std::string> engine, engine_version;
+  std::optional<long> max_num_batched_tokens, max_num_seqs, max_model_len;
+  std::optional<double> gpu_memory_utilization;
+  std::optional<bool> mtp;
+  // workload
+  std::optional<std::string> dataset, cache_mode;
+  std::optional<long> isl, osl;
+  std::optional<std::string> backend;
+  std::vector<long> concurrencies_requested;
+  std::vector<Point> points;
+  json extra = json::object();
+};
+
+json to_json(const Point& p);
+json to_json(const AtlasCell& c);
+Point point_from_json(const json& j, const std::string& file);
+AtlasCell cell_from_json(const json& j, const std::string& file);
+
+}  // namespace ptr

@@ -1,0 +1,76 @@
+#include "util/fs.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include "util/error.hpp"
+
+namespace ptr {
+
+std::string read_file(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw_io(path.string(), "is a directory, expected a file");
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw_io(path.string(), std::string("cannot open file: ") + std::strerror(errno));
+  std::string data;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
+  bool bad = std::ferror(f);
+  std::fclose(f);
+  if (bad) throw_io(path.string(), "read error");
+  return data;
+}
+
+static fs::path temp_sibling(const fs::path& path) {
+  static unsigned counter = 0;
+  return path.parent_path() /
+         ("." + path.filename().string() + ".tmp." + std::to_string(getpid()) + "." +
+          std::to_string(counter++));
+}
+
+void atomic_write(const fs::path& path, const std::string& data) {
+  std::error_code ec;
+  if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
+  if (ec) throw_io(path.parent_path().string(), "cannot create folder: " + ec.message());
+  fs::path tmp = temp_sibling(path);
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw_io(tmp.string(), std::string("cannot create file: ") + std::strerror(errno));
+  bool ok = std::fwrite(data.data(), 1, data.size(), f) == data.size();
+  ok = (std::fflush(f) == 0) && ok;
+  ok = (fsync(fileno(f)) == 0) && ok;
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok) {
+    fs::remove(tmp, ec);
+    throw_io(path.string(), "write failed");
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw_io(path.string(), "cannot rename temp file into place: " + ec.message());
+  }
+}
+
+void atomic_copy(const fs::path& from, const fs::path& to) { atomic_write(to, read_file(from)); }
+
+fs::path safe_join(const fs::path& base, const std::string& relative, const std::string& what) {
+  if (relative.empty()) throw_input({}, what + " is empty");
+  fs::path rel(relative);
+  if (rel.is_absolute()) throw_input({}, what + " '" + relative + "' is absolute; expected a relative name");
+  for (const auto& part : rel) {
+    if (part == "..") throw_input({}, what + " '" + relative + "' contains '..'; it must stay inside " + base.string());
+  }
+  return base / rel;
+}
+
+bool files_equal(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  if (fs::file_size(a, ec) != fs::file_size(b, ec) || ec) return false;
+  return read_file(a) == read_file(b);
+}
+
+}  // namespace ptr

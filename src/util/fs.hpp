@@ -1,0 +1,21 @@
+#pragma once
+// File-system helpers that keep the tool's promises: every write is atomic
+// (temp file + rename), and no path taken from input leaves its base folder.
+#include <filesystem>
+#include <string>
+
+namespace ptr {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& path);
+// Writes `data` to `path` via a sibling temp file and rename(2); creates parents.
+void atomic_write(const fs::path& path, const std::string& data);
+// Copies a file atomically (temp + rename).
+void atomic_copy(const fs::path& from, const fs::path& to);
+// Joins a relative path from input under `base`; refuses absolute paths and any
+// `..` component, so the result always stays inside `base`.
+fs::path safe_join(const fs::path& base, const std::string& relative, const std::string& what);
+bool files_equal(const fs::path& a, const fs::path& b);
+
+}  // namespace ptr

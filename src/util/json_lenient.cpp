@@ -1,0 +1,125 @@
+#include "util/json_lenient.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "util/error.hpp"
+
+namespace ptr {
+
+bool rewrite_nonfinite_tokens(std::string_view text, std::string& out) {
+  // Fast exit: most files have neither token.
+  if (text.find("NaN") == std::string_view::npos && text.find("Infinity") == std::string_view::npos)
+    return false;
+  out.clear();
+  out.reserve(text.size() + 64);
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      out.push_back(c);
+      if (c == '\\' && i + 1 < text.size()) {
+        out.push_back(text[++i]);
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      out.push_back(c);
+    } else if (text.compare(i, 3, "NaN") == 0) {
+      out += "\"NaN\"";
+      i += 2;
+    } else if (text.compare(i, 8, "Infinity") == 0) {
+      out += "\"Infinity\"";
+      i += 7;
+    } else if (text.compare(i, 9, "-Infinity") == 0) {
+      out += "\"-Infinity\"";
+      i += 8;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return true;
+}
+
+static long line_of_byte(std::string_view text, size_t byte) {
+  long line = 1;
+  for (size_t i = 0; i < byte && i < text.size(); ++i)
+    if (text[i] == '\n') ++line;
+  return line;
+}
+
+json parse_json_lenient(std::string_view text, const std::string& file, long line_offset) {
+  std::string rewritten;
+  std::string_view src = rewrite_nonfinite_tokens(text, rewritten) ? std::string_view(rewritten) : text;
+  try {
+    return json::parse(src.begin(), src.end());
+  } catch (const json::parse_error& e) {
+    long line = line_offset + line_of_byte(src, e.byte > 0 ? e.byte - 1 : 0);
+    std::string what = e.what();
+    // nlohmann's message is "[json.exception.parse_error.101] parse error at line 1, column 5: ..."
+    auto pos = what.find(": ");
+    auto detail = pos == std::string::npos ? what : what.substr(pos + 2);
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+      throw_input(file, "empty file; expected a JSON document");
+    throw_input(file, "malformed JSON (" + detail + ")", line);
+  }
+}
+
+std::vector<JsonLine> parse_json_lines(std::string_view text, const std::string& file) {
+  std::vector<JsonLine> out;
+  size_t start = 0;
+  long line = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view l = text.substr(start, end - start);
+    if (l.find_first_not_of(" \t\r") != std::string_view::npos)
+      out.push_back({line, parse_json_lenient(l, file, line)});
+    if (end == text.size()) break;
+    start = end + 1;
+    ++line;
+  }
+  return out;
+}
+
+std::optional<double> as_number(const json& v, const std::string& file, const std::string& key) {
+  if (v.is_null()) return std::nullopt;
+  if (v.is_number()) return v.get<double>();
+  if (v.is_string()) {
+    const auto& s = v.get_ref<const std::string&>();
+    if (s == "inf" || s == "Infinity" || s == "+inf") return std::numeric_limits<double>::infinity();
+    if (s == "-inf" || s == "-Infinity") return -std::numeric_limits<double>::infinity();
+    if (s == "nan" || s == "NaN") return std::numeric_limits<double>::quiet_NaN();
+  }
+  throw_input(file, "expected a number, got " + std::string(v.type_name()) + " " + v.dump(), -1, key);
+}
+
+std::optional<double> number_at(const json& obj, const std::string& key, const std::string& file) {
+  if (!obj.is_object()) return std::nullopt;
+  auto it = obj.find(key);
+  if (it == obj.end()) return std::nullopt;
+  return as_number(*it, file, key);
+}
+
+std::optional<std::string> string_at(const json& obj, const std::string& key) {
+  if (!obj.is_object()) return std::nullopt;
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+const json* find_path(const json& obj, std::initializer_list<const char*> path) {
+  const json* cur = &obj;
+  for (const char* k : path) {
+    if (!cur->is_object()) return nullptr;
+    auto it = cur->find(k);
+    if (it == cur->end()) return nullptr;
+    cur = &*it;
+  }
+  return cur;
+}
+
+}  // namespace ptr

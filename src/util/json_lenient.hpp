@@ -1,0 +1,36 @@
+#pragma once
+// Parsing JSON as Python's json module writes it: bare NaN / Infinity /
+// -Infinity tokens are accepted (they become the strings "NaN", "Infinity",
+// "-Infinity", which number_at() reads back as numbers).
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ptr {
+
+using json = nlohmann::json;
+
+// Rewrites the non-standard tokens outside string literals. Returns false if
+// the text has none (then `out` is untouched and the input can be used as is).
+bool rewrite_nonfinite_tokens(std::string_view text, std::string& out);
+
+// Parses one JSON document; errors name the file and the 1-based line.
+json parse_json_lenient(std::string_view text, const std::string& file, long line_offset = 0);
+
+struct JsonLine {
+  long line;  // 0-based physical line
+  json value;
+};
+// One JSON value per non-blank line (JSONL, --append-result files).
+std::vector<JsonLine> parse_json_lines(std::string_view text, const std::string& file);
+
+// Number at `key`: JSON numbers, and the strings inf/Infinity/nan/NaN; null or
+// absent -> nullopt; anything else is an input error naming file and key.
+std::optional<double> number_at(const json& obj, const std::string& key, const std::string& file);
+std::optional<double> as_number(const json& v, const std::string& file, const std::string& key);
+std::optional<std::string> string_at(const json& obj, const std::string& key);
+const json* find_path(const json& obj, std::initializer_list<const char*> path);
+
+}  // namespace ptr

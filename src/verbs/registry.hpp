@@ -1,0 +1,91 @@
+#pragma once
+// The one verb registry. Each verb is declared once (name, summary, example,
+// safety class, typed parameters, handler); the CLI and, later, the MCP
+// server are generated from this table, so a flag, its help and its schema
+// cannot drift apart. Nothing here knows about command lines.
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ptr {
+
+using json = nlohmann::json;
+
+enum class ParamType { string, integer, number, boolean, string_list };
+enum class Safety { read_only, writes_campaign, submits_jobs };
+
+struct ParamSpec {
+  std::string name;  // snake_case; the CLI shows it as --kebab-case
+  ParamType type;
+  bool required = false;
+  json default_value = nullptr;  // null = no default (absent stays absent)
+  std::string help;
+  std::vector<std::string> choices = {};  // enum values for strings
+};
+
+struct Context {
+  std::filesystem::path campaigns_root;
+  // Long verbs report progress (done, total, message) when someone listens.
+  std::function<void(double, double, const std::string&)> progress;
+};
+
+// Validated arguments: defaults applied, types checked.
+class Params {
+ public:
+  explicit Params(json values) : values_(std::move(values)) {}
+  bool has(const std::string& name) const { return values_.contains(name) && !values_[name].is_null(); }
+  std::string str(const std::string& name) const;
+  std::optional<std::string> opt_str(const std::string& name) const;
+  std::optional<long> opt_int(const std::string& name) const;
+  std::optional<double> opt_num(const std::string& name) const;
+  std::optional<bool> opt_bool(const std::string& name) const;
+  bool flag(const std::string& name) const { return opt_bool(name).value_or(false); }
+  std::vector<std::string> list(const std::string& name) const;
+  const json& raw() const { return values_; }
+
+ private:
+  json values_;
+};
+
+struct Envelope {
+  bool ok = true;
+  std::string verb;
+  json result = json::object();
+  std::vector<std::string> warnings;
+  json error = nullptr;  // {"kind","message","file","line","key","hint"}
+  std::string human;     // short human summary
+  int exit_code = 0;
+  json to_json() const;
+};
+
+struct VerbSpec {
+  std::string name;
+  std::string summary;
+  std::string example;  // a full command line that works
+  Safety safety;
+  std::vector<ParamSpec> params;
+  // Fills result/human/warnings; throws ptr::Error on failure.
+  std::function<void(const Params&, const Context&, Envelope&)> run;
+};
+
+const std::vector<VerbSpec>& verb_registry();
+// Accepts campaign_init and campaign-init.
+const VerbSpec* find_verb(std::string_view name);
+// Checks `args` against the spec, applies defaults, runs, and turns any error
+// into the envelope (never throws).
+Envelope run_verb(const VerbSpec& verb, const json& args, const Context& ctx);
+
+const char* type_name(ParamType t);
+const char* safety_name(Safety s);
+
+// Verb declarations, one file each.
+VerbSpec campaign_init_verb();
+VerbSpec import_perf_bench_verb();
+VerbSpec atlas_aggregate_verb();
+
+}  // namespace ptr
