@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
+#include <thread>
 #include <unordered_map>
 
 #include "ingest/formats.hpp"
@@ -29,7 +30,7 @@ namespace {
 
 // Pooled inter-chunk gaps can run to tens of millions of values; past this
 // many we keep a fine log histogram (2^-12 relative bins) instead of values.
-constexpr size_t kExactPoolLimit = 8'000'000;
+constexpr size_t kExactPoolLimit = 64'000'000;
 
 struct Pool {
   std::vector<double> values;
@@ -91,6 +92,158 @@ struct Record {
   std::optional<double> ttft, latency, itl, isl, osl;
 };
 
+// What one thread accumulates over its share of the lines.
+struct Accum {
+  std::vector<double> ttft, latency, itl;
+  Pool icl;
+  double sum_isl = 0, sum_osl = 0;
+  size_t ok = 0, errored = 0, total = 0, skipped_phase = 0;
+  int64_t min_start = std::numeric_limits<int64_t>::max(), max_end = std::numeric_limits<int64_t>::min();
+  const char* error_at = nullptr;  // first malformed spot, with its message
+  std::string error_what;
+
+  void merge(Accum& o) {
+    ttft.insert(ttft.end(), o.ttft.begin(), o.ttft.end());
+    latency.insert(latency.end(), o.latency.begin(), o.latency.end());
+    itl.insert(itl.end(), o.itl.begin(), o.itl.end());
+    if (icl.exact() && o.icl.exact() && icl.values.size() + o.icl.values.size() <= kExactPoolLimit) {
+      icl.values.insert(icl.values.end(), o.icl.values.begin(), o.icl.values.end());
+      icl.count += o.icl.count;
+      icl.sum += o.icl.sum;
+      icl.sum_sq += o.icl.sum_sq;
+    } else {
+      for (double v : o.icl.values) icl.add(v);
+    }
+    for (auto& [k, n] : o.icl.hist) {
+      // Histogram counts cannot be replayed as values; fold them in as buckets.
+      if (icl.hist.empty()) {
+        for (double x : icl.values) icl.bucket(x);
+        icl.values.clear();
+      }
+      icl.hist[k] += n;
+    }
+    icl.count += o.icl.hist.empty() ? 0 : o.icl.count;
+    sum_isl += o.sum_isl;
+    sum_osl += o.sum_osl;
+    ok += o.ok;
+    errored += o.errored;
+    total += o.total;
+    skipped_phase += o.skipped_phase;
+    min_start = std::min(min_start, o.min_start);
+    max_end = std::max(max_end, o.max_end);
+  }
+};
+
+Record scan_record(JsonScanner& s, std::vector<double>& icl_line) {
+  Record r;
+  std::string_view k;
+  bool first = true;
+  s.begin_object();
+  while (s.next_key(k, first)) {
+    if (k == "metadata") {
+      bool f2 = true;
+      s.begin_object();
+      while (s.next_key(k, f2)) {
+        if (k == "benchmark_phase") {
+          if (s.peek() == '"') r.profiling = s.string() == "profiling";
+          else s.skip_value();
+        } else if (k == "was_cancelled") {
+          if (s.peek() == 't' || s.peek() == 'f') r.cancelled = s.boolean();
+          else s.skip_value();
+        } else if (k == "request_start_ns" && s.peek() != 'n') {
+          r.start_ns = s.integer();
+        } else if (k == "request_end_ns" && s.peek() != 'n') {
+          r.end_ns = s.integer();
+        } else {
+          s.skip_value();
+        }
+      }
+    } else if (k == "metrics") {
+      bool f2 = true;
+      s.begin_object();
+      while (s.next_key(k, f2)) {
+        std::optional<double>* target = k == "time_to_first_token"       ? &r.ttft
+                                        : k == "request_latency"         ? &r.latency
+                                        : k == "inter_token_latency"     ? &r.itl
+                                        : k == "input_sequence_length"   ? &r.isl
+                                        : k == "output_sequence_length"  ? &r.osl
+                                                                         : nullptr;
+        bool is_icl = k == "inter_chunk_latency";
+        if (!target && !is_icl) {
+          s.skip_value();
+          continue;
+        }
+        bool f3 = true;
+        s.begin_object();
+        std::string_view mk;
+        while (s.next_key(mk, f3)) {
+          if (mk != "value") {
+            s.skip_value();
+          } else if (is_icl && s.peek() == '[') {
+            bool f4 = true;
+            s.begin_array();
+            while (s.next_element(f4)) icl_line.push_back(s.number());
+          } else if (target && s.peek() != 'n' && s.peek() != '[') {
+            *target = s.number();
+          } else {
+            s.skip_value();
+          }
+        }
+      }
+    } else if (k == "error") {
+      r.error = !s.null_or_skip();
+    } else {
+      s.skip_value();
+    }
+  }
+  if (!s.at_end()) throw JsonScanError{nullptr, "trailing characters after the record"};
+  return r;
+}
+
+// Scans whole lines in [begin, end); records the first malformed spot instead
+// of throwing, so it can run on a worker thread.
+void scan_lines(const char* begin, const char* end, Accum& a) {
+  std::vector<double> icl_line;
+  const char* line = begin;
+  while (line < end) {
+    const char* nl = static_cast<const char*>(std::memchr(line, '\n', end - line));
+    const char* le = nl ? nl : end;
+    JsonScanner s(line, le);
+    if (s.at_end()) {
+      line = le + 1;
+      continue;
+    }
+    icl_line.clear();
+    Record r;
+    try {
+      r = scan_record(s, icl_line);
+    } catch (const JsonScanError& e) {
+      a.error_at = e.where ? e.where : line;
+      a.error_what = e.what;
+      return;
+    }
+    ++a.total;
+    if (!r.profiling) {
+      ++a.skipped_phase;
+    } else {
+      if (r.start_ns) a.min_start = std::min(a.min_start, r.start_ns);
+      if (r.end_ns) a.max_end = std::max(a.max_end, r.end_ns);
+      if (r.error || r.cancelled || !r.ttft || !std::isfinite(*r.ttft)) {
+        ++a.errored;
+      } else {
+        ++a.ok;
+        a.ttft.push_back(*r.ttft);
+        if (r.latency) a.latency.push_back(*r.latency);
+        if (r.itl) a.itl.push_back(*r.itl);
+        if (r.isl) a.sum_isl += *r.isl;
+        if (r.osl) a.sum_osl += *r.osl;
+        for (double v : icl_line) a.icl.add(v);
+      }
+    }
+    line = le + 1;
+  }
+}
+
 long line_number(const char* base, const char* at) { return 1 + static_cast<long>(std::count(base, at, '\n')); }
 
 }  // namespace
@@ -98,110 +251,22 @@ long line_number(const char* base, const char* at) { return 1 + static_cast<long
 std::vector<RunResult> parse_aiperf_jsonl(const FileView& f) {
   const char* base = f.text.data();
   const char* end = base + f.text.size();
-  std::vector<double> ttft, latency, itl;
-  Pool icl;
-  double sum_isl = 0, sum_osl = 0;
-  size_t ok = 0, errored = 0, total = 0, skipped_phase = 0;
-  int64_t min_start = std::numeric_limits<int64_t>::max(), max_end = std::numeric_limits<int64_t>::min();
-  std::vector<double> icl_line;
-  const char* line = base;
-  try {
-    while (line < end) {
-      const char* nl = static_cast<const char*>(std::memchr(line, '\n', end - line));
-      const char* le = nl ? nl : end;
-      JsonScanner s(line, le);
-      if (s.at_end()) {
-        line = le + 1;
-        continue;
-      }
-      Record r;
-      icl_line.clear();
-      std::string_view k;
-      bool first = true;
-      s.begin_object();
-      while (s.next_key(k, first)) {
-        if (k == "metadata") {
-          bool f2 = true;
-          s.begin_object();
-          while (s.next_key(k, f2)) {
-            if (k == "benchmark_phase") {
-              if (s.peek() == '"') r.profiling = s.string() == "profiling";
-              else s.skip_value();
-            } else if (k == "was_cancelled") {
-              if (s.peek() == 't' || s.peek() == 'f') r.cancelled = s.boolean();
-              else s.skip_value();
-            } else if (k == "request_start_ns" && s.peek() != 'n') {
-              r.start_ns = s.integer();
-            } else if (k == "request_end_ns" && s.peek() != 'n') {
-              r.end_ns = s.integer();
-            } else {
-              s.skip_value();
-            }
-          }
-        } else if (k == "metrics") {
-          bool f2 = true;
-          s.begin_object();
-          while (s.next_key(k, f2)) {
-            std::optional<double>* target = k == "time_to_first_token"      ? &r.ttft
-                                            : k == "request_latency"       ? &r.latency
-                                            : k == "inter_token_latency"   ? &r.itl
-                                            : k == "input_sequence_length" ? &r.isl
-                                            : k == "output_sequence_length" ? &r.osl
-                                                                            : nullptr;
-            bool is_icl = k == "inter_chunk_latency";
-            if (!target && !is_icl) {
-              s.skip_value();
-              continue;
-            }
-            bool f3 = true;
-            s.begin_object();
-            std::string_view mk;
-            while (s.next_key(mk, f3)) {
-              if (mk != "value") {
-                s.skip_value();
-              } else if (is_icl && s.peek() == '[') {
-                bool f4 = true;
-                s.begin_array();
-                while (s.next_element(f4)) icl_line.push_back(s.number());
-              } else if (target && s.peek() != 'n' && s.peek() != '[') {
-                *target = s.number();
-              } else {
-                s.skip_value();
-              }
-            }
-          }
-        } else if (k == "error") {
-          r.error = !s.null_or_skip();
-        } else {
-          s.skip_value();
-        }
-      }
-      if (!s.at_end()) throw JsonScanError{nullptr, "trailing characters after the record"};
-      ++total;
-      if (!r.profiling) {
-        ++skipped_phase;
-      } else {
-        if (r.start_ns) min_start = std::min(min_start, r.start_ns);
-        if (r.end_ns) max_end = std::max(max_end, r.end_ns);
-        if (r.error || r.cancelled || !r.ttft || !std::isfinite(*r.ttft)) {
-          ++errored;
-        } else {
-          ++ok;
-          ttft.push_back(*r.ttft);
-          if (r.latency) latency.push_back(*r.latency);
-          if (r.itl) itl.push_back(*r.itl);
-          if (r.isl) sum_isl += *r.isl;
-          if (r.osl) sum_osl += *r.osl;
-          for (double v : icl_line) icl.add(v);
-        }
-      }
-      line = le + 1;
-    }
-  } catch (const JsonScanError& e) {
-    const char* at = e.where ? e.where : line;
-    throw_input(f.path, fmt::format("malformed AIPerf record ({})", e.what), line_number(base, at));
+  // Large files are split at a line boundary and scanned on two threads.
+  const char* mid = end;
+  if (f.text.size() > (8u << 20)) {
+    const char* nl = static_cast<const char*>(std::memchr(base + f.text.size() / 2, '\n', end - (base + f.text.size() / 2)));
+    if (nl) mid = nl + 1;
   }
-  if (total == 0) throw_input(f.path, "empty file; expected AIPerf per-request records");
+  Accum a, b;
+  std::thread worker;
+  if (mid < end) worker = std::thread([&] { scan_lines(mid, end, b); });
+  scan_lines(base, mid, a);
+  if (worker.joinable()) worker.join();
+  for (Accum* part : {&a, &b})
+    if (part->error_at)
+      throw_input(f.path, fmt::format("malformed AIPerf record ({})", part->error_what), line_number(base, part->error_at));
+  a.merge(b);
+  if (a.total == 0) throw_input(f.path, "empty file; expected AIPerf per-request records");
   RunResult r;
   r.file = f.path;
   r.format = "aiperf-profile-export-jsonl";
@@ -209,32 +274,30 @@ std::vector<RunResult> parse_aiperf_jsonl(const FileView& f) {
   r.backend = "aiperf";
   r.fidelity = 2;
   r.has_per_request_arrays = true;
-  r.completed = static_cast<double>(ok);
-  r.failed = static_cast<double>(errored);
-  r.ttft = stat_of(ttft, 1.0);
-  r.e2el = stat_of(latency, 1.0);
-  r.tpot = stat_of(itl, 1.0);
-  r.itl = icl.stat();
-  if (!icl.exact())
-    r.warnings.push_back(fmt::format("{} inter-chunk gaps: ITL percentiles from a 2^-12 log histogram", icl.count));
-  if (max_end > min_start) {
-    double dur = (max_end - min_start) / 1e9;
+  r.completed = static_cast<double>(a.ok);
+  r.failed = static_cast<double>(a.errored);
+  r.ttft = stat_of(std::move(a.ttft), 1.0);
+  r.tpot = stat_of(std::move(a.itl), 1.0);
+  double lat_sum = 0;
+  for (double v : a.latency) lat_sum += v;
+  r.e2el = stat_of(std::move(a.latency), 1.0);
+  r.itl = a.icl.stat();
+  if (!a.icl.exact())
+    r.warnings.push_back(fmt::format("{} inter-chunk gaps: ITL percentiles from a 2^-12 log histogram", a.icl.count));
+  if (a.max_end > a.min_start) {
+    double dur = (a.max_end - a.min_start) / 1e9;
     r.duration_s = dur;
-    r.request_throughput = ok / dur;
-    r.output_throughput = sum_osl / dur;
-    r.total_token_throughput = (sum_isl + sum_osl) / dur;
-    double lat_sum = 0;
-    for (double v : latency) lat_sum += v;
+    r.request_throughput = a.ok / dur;
+    r.output_throughput = a.sum_osl / dur;
+    r.total_token_throughput = (a.sum_isl + a.sum_osl) / dur;
     r.measured_concurrency = lat_sum / 1000.0 / dur;
+    r.native["min_request_start_ns"] = a.min_start;
+    r.native["max_request_end_ns"] = a.max_end;
   }
-  r.total_input_tokens = sum_isl;
-  r.total_output_tokens = sum_osl;
-  r.native["records_total"] = total;
-  if (max_end > min_start) {
-    r.native["min_request_start_ns"] = min_start;
-    r.native["max_request_end_ns"] = max_end;
-  }
-  r.native["records_non_profiling"] = skipped_phase;
+  r.total_input_tokens = a.sum_isl;
+  r.total_output_tokens = a.sum_osl;
+  r.native["records_total"] = a.total;
+  r.native["records_non_profiling"] = a.skipped_phase;
   r.warnings.push_back("per-request records carry no concurrency setting; import profile_export_aiperf.json with them");
   return {r};
 }

@@ -16,10 +16,17 @@ std::string read_file(const fs::path& path) {
   if (fs::is_directory(path, ec)) throw_io(path.string(), "is a directory, expected a file");
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) throw_io(path.string(), std::string("cannot open file: ") + std::strerror(errno));
+  // One allocation of the final size, then one read: multi-GB inputs
+  // (AIPerf per-request records) must not pay for repeated regrowth.
   std::string data;
+  auto size = fs::file_size(path, ec);
+  if (!ec && size > 0) {
+    data.resize(size);
+    data.resize(std::fread(data.data(), 1, size, f));
+  }
   char buf[1 << 16];
   size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);  // grew while reading, or a pipe
   bool bad = std::ferror(f);
   std::fclose(f);
   if (bad) throw_io(path.string(), "read error");

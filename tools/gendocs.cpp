@@ -1,0 +1,17 @@
+// Regenerates docs/schema.md and schema/atlas_cell.v1.schema.json from the
+// field tables: perftunereport-gendocs <repo-root>
+#include <iostream>
+
+#include "model/schema_doc.hpp"
+#include "util/fs.hpp"
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: perftunereport-gendocs <repo-root>\n";
+    return 2;
+  }
+  std::filesystem::path root = argv[1];
+  ptr::atomic_write(root / "docs/schema.md", ptr::atlas_cell_markdown());
+  ptr::atomic_write(root / "schema/atlas_cell.v1.schema.json", ptr::atlas_cell_json_schema().dump(2) + "\n");
+  return 0;
+}
