@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
 #include <set>
 
 #include "campaign/operations.hpp"
@@ -88,6 +89,14 @@ AtlasCell rebuild_cell(const Campaign& c, const AtlasCell& identity, std::vector
   cell.points = build_points(runs, cell.gpus);
   for (const auto& p : cell.points)
     for (const auto& w : p.warnings) add_unique(warnings, fmt::format("cell {}: {}", cell.cell_id, w));
+  std::map<long, int> per_concurrency;
+  for (const auto& p : cell.points)
+    if (p.concurrency) ++per_concurrency[*p.concurrency];
+  for (const auto& [conc, n] : per_concurrency)
+    if (n > 1)
+      add_unique(warnings, fmt::format("cell {}: {} distinct configurations or workloads at concurrency {} (different "
+                                       "prompt counts, lengths or --metadata); import each into its own cell",
+                                       cell.cell_id, n, conc));
   std::set<std::string> backends, engines, models, stamps;
   for (const auto& r : runs) {
     backends.insert(r.backend);

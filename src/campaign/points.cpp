@@ -57,6 +57,24 @@ LatencyStat mean_stat(const std::vector<const RunResult*>& runs, LatencyStat Run
 
 json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
+std::optional<double> per_request(const std::optional<double>& total, const std::optional<double>& completed) {
+  if (!total || !completed || *completed <= 0) return std::nullopt;
+  return *total / *completed;
+}
+
+bool close(const std::optional<double>& a, const std::optional<double>& b, double rel) {
+  if (!a || !b) return true;  // unknown: cannot tell them apart
+  return std::fabs(*a - *b) <= rel * std::max(std::fabs(*a), std::fabs(*b));
+}
+
+// Same prompt count and actual input/output lengths within 10%.
+bool same_workload(const RunResult& a, const RunResult& b) {
+  if (a.run_failed || b.run_failed) return true;
+  if (a.num_prompts && b.num_prompts && *a.num_prompts != *b.num_prompts) return false;
+  return close(per_request(a.total_input_tokens, a.completed), per_request(b.total_input_tokens, b.completed), 0.10) &&
+         close(per_request(a.total_output_tokens, a.completed), per_request(b.total_output_tokens, b.completed), 0.10);
+}
+
 }  // namespace
 
 std::vector<Point> build_points(const std::vector<RunResult>& runs, std::optional<long> gpus) {
@@ -67,10 +85,27 @@ std::vector<Point> build_points(const std::vector<RunResult>& runs, std::optiona
     if (std::isnan(k.rate)) k.rate = -1;
     groups[k].push_back(&r);
   }
+  // Runs at one concurrency are trials of one point only if they ran the same
+  // workload: a folder mixing ISL 1024 and 15000 results must not average them.
+  std::vector<std::vector<const RunResult*>> clusters;
+  for (const auto& [key, members] : groups) {
+    std::vector<std::vector<const RunResult*>> local;
+    for (const RunResult* r : members) {
+      bool placed = false;
+      for (auto& c : local)
+        if (same_workload(*c.front(), *r)) {
+          c.push_back(r);
+          placed = true;
+          break;
+        }
+      if (!placed) local.push_back({r});
+    }
+    for (auto& c : local) clusters.push_back(std::move(c));
+  }
   std::vector<Point> points;
-  for (const auto& [key, all] : groups) {
+  for (const auto& all : clusters) {
     Point p;
-    if (key.concurrency >= 0) p.concurrency = key.concurrency;
+    p.concurrency = all.front()->max_concurrency;
     p.request_rate = all.front()->request_rate;
     p.trials = static_cast<long>(all.size());
     std::vector<const RunResult*> ok;
@@ -92,6 +127,7 @@ std::vector<Point> build_points(const std::vector<RunResult>& runs, std::optiona
         if (!p.error) p.error = r->error;
         continue;
       }
+      if (r->error && !p.error) p.error = r->error;
       completed += r->completed.value_or(0);
       if (r->failed) {
         failed += *r->failed;

@@ -91,6 +91,12 @@ std::vector<RunResult> parse_bench_stdout(const FileView& f) {
     std::smatch m;
     if (std::regex_search(preamble, m, num_prompts_re)) r.num_prompts = std::stod(m[1]);
     if (std::regex_search(preamble, m, model_re)) r.model_id = m[1];
+    // vLLM prints the first failed requests' tracebacks before the block; the
+    // exception line ("ConnectionRefusedError: ...") is the useful part.
+    static const std::regex exc_re(R"((?:^|\n)([A-Za-z_.]*(?:Error|Exception)[A-Za-z_.]*: [^\n]+))");
+    if (preamble.find("Failed requests during benchmark run") != std::string::npos &&
+        std::regex_search(preamble, m, exc_re))
+      r.error = trim(m[1].str());
     bool sglang = false;
     // Lines before the block that vLLM prints: "Maximum request concurrency: 100", "Traffic request rate: inf".
     size_t p = line_start;

@@ -116,8 +116,12 @@ void dedupe(IngestBatch& b) {
   }
   for (auto& r : rounded) {
     bool dup = false;
-    for (const auto& k : kept)
-      if (k.fidelity > r.fidelity && is_rounded_copy(r, k)) dup = true;
+    for (auto& k : kept) {
+      if (k.fidelity > r.fidelity && is_rounded_copy(r, k)) {
+        dup = true;
+        if (!k.error && r.error) k.error = r.error;  // the capture saw the failure's cause
+      }
+    }
     if (dup) continue;
     kept.push_back(std::move(r));
   }
