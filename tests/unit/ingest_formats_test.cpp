@@ -2,6 +2,7 @@
 // bad input: every failure names the file (and line/key) and says what was expected.
 #include <fstream>
 
+#include "campaign/points.hpp"
 #include "ingest/discover.hpp"
 #include "test_support.hpp"
 #include "util/error.hpp"
@@ -135,6 +136,35 @@ TEST(Discovery, SweepTreeDeduplicatesRunsAcrossFiles) {
   IngestBatch b = ingest_paths({fixtures_dir() / "vllm/sweep-serve"}, "vllm-sweep");
   EXPECT_EQ(b.results.size(), 27u);
   EXPECT_EQ(b.files.size(), 3u);
+}
+
+}  // namespace
+}  // namespace ptr::test
+
+namespace ptr::test {
+namespace {
+
+TEST(VllmSweep, FailureRecordIsAFailedTrialOfItsPoint) {
+  TempDir t;
+  fs::path combo = t.path / "exp" / "BENCH--max_concurrency=8";
+  fs::create_directories(combo);
+  fs::copy_file(fixtures_dir() / "vllm/sweep-serve/20260211_140427/BENCH--max_concurrency=8-num_prompts=80-request_rate=8/run=0.json",
+                combo / "run=0.json");
+  std::ofstream(combo / "run=1.failure.json")
+      << R"({"run_number": 1, "error_type": "RuntimeError", "error": "server died", "serve_overrides": {},)"
+      << R"( "bench_overrides": {"max_concurrency": 8, "num_prompts": 80, "request_rate": 8}})";
+  IngestBatch b = ingest_paths({t.path / "exp"}, "vllm-sweep");
+  ASSERT_EQ(b.results.size(), 2u);
+  auto pts = build_points(b.results, 8);
+  ASSERT_EQ(pts.size(), 1u);
+  EXPECT_EQ(pts[0].trials, 2);
+  EXPECT_EQ(pts[0].status, "partial");
+  EXPECT_EQ(pts[0].completed, 80);
+  EXPECT_EQ(pts[0].failed, 80);  // the failed run's 80 prompts
+  EXPECT_EQ(pts[0].num_prompts, 160);
+  ASSERT_TRUE(pts[0].error.has_value());
+  EXPECT_EQ(*pts[0].error, "RuntimeError: server died");
+  EXPECT_DOUBLE_EQ(*pts[0].output_tok_s, 615.0783304395073);  // only the successful trial counts
 }
 
 }  // namespace
