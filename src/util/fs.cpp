@@ -40,7 +40,7 @@ static fs::path temp_sibling(const fs::path& path) {
           std::to_string(counter++));
 }
 
-void atomic_write(const fs::path& path, const std::string& data) {
+void atomic_write(const fs::path& path, const std::string& data, bool durable) {
   std::error_code ec;
   if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
   if (ec) throw_io(path.parent_path().string(), "cannot create folder: " + ec.message());
@@ -49,7 +49,7 @@ void atomic_write(const fs::path& path, const std::string& data) {
   if (!f) throw_io(tmp.string(), std::string("cannot create file: ") + std::strerror(errno));
   bool ok = std::fwrite(data.data(), 1, data.size(), f) == data.size();
   ok = (std::fflush(f) == 0) && ok;
-  ok = (fsync(fileno(f)) == 0) && ok;
+  if (durable) ok = (fsync(fileno(f)) == 0) && ok;
   ok = (std::fclose(f) == 0) && ok;
   if (!ok) {
     fs::remove(tmp, ec);

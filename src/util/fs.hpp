@@ -9,8 +9,10 @@ namespace ptr {
 namespace fs = std::filesystem;
 
 std::string read_file(const fs::path& path);
-// Writes `data` to `path` via a sibling temp file and rename(2); creates parents.
-void atomic_write(const fs::path& path, const std::string& data);
+// Writes `data` to `path` via a sibling temp file and rename(2); creates
+// parents. `durable` also fsyncs before the rename (survives power loss, not
+// just a crash); scratch campaigns skip it.
+void atomic_write(const fs::path& path, const std::string& data, bool durable = true);
 // Copies a file atomically (temp + rename).
 void atomic_copy(const fs::path& from, const fs::path& to);
 // Joins a relative path from input under `base`; refuses absolute paths and any

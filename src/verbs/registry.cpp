@@ -12,6 +12,8 @@ const std::vector<VerbSpec>& verb_registry() {
       campaign_init_verb(),
       import_perf_bench_verb(),
       atlas_aggregate_verb(),
+      report_render_verb(),
+      report_smoke_verb(),
   };
   return verbs;
 }
@@ -90,6 +92,7 @@ json check_arg(const ParamSpec& p, const json& v) {
       if (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<long>(v.get<double>())))
         return static_cast<long>(v.get<double>());
       bad("an integer");
+      return v;
     case ParamType::number:
       if (!v.is_number()) bad("a number");
       return v;

@@ -87,5 +87,7 @@ const char* safety_name(Safety s);
 VerbSpec campaign_init_verb();
 VerbSpec import_perf_bench_verb();
 VerbSpec atlas_aggregate_verb();
+VerbSpec report_render_verb();
+VerbSpec report_smoke_verb();
 
 }  // namespace ptr

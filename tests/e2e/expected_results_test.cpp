@@ -53,7 +53,9 @@ void check_format(const json& e, const Parsed& p, const RunResult& r) {
   } else {
     EXPECT_EQ(r.format, want);
   }
-  if (e.contains("has_per_request_arrays")) EXPECT_EQ(r.has_per_request_arrays, e["has_per_request_arrays"].get<bool>());
+  if (e.contains("has_per_request_arrays")) {
+    EXPECT_EQ(r.has_per_request_arrays, e["has_per_request_arrays"].get<bool>());
+  }
 }
 
 void check_result(const fs::path& root, const json& e) {
@@ -94,11 +96,18 @@ void check_result(const fs::path& root, const json& e) {
     EXPECT_PRED_FORMAT2(near_rel, r->itl.mean, num("mean_itl_ms"));
     EXPECT_PRED_FORMAT2(near_rel, r->request_rate, expected_number(e["request_rate"]));
     EXPECT_PRED_FORMAT2(near_rel, r->max_concurrent_requests, expected_number(e["max_concurrent_requests"]));
-    if (e.contains("measured_concurrency"))
+    if (e.contains("measured_concurrency")) {
       EXPECT_PRED_FORMAT2(near_rel, r->measured_concurrency, expected_number(e["measured_concurrency"]));
-    if (e.contains("run_number")) EXPECT_EQ(r->run_number.value_or(-1), e["run_number"].get<long>());
-    if (e["model_id"].is_string()) EXPECT_EQ(r->model_id.value_or(""), e["model_id"].get<std::string>());
-    if (e["date"].is_string()) EXPECT_EQ(r->date.value_or(""), e["date"].get<std::string>());
+    }
+    if (e.contains("run_number")) {
+    EXPECT_EQ(r->run_number.value_or(-1), e["run_number"].get<long>());
+    }
+    if (e["model_id"].is_string()) {
+      EXPECT_EQ(r->model_id.value_or(""), e["model_id"].get<std::string>());
+    }
+    if (e["date"].is_string()) {
+    EXPECT_EQ(r->date.value_or(""), e["date"].get<std::string>());
+    }
   }
 }
 

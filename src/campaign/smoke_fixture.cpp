@@ -1,0 +1,153 @@
+#include "campaign/smoke_fixture.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+#include "campaign/operations.hpp"
+#include "util/fs.hpp"
+
+namespace ptr {
+
+namespace {
+
+struct VariantSpec {
+  const char* hardware;
+  const char* quant;
+  long tp;
+  const char* strategy;
+  bool mtp;
+  double speed;  // relative decode/prefill speed per replica
+};
+
+const VariantSpec kVariants[] = {
+    {"H100", "FP8", 8, "TP", false, 1.0},   {"H100", "FP8", 8, "EP", true, 1.0},
+    {"H200", "FP8", 8, "TP", false, 1.3},   {"H200", "FP8", 8, "EP", true, 1.3},
+    {"B200", "NVFP4", 4, "TP", false, 2.4}, {"B200", "NVFP4", 4, "EP", true, 2.4},
+    {"GB300", "NVFP4", 4, "TP", false, 3.1}, {"GB300", "NVFP4", 4, "EP", true, 3.1},
+};
+const long kMbt[] = {1024, 2048, 4096, 8192, 16384};
+const long kConc[] = {1, 8, 16, 32, 64, 128};
+constexpr long kIsl = 1024, kOsl = 256;
+
+std::string cell_id(const VariantSpec& v, long mbt) {
+  std::string hw = v.hardware, q = v.quant, st = v.strategy;
+  for (auto* s : {&hw, &q, &st})
+    for (auto& ch : *s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return fmt::format("{}-{}-tp{}-{}{}-mbt{}", hw, q, v.tp, st, v.mtp ? "-mtp" : "", mbt);
+}
+
+std::string config_yaml() {
+  std::string y =
+      "name: smoke-glm-5.1\n"
+      "description: SYNTHETIC report_smoke fixture mirroring a GLM-5.1 study (not measured data).\n"
+      "provenance:\n  engine: vllm\n  engine_version: 0.11.2 (synthetic)\n  image: vllm/vllm-openai:v0.11.2\n"
+      "  delivery: kubernetes (synthetic)\n"
+      "defaults:\n  model: GLM-5.1\n  engine: vllm\n  kv_cache_dtype: fp8\n  dataset: random\n"
+      "  isl: 1024\n  osl: 256\n  cache_mode: warm\n  concurrencies: [1, 8, 16, 32, 64, 128]\n"
+      "cells:\n";
+  for (const auto& v : kVariants)
+    for (long mbt : kMbt)
+      y += fmt::format(
+          "  - {{cell_id: {}, hardware: {}, quant: {}, tensor_parallel: {}, parallel_strategy: {}, mtp: {}, "
+          "max_num_batched_tokens: {}{}}}\n",
+          cell_id(v, mbt), v.hardware, v.quant, v.tp, v.strategy, v.mtp ? "true" : "false", mbt,
+          std::string(v.strategy) == "EP" ? fmt::format(", expert_parallel: {}", v.tp) : "");
+  return y;
+}
+
+Point model_point(const VariantSpec& v, long mbt, long c, long gpus) {
+  double s = v.speed;
+  double jitter = 1 + 0.015 * std::sin(c * 1.7 + mbt * 0.001 + s * 3.1);
+  double tpot = (12.0 / s) * (1 + std::pow(c / (40.0 * s), 1.1)) * (v.mtp ? 0.62 : 1.0);
+  if (std::string(v.strategy) == "EP") tpot *= c >= 32 ? 0.9 : 1.06;
+  tpot *= jitter;
+  double ttft = (180.0 / s) * (1 + c * (2048.0 / mbt) * 0.05 + std::pow(c / (60.0 * s), 1.5)) / jitter;
+  // EP pays an all-to-all at low load and wins at high load; MTP drafts add a little to prefill.
+  if (std::string(v.strategy) == "EP") ttft *= c >= 32 ? 0.93 : 1.08;
+  if (v.mtp) ttft *= 1.05;
+  double e2el = ttft + tpot * (kOsl - 1);
+  double rps = c / (e2el / 1000.0);
+  Point p;
+  p.concurrency = c;
+  p.request_rate = INFINITY;
+  p.num_prompts = std::max(16L, 8 * c);
+  p.completed = p.num_prompts;
+  p.failed = 0;
+  p.duration_s = *p.completed / rps;
+  p.request_throughput_rps = rps;
+  p.output_tok_s = rps * kOsl;
+  p.total_tok_s = rps * (kIsl + kOsl);
+  p.output_tok_s_per_gpu = *p.output_tok_s / gpus;
+  p.tok_s_per_user = *p.output_tok_s / c;
+  p.interactivity_tok_s = 1000.0 / tpot;
+  p.ttft_ms = {ttft, ttft * 0.97, ttft * 1.5, ttft * 2.1, ttft * 0.4};
+  p.tpot_ms = {tpot, tpot * 0.99, tpot * 1.15, tpot * 1.3, tpot * 0.08};
+  p.itl_ms = {tpot, tpot * 0.9, tpot * 1.4, tpot * 2.5, tpot * 0.5};
+  p.e2el_ms = {e2el, e2el * 0.98, e2el * 1.2, e2el * 1.45, e2el * 0.15};
+  p.mean_input_tokens = kIsl;
+  p.mean_output_tokens = kOsl;
+  p.spread = {{"n", 1}};
+  if (v.mtp) p.preemptions = c >= 64 ? (c / 16) * (mbt <= 2048 ? 3 : 1) : 0;
+  p.source.push_back({"synthetic", "report-smoke-fixture", "v1", std::nullopt, std::nullopt});
+  return p;
+}
+
+Point failed_point(long c, const std::string& why) {
+  Point p;
+  p.concurrency = c;
+  p.request_rate = INFINITY;
+  p.num_prompts = std::max(16L, 8 * c);
+  p.completed = 0;
+  p.failed = p.num_prompts;
+  p.status = "failed";
+  p.error = why;
+  p.source.push_back({"synthetic", "report-smoke-fixture", "v1", std::nullopt, std::nullopt});
+  return p;
+}
+
+}  // namespace
+
+SmokeCampaign build_smoke_campaign(const fs::path& root) {
+  fs::create_directories(root);
+  fs::path cfg = root / "smoke-config.yaml";
+  atomic_write(cfg, config_yaml(), false);
+  InitResult init = init_campaign(root, cfg);
+  Campaign c = open_campaign(root, init.id);
+  SmokeCampaign out;
+  out.id = init.id;
+  out.dir = init.dir;
+  for (const auto& cc : c.config.cells) {
+    const VariantSpec* v = nullptr;
+    long mbt = *cc.identity.max_num_batched_tokens;
+    for (const auto& vs : kVariants)
+      if (cell_id(vs, mbt) == cc.identity.cell_id) v = &vs;
+    AtlasCell cell = cc.identity;
+    cell.campaign = c.id;
+    cell.backend = "vllm-sweep";
+    cell.engine_version = "0.11.2 (synthetic)";
+    cell.hf_path = "zai-org/GLM-5.1 (synthetic)";
+    bool failed_cell = std::string(v->hardware) == "H200" && !v->mtp && mbt == 1024;
+    bool partial_cell = std::string(v->hardware) == "GB300" && v->mtp && mbt == 16384;
+    for (long conc : kConc) {
+      if (failed_cell) cell.points.push_back(failed_point(conc, "server never became ready: engine core failed to start (synthetic)"));
+      else if (partial_cell && conc >= 64) cell.points.push_back(failed_point(conc, "CUDA out of memory during decode (synthetic)"));
+      else cell.points.push_back(model_point(*v, mbt, conc, *cell.gpus));
+      // KV-cache pressure shows up as evictions just before the OOM.
+      if (partial_cell && conc == 32) cell.points.back().preemptions = 12;
+    }
+    cell.status = cell_status(cell.points, cell.concurrencies_requested);
+    cell.extra["missing_concurrencies"] = json::array();
+    cell.extra["bench_timestamps"] = {{"first", "20260101-000000"}, {"last", "20260101-060000"}, {"note", "synthetic"}};
+    bool preempted = false;
+    for (const auto& p : cell.points) preempted = preempted || (p.preemptions && *p.preemptions > 0);
+    if (preempted && cell.mtp.value_or(false)) ++out.mtp_cells_with_preemptions;
+    fs::path dir = c.cell_dir(cell.cell_id);
+    atomic_write(dir / "normalized.json", to_json(cell).dump() + "\n", false);
+    atomic_write(dir / "status.txt", cell.status + "\n", false);
+  }
+  std::vector<std::string> warnings;
+  out.coverage = aggregate_atlas(root, c.id, warnings).coverage;
+  return out;
+}
+
+}  // namespace ptr

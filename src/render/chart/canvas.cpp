@@ -1,0 +1,182 @@
+#include "render/chart/canvas.hpp"
+
+#include <cairo.h>
+#include <cmath>
+#include <pango/pangocairo.h>
+
+#include "util/error.hpp"
+
+namespace ptr::chart {
+
+double Color::luminance() const {
+  auto lin = [](double c) { return c <= 0.03928 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4); };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+std::string escape_markup(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '\'': out += "&apos;"; break;
+      case '"': out += "&quot;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+void require_fonts() {
+  static bool checked = false;
+  if (checked) return;
+  PangoFontMap* map = pango_cairo_font_map_get_default();
+  PangoFontFamily** families = nullptr;
+  int n = 0;
+  if (map) pango_font_map_list_families(map, &families, &n);
+  g_free(families);
+  if (n == 0)
+    throw_io("fontconfig", "no font found; cannot render text (install fonts-dejavu-core)");
+  checked = true;
+}
+
+Canvas::Canvas(cairo_t* cr) : cr_(cr) {
+  require_fonts();
+  layout_ = pango_cairo_create_layout(cr_);
+  sans_ = pango_font_description_from_string("DejaVu Sans 8");
+  mono_ = pango_font_description_from_string("DejaVu Sans Mono 8");
+}
+
+Canvas::~Canvas() {
+  g_object_unref(layout_);
+  pango_font_description_free(sans_);
+  pango_font_description_free(mono_);
+}
+
+void Canvas::set_font(const Font& f, double max_width) {
+  PangoFontDescription* d = f.mono ? mono_ : sans_;
+  pango_font_description_set_absolute_size(d, f.size * PANGO_SCALE);
+  pango_font_description_set_weight(d, f.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_font_description_set_style(d, f.italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+  pango_layout_set_font_description(layout_, d);
+  pango_layout_set_width(layout_, max_width > 0 ? static_cast<int>(max_width * PANGO_SCALE) : -1);
+  pango_layout_set_wrap(layout_, PANGO_WRAP_WORD_CHAR);
+  // set_markup leaves attributes (e.g. <sup>) on the layout; plain text must not inherit them.
+  pango_layout_set_attributes(layout_, nullptr);
+}
+
+Rect Canvas::layout_text(PangoLayout* l, double x, double y, Color c, Align a, VAlign v, bool draw) {
+  int w, h;
+  pango_layout_get_pixel_size(l, &w, &h);
+  double left = a == Align::left ? x : a == Align::center ? x - w / 2.0 : x - w;
+  double top = y;
+  if (v == VAlign::middle) top = y - h / 2.0;
+  else if (v == VAlign::bottom) top = y - h;
+  else if (v == VAlign::baseline) top = y - pango_layout_get_baseline(l) / static_cast<double>(PANGO_SCALE);
+  if (draw) {
+    cairo_set_source_rgba(cr_, c.r, c.g, c.b, c.a);
+    cairo_move_to(cr_, left, top);
+    pango_cairo_show_layout(cr_, l);
+  }
+  return {left, top, static_cast<double>(w), static_cast<double>(h)};
+}
+
+Rect Canvas::text(double x, double y, const std::string& s, const Font& f, Color c, Align a, VAlign v, double max_width) {
+  set_font(f, max_width);
+  pango_layout_set_text(layout_, s.c_str(), static_cast<int>(s.size()));
+  return layout_text(layout_, x, y, c, a, v, true);
+}
+
+Rect Canvas::markup(double x, double y, const std::string& m, const Font& f, Color c, Align a, VAlign v, double max_width) {
+  set_font(f, max_width);
+  pango_layout_set_markup(layout_, m.c_str(), static_cast<int>(m.size()));
+  return layout_text(layout_, x, y, c, a, v, true);
+}
+
+Rect Canvas::measure(const std::string& s, const Font& f, double max_width) {
+  set_font(f, max_width);
+  pango_layout_set_text(layout_, s.c_str(), static_cast<int>(s.size()));
+  return layout_text(layout_, 0, 0, {}, Align::left, VAlign::top, false);
+}
+
+Rect Canvas::measure_markup(const std::string& m, const Font& f, double max_width) {
+  set_font(f, max_width);
+  pango_layout_set_markup(layout_, m.c_str(), static_cast<int>(m.size()));
+  return layout_text(layout_, 0, 0, {}, Align::left, VAlign::top, false);
+}
+
+void Canvas::text_rotated(double x, double y, const std::string& s, const Font& f, Color c) {
+  set_font(f, 0);
+  pango_layout_set_text(layout_, s.c_str(), static_cast<int>(s.size()));
+  int w, h;
+  pango_layout_get_pixel_size(layout_, &w, &h);
+  cairo_save(cr_);
+  cairo_translate(cr_, x, y);
+  cairo_rotate(cr_, -M_PI / 2);
+  cairo_set_source_rgba(cr_, c.r, c.g, c.b, c.a);
+  cairo_move_to(cr_, -w / 2.0, -h / 2.0);
+  pango_cairo_show_layout(cr_, layout_);
+  cairo_restore(cr_);
+}
+
+void Canvas::line(double x0, double y0, double x1, double y1, Color c, double width, bool dashed) {
+  cairo_set_source_rgba(cr_, c.r, c.g, c.b, c.a);
+  cairo_set_line_width(cr_, width);
+  if (dashed) {
+    double d[] = {3, 2};
+    cairo_set_dash(cr_, d, 2, 0);
+  }
+  cairo_move_to(cr_, x0, y0);
+  cairo_line_to(cr_, x1, y1);
+  cairo_stroke(cr_);
+  if (dashed) cairo_set_dash(cr_, nullptr, 0, 0);
+}
+
+void Canvas::polyline(const std::vector<std::pair<double, double>>& pts, Color c, double width) {
+  if (pts.size() < 2) return;
+  cairo_set_source_rgba(cr_, c.r, c.g, c.b, c.a);
+  cairo_set_line_width(cr_, width);
+  cairo_set_line_join(cr_, CAIRO_LINE_JOIN_ROUND);
+  cairo_move_to(cr_, pts[0].first, pts[0].second);
+  for (size_t i = 1; i < pts.size(); ++i) cairo_line_to(cr_, pts[i].first, pts[i].second);
+  cairo_stroke(cr_);
+}
+
+void Canvas::rect_fill(const Rect& r, Color c) {
+  cairo_set_source_rgba(cr_, c.r, c.g, c.b, c.a);
+  cairo_rectangle(cr_, r.x, r.y, r.w, r.h);
+  cairo_fill(cr_);
+}
+
+void Canvas::rect_stroke(const Rect& r, Color c, double width) {
+  cairo_set_source_rgba(cr_, c.r, c.g, c.b, c.a);
+  cairo_set_line_width(cr_, width);
+  cairo_rectangle(cr_, r.x, r.y, r.w, r.h);
+  cairo_stroke(cr_);
+}
+
+void Canvas::hatch(const Rect& r, Color bg, Color line_color, double spacing) {
+  rect_fill(r, bg);
+  cairo_save(cr_);
+  cairo_rectangle(cr_, r.x, r.y, r.w, r.h);
+  cairo_clip(cr_);
+  cairo_set_source_rgba(cr_, line_color.r, line_color.g, line_color.b, line_color.a);
+  cairo_set_line_width(cr_, 0.5);
+  for (double d = -r.h; d < r.w; d += spacing) {
+    cairo_move_to(cr_, r.x + d, r.bottom());
+    cairo_line_to(cr_, r.x + d + r.h, r.y);
+  }
+  cairo_stroke(cr_);
+  cairo_restore(cr_);
+}
+
+void Canvas::save() { cairo_save(cr_); }
+void Canvas::restore() { cairo_restore(cr_); }
+void Canvas::clip(const Rect& r) {
+  cairo_rectangle(cr_, r.x, r.y, r.w, r.h);
+  cairo_clip(cr_);
+}
+
+}  // namespace ptr::chart

@@ -1,0 +1,87 @@
+#pragma once
+// The drawing surface the chart layer and the pages share: a thin layer over
+// a Cairo context with Pango text. It knows points, lines, rectangles and
+// text, nothing about benchmarks. User strings are passed as plain text (or
+// escaped before any markup), so Pango never interprets them.
+#include <string>
+#include <vector>
+
+typedef struct _cairo cairo_t;
+typedef struct _PangoLayout PangoLayout;
+typedef struct _PangoFontDescription PangoFontDescription;
+
+namespace ptr::chart {
+
+struct Color {
+  double r = 0, g = 0, b = 0, a = 1;
+  static Color hex(unsigned rgb, double a = 1) {
+    return {((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0, (rgb & 0xff) / 255.0, a};
+  }
+  double luminance() const;  // relative luminance (sRGB), 0..1
+};
+
+struct Rect {
+  double x = 0, y = 0, w = 0, h = 0;
+  double right() const { return x + w; }
+  double bottom() const { return y + h; }
+  bool intersects(const Rect& o) const { return x < o.right() && o.x < right() && y < o.bottom() && o.y < bottom(); }
+  bool contains(const Rect& o) const { return o.x >= x && o.y >= y && o.right() <= right() && o.bottom() <= bottom(); }
+  Rect inset(double d) const { return {x + d, y + d, w - 2 * d, h - 2 * d}; }
+};
+
+enum class Align { left, center, right };
+enum class VAlign { top, middle, bottom, baseline };
+
+struct Font {
+  double size = 8;
+  bool bold = false;
+  bool italic = false;
+  bool mono = false;
+};
+
+// Escapes &, <, >, ' and " for Pango markup.
+std::string escape_markup(const std::string& s);
+
+class Canvas {
+ public:
+  explicit Canvas(cairo_t* cr);
+  ~Canvas();
+  Canvas(const Canvas&) = delete;
+  Canvas& operator=(const Canvas&) = delete;
+
+  cairo_t* cairo() const { return cr_; }
+
+  // Text. `markup` versions take Pango markup (callers escape user strings).
+  Rect text(double x, double y, const std::string& s, const Font& f, Color c = {}, Align a = Align::left,
+            VAlign v = VAlign::top, double max_width = 0);
+  Rect markup(double x, double y, const std::string& m, const Font& f, Color c = {}, Align a = Align::left,
+              VAlign v = VAlign::top, double max_width = 0);
+  // Size a text would take (width, height), without drawing.
+  Rect measure(const std::string& s, const Font& f, double max_width = 0);
+  Rect measure_markup(const std::string& m, const Font& f, double max_width = 0);
+  void text_rotated(double x, double y, const std::string& s, const Font& f, Color c = {});  // 90 deg CCW, centred
+
+  void line(double x0, double y0, double x1, double y1, Color c, double width = 0.5, bool dashed = false);
+  void polyline(const std::vector<std::pair<double, double>>& pts, Color c, double width = 0.8);
+  void rect_fill(const Rect& r, Color c);
+  void rect_stroke(const Rect& r, Color c, double width = 0.5);
+  void hatch(const Rect& r, Color bg, Color line, double spacing = 4);
+
+  void save();
+  void restore();
+  void clip(const Rect& r);
+
+ private:
+  Rect layout_text(PangoLayout* l, double x, double y, Color c, Align a, VAlign v, bool draw);
+  void set_font(const Font& f, double max_width);
+  cairo_t* cr_;
+  PangoLayout* layout_;
+  PangoFontDescription* sans_;
+  PangoFontDescription* mono_;
+};
+
+// Fails with a clear error if fontconfig/Pango finds no usable font (Pango
+// would otherwise crash or draw boxes).
+void require_fonts();
+
+}  // namespace ptr::chart

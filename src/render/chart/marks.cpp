@@ -1,0 +1,145 @@
+#include "render/chart/marks.hpp"
+
+#include <algorithm>
+#include <cairo.h>
+#include <cmath>
+
+namespace ptr::chart {
+
+Rect marker_box(double x, double y, const MarkStyle& s) { return {x - s.size - 1, y - s.size - 1, 2 * s.size + 2, 2 * s.size + 2}; }
+
+void draw_marker(Canvas& c, double x, double y, const MarkStyle& s) {
+  cairo_t* cr = c.cairo();
+  double r = s.size;
+  cairo_new_path(cr);
+  switch (s.shape) {
+    case Shape::circle: cairo_arc(cr, x, y, r, 0, 2 * M_PI); break;
+    case Shape::square: cairo_rectangle(cr, x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7); break;
+    case Shape::triangle:
+      cairo_move_to(cr, x, y - r);
+      cairo_line_to(cr, x + r * 0.95, y + r * 0.7);
+      cairo_line_to(cr, x - r * 0.95, y + r * 0.7);
+      cairo_close_path(cr);
+      break;
+    case Shape::diamond:
+      cairo_move_to(cr, x, y - r);
+      cairo_line_to(cr, x + r, y);
+      cairo_line_to(cr, x, y + r);
+      cairo_line_to(cr, x - r, y);
+      cairo_close_path(cr);
+      break;
+    case Shape::x: {
+      double d = r * 0.85;
+      cairo_set_source_rgba(cr, s.color.r, s.color.g, s.color.b, s.color.a);
+      cairo_set_line_width(cr, s.filled ? 1.6 : 0.9);
+      cairo_move_to(cr, x - d, y - d);
+      cairo_line_to(cr, x + d, y + d);
+      cairo_move_to(cr, x - d, y + d);
+      cairo_line_to(cr, x + d, y - d);
+      cairo_stroke(cr);
+      if (s.emphasized_edge) {
+        double dash[] = {1.2, 1.2};
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        cairo_set_line_width(cr, 0.6);
+        cairo_arc(cr, x, y, r + 1.6, 0, 2 * M_PI);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, nullptr, 0, 0);
+      }
+      return;
+    }
+  }
+  if (s.filled) {
+    cairo_set_source_rgba(cr, s.color.r, s.color.g, s.color.b, s.color.a);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
+    cairo_set_line_width(cr, 0.4);
+  } else {
+    cairo_set_source_rgba(cr, 1, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgba(cr, s.color.r, s.color.g, s.color.b, s.color.a);
+    cairo_set_line_width(cr, 1.1);
+  }
+  cairo_stroke(cr);
+  if (s.emphasized_edge) {
+    double dash[] = {1.2, 1.2};
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    cairo_set_line_width(cr, 0.6);
+    cairo_arc(cr, x, y, r + 1.6, 0, 2 * M_PI);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, nullptr, 0, 0);
+  }
+}
+
+bool LabelPlacer::place(Canvas& c, double ax, double ay, const std::string& text, const Font& f, Color color) {
+  Rect size = c.measure(text, f);
+  const double g = 4.5;
+  // Right, upper-right, above, lower-right, left, upper-left, below, lower-left.
+  const std::pair<double, double> offsets[] = {{g, -size.h / 2},           {g, -size.h - 1},
+                                               {-size.w / 2, -size.h - g}, {g, 1},
+                                               {-size.w - g, -size.h / 2}, {-size.w - g, -size.h - 1},
+                                               {-size.w / 2, g},           {-size.w - g, 1}};
+  for (const auto& [dx, dy] : offsets) {
+    Rect r{ax + dx, ay + dy, size.w, size.h};
+    if (!bounds_.contains(r)) continue;
+    bool clash = std::any_of(obstacles_.begin(), obstacles_.end(), [&](const Rect& o) { return o.intersects(r); });
+    if (clash) continue;
+    c.text(r.x, r.y, text, f, color);
+    obstacles_.push_back(r);
+    return true;
+  }
+  ++skipped_;
+  return false;
+}
+
+Rect legend_size(Canvas& c, const std::vector<LegendEntry>& entries, const Font& f, int columns) {
+  double w = 0, h = 0;
+  for (const auto& e : entries) {
+    Rect m = c.measure(e.text, f);
+    w = std::max(w, m.w);
+    h = std::max(h, m.h);
+  }
+  int rows = (static_cast<int>(entries.size()) + columns - 1) / columns;
+  return {0, 0, columns * (w + 16) + 6, rows * (h + 2) + 6};
+}
+
+Rect best_legend_corner(const Rect& frame, const Rect& size, const std::vector<std::pair<double, double>>& points) {
+  const double m = 3;
+  Rect candidates[] = {{frame.right() - size.w - m, frame.y + m, size.w, size.h},
+                       {frame.x + m, frame.y + m, size.w, size.h},
+                       {frame.right() - size.w - m, frame.bottom() - size.h - m, size.w, size.h},
+                       {frame.x + m, frame.bottom() - size.h - m, size.w, size.h}};
+  Rect best = candidates[0];
+  size_t best_n = SIZE_MAX;
+  for (const auto& r : candidates) {
+    size_t n = std::count_if(points.begin(), points.end(), [&](const auto& p) {
+      return p.first >= r.x && p.first <= r.right() && p.second >= r.y && p.second <= r.bottom();
+    });
+    if (n < best_n) {
+      best_n = n;
+      best = r;
+    }
+  }
+  return best;
+}
+
+void draw_legend(Canvas& c, const Rect& where, const std::vector<LegendEntry>& entries, const Font& f, int columns, bool boxed) {
+  if (boxed) {
+    c.rect_fill(where, Color{1, 1, 1, 0.88});
+    c.rect_stroke(where, Color::hex(0xbbbbbb), 0.4);
+  }
+  double col_w = (where.w - 6) / columns;
+  double row_h = 0;
+  for (const auto& e : entries) row_h = std::max(row_h, c.measure(e.text, f).h + 2);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    int col = static_cast<int>(i) % columns, row = static_cast<int>(i) / columns;
+    double x = where.x + 3 + col * col_w, y = where.y + 3 + row * row_h;
+    MarkStyle s = entries[i].style;
+    s.size = std::min(s.size, 3.2);
+    draw_marker(c, x + 6, y + row_h / 2, s);
+    c.text(x + 14, y + row_h / 2, entries[i].text, f, Color::hex(0x222222), Align::left, VAlign::middle);
+  }
+}
+
+}  // namespace ptr::chart

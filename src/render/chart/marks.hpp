@@ -1,0 +1,52 @@
+#pragma once
+// Marks: markers, lines, inline labels that avoid each other, and legends
+// placed where they cover the fewest points. Marks take plain coordinates and
+// style values; they never see benchmark data.
+#include <string>
+#include <vector>
+
+#include "render/chart/canvas.hpp"
+
+namespace ptr::chart {
+
+enum class Shape { circle, x, square, triangle, diamond };
+
+struct MarkStyle {
+  Shape shape = Shape::circle;
+  Color color;
+  bool filled = true;
+  double size = 3.2;         // radius-like, in points
+  bool emphasized_edge = false;  // e.g. a partial sweep: dark dashed ring
+};
+
+void draw_marker(Canvas& c, double x, double y, const MarkStyle& s);
+Rect marker_box(double x, double y, const MarkStyle& s);
+
+// Places short labels next to anchors without overlapping the obstacles
+// (markers, earlier labels) and inside `bounds`; a label with no free spot is
+// skipped rather than drawn over data (the count of skipped labels is kept).
+class LabelPlacer {
+ public:
+  explicit LabelPlacer(Rect bounds) : bounds_(bounds) {}
+  void add_obstacle(const Rect& r) { obstacles_.push_back(r); }
+  bool place(Canvas& c, double ax, double ay, const std::string& text, const Font& f, Color color);
+  int skipped() const { return skipped_; }
+
+ private:
+  Rect bounds_;
+  std::vector<Rect> obstacles_;
+  int skipped_ = 0;
+};
+
+struct LegendEntry {
+  std::string text;
+  MarkStyle style;
+};
+
+Rect legend_size(Canvas& c, const std::vector<LegendEntry>& entries, const Font& f, int columns);
+// The corner of `frame` where a box of `size` covers the fewest `points`.
+Rect best_legend_corner(const Rect& frame, const Rect& size, const std::vector<std::pair<double, double>>& points);
+void draw_legend(Canvas& c, const Rect& where, const std::vector<LegendEntry>& entries, const Font& f, int columns,
+                 bool boxed = true);
+
+}  // namespace ptr::chart

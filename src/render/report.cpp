@@ -1,0 +1,146 @@
+#include "render/report.hpp"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "render/chart/axes.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+
+namespace ptr {
+
+namespace {
+
+using namespace chart;
+
+// A3 portrait: five rows of two panels stay readable.
+constexpr double kPageW = 841.89, kPageH = 1190.55, kMargin = 36;
+
+std::string iso_from_compact(const std::string& c) {
+  // 20261127T180000Z -> 2026-11-27T18:00:00Z
+  if (c.size() != 16) return c;
+  return fmt::format("{}-{}-{}T{}:{}:{}Z", c.substr(0, 4), c.substr(4, 2), c.substr(6, 2), c.substr(9, 2), c.substr(11, 2),
+                     c.substr(13, 2));
+}
+
+struct PlannedPage {
+  const PageSpec* spec;
+  int index;  // within the spec
+};
+
+void draw_chrome(Canvas& c, const ReportInputs& in, const std::string& title, int page_no, int page_total) {
+  c.text(kMargin, 18, title, Font{13, true}, Color::hex(0x111111));
+  c.text(kPageW - kMargin, 20, in.config.name.empty() ? in.campaign_id : in.config.name, Font{8}, Color::hex(0x666666),
+         Align::right);
+  c.line(kMargin, 38, kPageW - kMargin, 38, Color::hex(0xcccccc), 0.6);
+  double fy = kPageH - 24;
+  c.line(kMargin, fy - 4, kPageW - kMargin, fy - 4, Color::hex(0xcccccc), 0.6);
+  std::string left = fmt::format("campaign={}  rendered={}", in.campaign_id, in.rendered_utc);
+  if (page_no == 1)
+    left += fmt::format("  bench capture window: {}..{}", in.capture_first.value_or("unknown"), in.capture_last.value_or("unknown"));
+  if (in.options.synthetic) left += "  SYNTHETIC DATA (report_smoke fixture)";
+  c.text(kMargin, fy, left, Font{6.5}, in.options.synthetic ? Color::hex(0xb71c1c) : Color::hex(0x555555));
+  c.text(kPageW - kMargin, fy, fmt::format("perftunereport {} · page {}/{}", PERFTUNEREPORT_VERSION, page_no, page_total),
+         Font{6.5}, Color::hex(0x555555), Align::right);
+}
+
+json omission_json(const Omission& o) { return {{"page", o.page}, {"reason", o.reason}, {"how_to_fix", o.how_to_fix}}; }
+
+}  // namespace
+
+RenderResult render_report(const fs::path& root, const RenderRequest& req, std::vector<std::string>& warnings) {
+  require_fonts();
+  Campaign camp = open_campaign(root, req.campaign);
+  ReportInputs in = load_report_inputs(camp, req.options);
+  RenderResult res;
+  res.coverage = in.coverage;
+  std::vector<PlannedPage> plan;
+  for (const auto& spec : report_pages()) {
+    if (auto o = spec.precondition(in)) {
+      res.omitted.push_back(*o);
+      warnings.push_back(fmt::format("page {} omitted: {} (fix: {})", o->page, o->reason, o->how_to_fix));
+      continue;
+    }
+    for (int i = 0; i < spec.count(in); ++i) plan.push_back({&spec, i});
+  }
+  res.pdf = req.out ? *req.out : camp.dir / "report.pdf";
+  if (res.pdf.has_parent_path()) fs::create_directories(res.pdf.parent_path());
+  fs::path tmp = res.pdf.parent_path() / ("." + res.pdf.filename().string() + ".tmp." + std::to_string(getpid()));
+
+  cairo_surface_t* surface = cairo_pdf_surface_create(tmp.c_str(), kPageW, kPageH);
+  if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+    cairo_surface_destroy(surface);
+    throw_io(tmp.string(), "cannot create PDF");
+  }
+  std::string title = fmt::format("perftunereport: {} ({})", in.config.name.empty() ? in.campaign_id : in.config.name, in.campaign_id);
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title.c_str());
+  std::string keywords = fmt::format("campaign={}, rendered={}{}", in.campaign_id, in.rendered_utc, in.options.synthetic ? ", SYNTHETIC" : "");
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, keywords.c_str());
+  std::string iso = iso_from_compact(in.rendered_utc);
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, iso.c_str());
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, iso.c_str());
+  std::string creator = std::string("perftunereport ") + PERFTUNEREPORT_VERSION;
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, creator.c_str());
+  cairo_t* cr = cairo_create(surface);
+  std::vector<std::string> drawn_warnings;
+  json pages = json::array();
+  try {
+    Canvas canvas(cr);
+    int total = static_cast<int>(plan.size());
+    for (int n = 0; n < total; ++n) {
+      const PlannedPage& pp = plan[n];
+      std::string page_title = pp.spec->title + (pp.index > 0 ? fmt::format(" ({})", pp.index + 1) : "");
+      if (pp.index == 0)
+        cairo_pdf_surface_add_outline(surface, CAIRO_PDF_OUTLINE_ROOT, page_title.c_str(),
+                                      fmt::format("page={}", n + 1).c_str(), static_cast<cairo_pdf_outline_flags_t>(0));
+      draw_chrome(canvas, in, page_title, n + 1, total);
+      PageFrame frame{canvas, in, {kMargin, 46, kPageW - 2 * kMargin, kPageH - 46 - 36}, res.omitted, drawn_warnings};
+      pp.spec->draw(frame, pp.index);
+      cairo_show_page(cr);
+      pages.push_back({{"page", n + 1}, {"id", pp.spec->id}, {"title", page_title}});
+    }
+  } catch (...) {
+    cairo_destroy(cr);
+    cairo_surface_destroy(surface);
+    fs::remove(tmp);
+    throw;
+  }
+  cairo_destroy(cr);
+  cairo_surface_finish(surface);
+  cairo_status_t st = cairo_surface_status(surface);
+  cairo_surface_destroy(surface);
+  if (st != CAIRO_STATUS_SUCCESS) {
+    fs::remove(tmp);
+    throw_io(res.pdf.string(), std::string("PDF rendering failed: ") + cairo_status_to_string(st));
+  }
+  auto size = fs::file_size(tmp);
+  if (size < kMinPdfBytes) {
+    fs::remove(tmp);
+    throw_io(res.pdf.string(), fmt::format("rendered PDF is only {} bytes (< {}): degenerate output, not written", size, kMinPdfBytes));
+  }
+  fs::rename(tmp, res.pdf);
+  for (const auto& w : drawn_warnings) warnings.push_back(w);
+  res.pages = static_cast<int>(plan.size());
+  json omitted = json::array();
+  for (const auto& o : res.omitted) omitted.push_back(omission_json(o));
+  res.status_json = {{"campaign", in.campaign_id},
+                     {"rendered", in.rendered_utc},
+                     {"pdf", res.pdf.string()},
+                     {"pdf_bytes", size},
+                     {"synthetic", in.options.synthetic},
+                     {"coverage", in.coverage.to_json()},
+                     // Speed-of-light pages need DCGM correlation and model configs (later verbs).
+                     {"sol_complete", false},
+                     {"sol_rigor", "none"},
+                     {"focus", "serving: latency/throughput frontier and heatmaps"},
+                     {"pages", pages},
+                     {"omitted_pages", omitted},
+                     {"warnings", drawn_warnings}};
+  res.status = res.pdf.parent_path() / "report_status.json";
+  atomic_write(res.status, res.status_json.dump(2) + "\n");
+  return res;
+}
+
+}  // namespace ptr

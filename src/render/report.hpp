@@ -1,0 +1,33 @@
+#pragma once
+// Renders a campaign's atlas to report.pdf + report_status.json. Missing
+// optional inputs become recorded omissions; a malformed input raises.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "render/pages/pages.hpp"
+#include "render/report_model.hpp"
+
+namespace ptr {
+
+struct RenderRequest {
+  std::string campaign;
+  std::optional<std::filesystem::path> out;
+  ReportOptions options;
+};
+
+struct RenderResult {
+  std::filesystem::path pdf, status;
+  int pages = 0;
+  std::vector<Omission> omitted;
+  Coverage coverage;
+  json status_json;
+};
+
+RenderResult render_report(const std::filesystem::path& campaigns_root, const RenderRequest& req,
+                           std::vector<std::string>& warnings);
+
+inline constexpr size_t kMinPdfBytes = 10 * 1024;  // a smaller PDF is degenerate
+
+}  // namespace ptr

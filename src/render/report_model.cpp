@@ -1,0 +1,103 @@
+#include "render/report_model.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <set>
+
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/json_lenient.hpp"
+#include "util/time_utc.hpp"
+
+namespace ptr {
+
+namespace {
+
+// Colour encodes (hardware, TP); Tableau-10 order.
+const unsigned kPalette[] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
+                             0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
+
+int hardware_rank(const std::string& h) {
+  static const std::vector<std::string> order = {"A100", "H100", "H200", "B200", "B300", "GB200", "GB300"};
+  auto it = std::find(order.begin(), order.end(), h);
+  return it == order.end() ? 100 : static_cast<int>(it - order.begin());
+}
+
+std::string variant_key(const AtlasCell& c) {
+  return fmt::format("{}|{}|{}|{}|{}", c.hardware.value_or("?"), c.quant.value_or("?"), c.tensor_parallel.value_or(0),
+                     c.parallel_strategy.value_or("?"), c.mtp.value_or(false) ? "mtp" : "");
+}
+
+}  // namespace
+
+std::string variant_label(const AtlasCell& c) {
+  std::string s = fmt::format("{} {} TP{}", c.hardware.value_or("?"), c.quant.value_or("?"), c.tensor_parallel.value_or(0));
+  if (c.parallel_strategy && *c.parallel_strategy != "TP") s += " " + *c.parallel_strategy;
+  if (c.mtp.value_or(false)) s += " MTP";
+  return s;
+}
+
+ReportInputs load_report_inputs(const Campaign& c, const ReportOptions& options) {
+  ReportInputs in;
+  in.campaign_id = c.id;
+  in.campaign_dir = c.dir;
+  in.config = c.config;
+  in.options = options;
+  in.rendered_utc = utc_compact_now();
+  fs::path atlas = c.dir / "atlas.jsonl";
+  if (!fs::exists(atlas))
+    throw_input(atlas.string(), "atlas not found", -1, {},
+                "run: perftunereport atlas_aggregate --campaign " + c.id);
+  std::string text = read_file(atlas);
+  for (auto& jl : parse_json_lines(text, atlas.string())) {
+    try {
+      in.cells.push_back(cell_from_json(jl.value, atlas.string()));
+    } catch (Error& e) {
+      throw Error(e.kind, std::string(e.what()), atlas.string(), jl.line + 1, e.key, e.hint);
+    }
+  }
+  // Variants in a stable order: hardware generation, quant, TP, strategy, MTP.
+  std::vector<const AtlasCell*> order;
+  for (const auto& cell : in.cells) order.push_back(&cell);
+  std::sort(order.begin(), order.end(), [](const AtlasCell* a, const AtlasCell* b) {
+    auto ka = std::make_tuple(hardware_rank(a->hardware.value_or("")), a->hardware.value_or(""), a->quant.value_or(""),
+                              a->tensor_parallel.value_or(0), a->parallel_strategy.value_or(""), a->mtp.value_or(false));
+    auto kb = std::make_tuple(hardware_rank(b->hardware.value_or("")), b->hardware.value_or(""), b->quant.value_or(""),
+                              b->tensor_parallel.value_or(0), b->parallel_strategy.value_or(""), b->mtp.value_or(false));
+    return ka < kb;
+  });
+  std::map<std::string, size_t> colour_of;  // hardware|TP -> palette index
+  std::set<long> mbts;
+  std::set<std::string> stamps;
+  for (const AtlasCell* cell : order) {
+    add_to_coverage(in.coverage, *cell);
+    std::string key = variant_key(*cell);
+    auto it = std::find_if(in.variants.begin(), in.variants.end(), [&](const Variant& v) { return v.key == key; });
+    if (it == in.variants.end()) {
+      std::string ck = cell->hardware.value_or("?") + "|" + std::to_string(cell->tensor_parallel.value_or(0));
+      if (!colour_of.count(ck)) colour_of[ck] = colour_of.size();
+      Variant v;
+      v.key = key;
+      v.label = variant_label(*cell);
+      v.style.color = chart::Color::hex(kPalette[colour_of[ck] % 10]);
+      v.style.shape = cell->parallel_strategy.value_or("TP") == "TP" ? chart::Shape::x : chart::Shape::circle;
+      v.style.filled = !cell->mtp.value_or(false);
+      in.variants.push_back(v);
+      it = in.variants.end() - 1;
+    }
+    in.variant_of_cell[cell->cell_id] = static_cast<size_t>(it - in.variants.begin());
+    if (cell->max_num_batched_tokens) mbts.insert(*cell->max_num_batched_tokens);
+    if (auto ts = cell->extra.find("bench_timestamps"); ts != cell->extra.end() && ts->is_object()) {
+      if ((*ts)["first"].is_string()) stamps.insert((*ts)["first"].get<std::string>());
+      if ((*ts)["last"].is_string()) stamps.insert((*ts)["last"].get<std::string>());
+    }
+  }
+  in.mbt_values.assign(mbts.begin(), mbts.end());
+  if (!stamps.empty()) {
+    in.capture_first = *stamps.begin();
+    in.capture_last = *stamps.rbegin();
+  }
+  return in;
+}
+
+}  // namespace ptr

@@ -1,0 +1,53 @@
+#pragma once
+// What the pages read: the campaign's atlas grouped into variants, with the
+// options of this render. Built once by the report; pages never touch files.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "campaign/layout.hpp"
+#include "campaign/points.hpp"
+#include "model/atlas_cell.hpp"
+#include "render/chart/canvas.hpp"
+#include "render/chart/marks.hpp"
+
+namespace ptr {
+
+struct ReportOptions {
+  std::optional<std::string> variants_line, data_source_line;
+  std::vector<long> label_concurrencies{1, 8, 32};
+  std::vector<long> heatmap_concurrencies{8, 16, 32};
+  bool synthetic = false;  // the smoke fixture: every footer says SYNTHETIC
+};
+
+// A variant is everything that identifies a cell except the scheduler budget
+// (mbt): one line per variant across the mbt rows of page 1.
+struct Variant {
+  std::string key;    // hardware|quant|tp|strategy|mtp
+  std::string label;  // "H100 FP8 TP8 EP MTP"
+  chart::MarkStyle style;
+};
+
+struct ReportInputs {
+  std::string campaign_id;
+  std::filesystem::path campaign_dir;
+  CampaignConfig config;
+  std::vector<AtlasCell> cells;
+  Coverage coverage;
+  std::vector<Variant> variants;
+  std::map<std::string, size_t> variant_of_cell;  // cell_id -> index into variants
+  std::vector<long> mbt_values;                  // sorted, from the data
+  std::string rendered_utc;                      // YYYYMMDDTHHMMSSZ
+  std::optional<std::string> capture_first, capture_last;
+  std::vector<std::string> warnings;
+  ReportOptions options;
+
+  const Variant& variant(const AtlasCell& c) const { return variants[variant_of_cell.at(c.cell_id)]; }
+};
+
+ReportInputs load_report_inputs(const Campaign& c, const ReportOptions& options);
+std::string variant_label(const AtlasCell& c);
+
+}  // namespace ptr

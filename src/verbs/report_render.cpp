@@ -1,0 +1,34 @@
+#include <fmt/format.h>
+
+#include "render/report.hpp"
+#include "verbs/registry.hpp"
+#include "verbs/report_params.hpp"
+
+namespace ptr {
+
+VerbSpec report_render_verb() {
+  std::vector<ParamSpec> params = {
+      {"campaign", ParamType::string, true, nullptr, "Campaign id or slug (newest wins)."},
+      {"out", ParamType::string, false, nullptr, "PDF path [default: <campaign>/report.pdf]; report_status.json goes beside it."},
+  };
+  for (auto& p : report_option_params()) params.push_back(p);
+  return {
+      "report_render",
+      "Render the campaign's atlas to report.pdf (pages 1-2, completeness, source under test) + report_status.json.",
+      "perftunereport report_render --campaign example",
+      Safety::writes_campaign,
+      params,
+      [](const Params& p, const Context& ctx, Envelope& env) {
+        RenderRequest req;
+        req.campaign = p.str("campaign");
+        if (auto out = p.opt_str("out")) req.out = *out;
+        req.options = report_options_from(p);
+        RenderResult r = render_report(ctx.campaigns_root, req, env.warnings);
+        env.result = r.status_json;
+        env.result["status_file"] = r.status.string();
+        env.human = fmt::format("{} ({} pages, {} omitted)\n{}", r.pdf.string(), r.pages, r.omitted.size(), r.coverage.line());
+      },
+  };
+}
+
+}  // namespace ptr
