@@ -29,6 +29,12 @@ AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaig
                                [&](const AtlasCell& a) { return a.cell_id == cc.identity.cell_id; });
     if (!present) warnings.push_back(fmt::format("config cell {} has no imported data", cc.identity.cell_id));
   }
+  return write_atlas(c, std::move(out.cells));
+}
+
+AggregateResult write_atlas(const Campaign& c, std::vector<AtlasCell> cells, bool durable) {
+  AggregateResult out;
+  out.cells = std::move(cells);
   std::sort(out.cells.begin(), out.cells.end(), [](const AtlasCell& a, const AtlasCell& b) { return a.cell_id < b.cell_id; });
   std::string lines;
   for (const auto& cell : out.cells) {
@@ -36,7 +42,7 @@ AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaig
     add_to_coverage(out.coverage, cell);
   }
   out.atlas = c.dir / "atlas.jsonl";
-  atomic_write(out.atlas, lines);
+  atomic_write(out.atlas, lines, durable);
   return out;
 }
 

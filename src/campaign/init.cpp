@@ -20,7 +20,9 @@ std::string who() {
 
 // Ids are second-resolution; two inits in one second get the next free second
 // so the id keeps its <ts>-<slug> shape and "newest wins" stays true.
-std::string free_id(const fs::path& root, const std::string& slug) {
+}  // namespace
+
+std::string free_campaign_id(const fs::path& root, const std::string& slug) {
   std::string ts = utc_compact_now();
   std::tm tm{};
   strptime(ts.c_str(), "%Y%m%dT%H%M%SZ", &tm);
@@ -35,6 +37,8 @@ std::string free_id(const fs::path& root, const std::string& slug) {
   }
   throw_io(root.string(), "cannot find a free campaign id");
 }
+
+namespace {
 
 std::string summary_md(const CampaignConfig& cfg, const std::string& id) {
   std::string md = fmt::format("# {}\n\nCampaign `{}`.\n\n", cfg.name, id);
@@ -58,11 +62,16 @@ std::string summary_md(const CampaignConfig& cfg, const std::string& id) {
 InitResult init_campaign(const fs::path& root, const fs::path& config_path) {
   std::string text = read_file(config_path);
   CampaignConfig cfg = parse_campaign_config(text, config_path.string());
+  return create_campaign(root, text, config_path, std::move(cfg));
+}
+
+InitResult create_campaign(const fs::path& root, const std::string& text, const fs::path& config_path, CampaignConfig cfg,
+                           std::optional<std::string> id) {
   std::error_code ec;
   fs::create_directories(root, ec);
   if (ec) throw_io(root.string(), "cannot create campaigns folder: " + ec.message());
   InitResult out;
-  out.id = free_id(root, cfg.slug);
+  out.id = id ? *id : free_campaign_id(root, cfg.slug);
   // Build the whole campaign in a hidden staging folder, then rename it into
   // place: a crash never leaves a half-made campaign.
   fs::path staging = root / ("." + out.id + ".staging");
@@ -86,6 +95,9 @@ InitResult init_campaign(const fs::path& root, const fs::path& config_path) {
     throw_io(out.dir.string(), "cannot move campaign into place: " + ec.message());
   }
   out.cells = cfg.cells.size();
+  out.campaign.id = out.id;
+  out.campaign.dir = out.dir;
+  out.campaign.config = std::move(cfg);
   return out;
 }
 

@@ -15,8 +15,14 @@ struct InitResult {
   std::string id;
   fs::path dir;
   size_t cells = 0;
+  Campaign campaign;  // the new campaign, config already parsed
 };
 InitResult init_campaign(const fs::path& root, const fs::path& config_path);
+// The part after parsing: writes the campaign folder for a validated config.
+// `id` is chosen here unless given (it must then be free).
+InitResult create_campaign(const fs::path& root, const std::string& config_text, const fs::path& config_path,
+                           CampaignConfig cfg, std::optional<std::string> id = std::nullopt);
+std::string free_campaign_id(const fs::path& root, const std::string& slug);
 
 struct ImportRequest {
   std::string campaign;
@@ -40,5 +46,7 @@ struct AggregateResult {
   std::vector<AtlasCell> cells;
 };
 AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaign, std::vector<std::string>& warnings);
+// Writes atlas.jsonl for cells already in memory (sorted by cell_id here).
+AggregateResult write_atlas(const Campaign& c, std::vector<AtlasCell> cells, bool durable = true);
 
 }  // namespace ptr

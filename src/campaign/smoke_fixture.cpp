@@ -1,5 +1,6 @@
 #include "campaign/smoke_fixture.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -107,15 +108,44 @@ Point failed_point(long c, const std::string& why) {
 
 }  // namespace
 
-SmokeCampaign build_smoke_campaign(const fs::path& root) {
-  fs::create_directories(root);
-  fs::path cfg = root / "smoke-config.yaml";
-  atomic_write(cfg, config_yaml(), false);
-  InitResult init = init_campaign(root, cfg);
-  Campaign c = open_campaign(root, init.id);
+std::vector<AtlasCell> synthetic_scale_cells(const std::string& campaign_id, size_t variants) {
+  std::vector<AtlasCell> cells;
+  for (size_t i = 0; i < variants; ++i) {
+    const VariantSpec& v = kVariants[i % 8];
+    for (long mbt : kMbt) {
+      AtlasCell cell;
+      cell.campaign = campaign_id;
+      cell.cell_id = fmt::format("v{:05}-{}", i, cell_id(v, mbt));
+      cell.model = "GLM-5.1";
+      cell.hardware = v.hardware;
+      cell.quant = fmt::format("{}-r{}", v.quant, i / 8);
+      cell.tensor_parallel = v.tp;
+      cell.parallel_strategy = v.strategy;
+      cell.mtp = v.mtp;
+      cell.max_num_batched_tokens = mbt;
+      cell.gpus = v.tp;
+      cell.backend = "vllm-sweep";
+      cell.concurrencies_requested.assign(std::begin(kConc), std::end(kConc));
+      for (long conc : kConc) cell.points.push_back(model_point(v, mbt, conc, v.tp));
+      cell.status = cell_status(cell.points, cell.concurrencies_requested);
+      cells.push_back(std::move(cell));
+    }
+  }
+  return cells;
+}
+
+SmokeCampaign build_smoke_campaign(const fs::path& root,
+                                   const std::function<void(const Campaign&, const std::vector<AtlasCell>&)>& ready) {
+  // Everything the renderer needs is made in memory first; files follow.
+  std::string text = config_yaml();
+  fs::path cfg_path = root / "smoke-config.yaml";
+  Campaign c;
+  c.config = parse_campaign_config(text, cfg_path.string());
+  c.id = free_campaign_id(root, c.config.slug);
+  c.dir = root / c.id;
   SmokeCampaign out;
-  out.id = init.id;
-  out.dir = init.dir;
+  out.id = c.id;
+  out.dir = c.dir;
   for (const auto& cc : c.config.cells) {
     const VariantSpec* v = nullptr;
     long mbt = *cc.identity.max_num_batched_tokens;
@@ -141,12 +171,25 @@ SmokeCampaign build_smoke_campaign(const fs::path& root) {
     bool preempted = false;
     for (const auto& p : cell.points) preempted = preempted || (p.preemptions && *p.preemptions > 0);
     if (preempted && cell.mtp.value_or(false)) ++out.mtp_cells_with_preemptions;
-    fs::path dir = c.cell_dir(cell.cell_id);
-    atomic_write(dir / "normalized.json", to_json(cell).dump() + "\n", false);
-    atomic_write(dir / "status.txt", cell.status + "\n", false);
+    out.cells.push_back(std::move(cell));
   }
-  std::vector<std::string> warnings;
-  out.coverage = aggregate_atlas(root, c.id, warnings).coverage;
+  std::sort(out.cells.begin(), out.cells.end(), [](const AtlasCell& a, const AtlasCell& b) { return a.cell_id < b.cell_id; });
+  if (ready) ready(c, out.cells);
+  atomic_write(cfg_path, text, false);
+  create_campaign(root, text, cfg_path, c.config, c.id);
+  // Scratch campaign: no fsync. Each cell is serialized once, for its
+  // normalized.json and its atlas line.
+  std::string atlas;
+  for (const auto& cell : out.cells) {
+    std::string line = to_json(cell).dump() + "\n";
+    fs::path dir = c.cell_dir(cell.cell_id);
+    atomic_write(dir / "normalized.json", line, false);
+    atomic_write(dir / "status.txt", cell.status + "\n", false);
+    atlas += line;
+    add_to_coverage(out.coverage, cell);
+  }
+  atomic_write(c.dir / "atlas.jsonl", atlas, false);
+  out.campaign = c;
   return out;
 }
 

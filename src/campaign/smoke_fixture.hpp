@@ -6,8 +6,10 @@
 // simple physical model: throughput rises and saturates with concurrency,
 // TTFT grows with it, newer hardware is faster, MTP lowers TPOT and preempts.
 #include <filesystem>
+#include <functional>
 #include <string>
 
+#include "campaign/layout.hpp"
 #include "campaign/points.hpp"
 
 namespace ptr {
@@ -15,10 +17,19 @@ namespace ptr {
 struct SmokeCampaign {
   std::string id;
   std::filesystem::path dir;
+  Campaign campaign;
+  std::vector<AtlasCell> cells;  // as written to atlas.jsonl
   Coverage coverage;
   long mtp_cells_with_preemptions = 0;
 };
 
-SmokeCampaign build_smoke_campaign(const std::filesystem::path& root);
+// `ready` (optional) is called with the campaign and its cells as soon as they
+// exist in memory, before the cell files are written, so a renderer can start.
+SmokeCampaign build_smoke_campaign(const std::filesystem::path& root,
+                                   const std::function<void(const Campaign&, const std::vector<AtlasCell>&)>& ready = {});
+
+// For scale benchmarks: `variants` x 5 mbt cells of 6 concurrencies each, from
+// the same model (variant i reuses one of the 8 shapes with its own label).
+std::vector<AtlasCell> synthetic_scale_cells(const std::string& campaign_id, size_t variants);
 
 }  // namespace ptr

@@ -32,7 +32,7 @@ struct PlannedPage {
 
 void draw_chrome(Canvas& c, const ReportInputs& in, const std::string& title, int page_no, int page_total) {
   c.text(kMargin, 18, title, Font{13, true}, Color::hex(0x111111));
-  c.text(kPageW - kMargin, 20, in.config.name.empty() ? in.campaign_id : in.config.name, Font{8}, Color::hex(0x666666),
+  c.text(kPageW - kMargin, 20, in.config.name.empty() ? in.campaign_id : in.config.name, Font{7.5}, Color::hex(0x666666),
          Align::right);
   c.line(kMargin, 38, kPageW - kMargin, 38, Color::hex(0xcccccc), 0.6);
   double fy = kPageH - 24;
@@ -53,7 +53,11 @@ json omission_json(const Omission& o) { return {{"page", o.page}, {"reason", o.r
 RenderResult render_report(const fs::path& root, const RenderRequest& req, std::vector<std::string>& warnings) {
   require_fonts();
   Campaign camp = open_campaign(root, req.campaign);
-  ReportInputs in = load_report_inputs(camp, req.options);
+  return render_inputs(load_report_inputs(camp, req.options), req.out, warnings);
+}
+
+RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>& out, std::vector<std::string>& warnings) {
+  require_fonts();
   RenderResult res;
   res.coverage = in.coverage;
   std::vector<PlannedPage> plan;
@@ -65,7 +69,7 @@ RenderResult render_report(const fs::path& root, const RenderRequest& req, std::
     }
     for (int i = 0; i < spec.count(in); ++i) plan.push_back({&spec, i});
   }
-  res.pdf = req.out ? *req.out : camp.dir / "report.pdf";
+  res.pdf = out ? *out : in.campaign_dir / "report.pdf";
   if (res.pdf.has_parent_path()) fs::create_directories(res.pdf.parent_path());
   fs::path tmp = res.pdf.parent_path() / ("." + res.pdf.filename().string() + ".tmp." + std::to_string(getpid()));
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <set>
 
+#include "model/atlas_reader.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/json_lenient.hpp"
@@ -38,24 +39,33 @@ std::string variant_label(const AtlasCell& c) {
 }
 
 ReportInputs load_report_inputs(const Campaign& c, const ReportOptions& options) {
+  std::vector<AtlasCell> cells;
+  fs::path atlas = c.dir / "atlas.jsonl";
+  if (!fs::exists(atlas))
+    throw_input(atlas.string(), "atlas not found", -1, {},
+                "run: perftunereport atlas_aggregate --campaign " + c.id);
+  std::string text = read_file(atlas);
+  size_t start = 0;
+  long line = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    ++line;
+    std::string_view l(text.data() + start, end - start);
+    if (l.find_first_not_of(" \t\r") != std::string_view::npos) cells.push_back(read_atlas_cell(l, atlas.string(), line));
+    start = end + 1;
+  }
+  return report_inputs_from_cells(c, std::move(cells), options);
+}
+
+ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> cells, const ReportOptions& options) {
   ReportInputs in;
   in.campaign_id = c.id;
   in.campaign_dir = c.dir;
   in.config = c.config;
   in.options = options;
   in.rendered_utc = utc_compact_now();
-  fs::path atlas = c.dir / "atlas.jsonl";
-  if (!fs::exists(atlas))
-    throw_input(atlas.string(), "atlas not found", -1, {},
-                "run: perftunereport atlas_aggregate --campaign " + c.id);
-  std::string text = read_file(atlas);
-  for (auto& jl : parse_json_lines(text, atlas.string())) {
-    try {
-      in.cells.push_back(cell_from_json(jl.value, atlas.string()));
-    } catch (Error& e) {
-      throw Error(e.kind, std::string(e.what()), atlas.string(), jl.line + 1, e.key, e.hint);
-    }
-  }
+  in.cells = std::move(cells);
   // Variants in a stable order: hardware generation, quant, TP, strategy, MTP.
   std::vector<const AtlasCell*> order;
   for (const auto& cell : in.cells) order.push_back(&cell);
@@ -67,13 +77,14 @@ ReportInputs load_report_inputs(const Campaign& c, const ReportOptions& options)
     return ka < kb;
   });
   std::map<std::string, size_t> colour_of;  // hardware|TP -> palette index
+  std::unordered_map<std::string, size_t> variant_index;
   std::set<long> mbts;
   std::set<std::string> stamps;
   for (const AtlasCell* cell : order) {
     add_to_coverage(in.coverage, *cell);
     std::string key = variant_key(*cell);
-    auto it = std::find_if(in.variants.begin(), in.variants.end(), [&](const Variant& v) { return v.key == key; });
-    if (it == in.variants.end()) {
+    auto found = variant_index.find(key);
+    if (found == variant_index.end()) {
       std::string ck = cell->hardware.value_or("?") + "|" + std::to_string(cell->tensor_parallel.value_or(0));
       if (!colour_of.count(ck)) colour_of[ck] = colour_of.size();
       Variant v;
@@ -83,9 +94,9 @@ ReportInputs load_report_inputs(const Campaign& c, const ReportOptions& options)
       v.style.shape = cell->parallel_strategy.value_or("TP") == "TP" ? chart::Shape::x : chart::Shape::circle;
       v.style.filled = !cell->mtp.value_or(false);
       in.variants.push_back(v);
-      it = in.variants.end() - 1;
+      found = variant_index.emplace(key, in.variants.size() - 1).first;
     }
-    in.variant_of_cell[cell->cell_id] = static_cast<size_t>(it - in.variants.begin());
+    in.variant_of_cell[cell->cell_id] = found->second;
     if (cell->max_num_batched_tokens) mbts.insert(*cell->max_num_batched_tokens);
     if (auto ts = cell->extra.find("bench_timestamps"); ts != cell->extra.end() && ts->is_object()) {
       if ((*ts)["first"].is_string()) stamps.insert((*ts)["first"].get<std::string>());
@@ -93,6 +104,13 @@ ReportInputs load_report_inputs(const Campaign& c, const ReportOptions& options)
     }
   }
   in.mbt_values.assign(mbts.begin(), mbts.end());
+  in.cell_at.assign(in.variants.size(), std::vector<long>(in.mbt_values.size(), -1));
+  for (size_t i = 0; i < in.cells.size(); ++i) {
+    const AtlasCell& cell = in.cells[i];
+    if (!cell.max_num_batched_tokens) continue;
+    size_t col = std::lower_bound(in.mbt_values.begin(), in.mbt_values.end(), *cell.max_num_batched_tokens) - in.mbt_values.begin();
+    in.cell_at[in.variant_of_cell[cell.cell_id]][col] = static_cast<long>(i);
+  }
   if (!stamps.empty()) {
     in.capture_first = *stamps.begin();
     in.capture_last = *stamps.rbegin();

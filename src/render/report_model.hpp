@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "campaign/layout.hpp"
@@ -37,8 +38,10 @@ struct ReportInputs {
   std::vector<AtlasCell> cells;
   Coverage coverage;
   std::vector<Variant> variants;
-  std::map<std::string, size_t> variant_of_cell;  // cell_id -> index into variants
-  std::vector<long> mbt_values;                  // sorted, from the data
+  std::unordered_map<std::string, size_t> variant_of_cell;  // cell_id -> index into variants
+  std::vector<long> mbt_values;                            // sorted, from the data
+  // cell_at[variant][mbt index] -> index into cells, or -1.
+  std::vector<std::vector<long>> cell_at;
   std::string rendered_utc;                      // YYYYMMDDTHHMMSSZ
   std::optional<std::string> capture_first, capture_last;
   std::vector<std::string> warnings;
@@ -47,7 +50,10 @@ struct ReportInputs {
   const Variant& variant(const AtlasCell& c) const { return variants[variant_of_cell.at(c.cell_id)]; }
 };
 
+// Reads <campaign>/atlas.jsonl (a malformed line raises, naming the line).
 ReportInputs load_report_inputs(const Campaign& c, const ReportOptions& options);
+// Same, from cells already in memory.
+ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> cells, const ReportOptions& options);
 std::string variant_label(const AtlasCell& c);
 
 }  // namespace ptr

@@ -21,7 +21,8 @@ Error::Error(ErrorKind kind, const std::string& message, std::string file, long 
       file(std::move(file)),
       line(line),
       key(std::move(key)),
-      hint(std::move(hint)) {}
+      hint(std::move(hint)),
+      message(message) {}
 
 void throw_input(const std::string& file, const std::string& what, long line,
                  const std::string& key, const std::string& hint) {

@@ -14,6 +14,7 @@ struct Error : std::runtime_error {
   long line = -1;    // 1-based line, when known
   std::string key;   // offending key, when known
   std::string hint;  // how to fix it, when we can say
+  std::string message;  // the problem alone, without file/line/key
 
   Error(ErrorKind kind, const std::string& message, std::string file = {}, long line = -1,
         std::string key = {}, std::string hint = {});

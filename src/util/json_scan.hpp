@@ -4,6 +4,7 @@
 // else without building a DOM. Strings are returned raw (escapes not decoded),
 // which is enough for the ASCII keys and enum values we compare against.
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace ptr {
@@ -38,6 +39,10 @@ class JsonScanner {
   void begin_array() { expect('['); }
   bool next_element(bool& first);
   size_t offset(const char* base) const { return static_cast<size_t>(p_ - base); }
+  // Skips one value and returns its exact text (to hand to a DOM parser).
+  std::string_view raw_value();
+  // A string value with JSON escapes decoded (\n, \", \uXXXX incl. surrogate pairs).
+  std::string decoded_string();
 
  private:
   const char* p_;

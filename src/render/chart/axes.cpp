@@ -24,18 +24,25 @@ Panel make_panel(const Rect& outer, double xlo, double xhi, const AxisSpec& xs, 
 void draw_axes(Canvas& c, const Panel& p, const std::string& title, const AxisSpec& xs, const AxisSpec& ys) {
   const Rect& r = p.plot;
   c.rect_fill(r, Color::hex(0xffffff));
+  using Seg = std::pair<std::pair<double, double>, std::pair<double, double>>;
+  std::vector<Seg> major, minor, ticks;
   for (const auto& t : p.x->ticks()) {
     double x = p.px(t.value);
-    c.line(x, r.y, x, r.bottom(), t.major ? kGrid : kMinorGrid, t.major ? 0.5 : 0.35);
-    c.line(x, r.bottom(), x, r.bottom() + (t.major ? 3 : 1.5), kAxis, 0.5);
-    if (!t.label.empty()) c.markup(x, r.bottom() + 3.5, t.label, kTickFont, kText, Align::center, VAlign::top);
+    (t.major ? major : minor).push_back({{x, r.y}, {x, r.bottom()}});
+    ticks.push_back({{x, r.bottom()}, {x, r.bottom() + (t.major ? 3 : 1.5)}});
   }
   for (const auto& t : p.y->ticks()) {
     double y = p.py(t.value);
-    c.line(r.x, y, r.right(), y, t.major ? kGrid : kMinorGrid, t.major ? 0.5 : 0.35);
-    c.line(r.x - (t.major ? 3 : 1.5), y, r.x, y, kAxis, 0.5);
-    if (!t.label.empty()) c.markup(r.x - 4.5, y, t.label, kTickFont, kText, Align::right, VAlign::middle);
+    (t.major ? major : minor).push_back({{r.x, y}, {r.right(), y}});
+    ticks.push_back({{r.x - (t.major ? 3 : 1.5), y}, {r.x, y}});
   }
+  c.segments(minor, kMinorGrid, 0.35);
+  c.segments(major, kGrid, 0.5);
+  c.segments(ticks, kAxis, 0.5);
+  for (const auto& t : p.x->ticks())
+    if (!t.label.empty()) c.markup(p.px(t.value), r.bottom() + 3.5, t.label, kTickFont, kText, Align::center, VAlign::top);
+  for (const auto& t : p.y->ticks())
+    if (!t.label.empty()) c.markup(r.x - 4.5, p.py(t.value), t.label, kTickFont, kText, Align::right, VAlign::middle);
   c.rect_stroke(r, kAxis, 0.6);
   c.text(r.x + r.w / 2, r.bottom() + 14, xs.label, kLabelFont, kText, Align::center, VAlign::top);
   c.text_rotated(p.outer.x + 8, r.y + r.h / 2, ys.label, kLabelFont, kText);

@@ -42,29 +42,63 @@ void require_fonts() {
   checked = true;
 }
 
+void warm_fonts() {
+  require_fonts();
+  cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_A8, 4, 4);
+  cairo_t* cr = cairo_create(surface);
+  {
+    Canvas c(cr);
+    // Every size the report uses, in each style: Pango resolves and loads a
+    // font per (size, weight, style), which is most of a first render's cost.
+    // The report keeps to four sizes (6.5, 7.5, 8.5, 13) to keep that count low.
+    for (const Font& f : {Font{6.5}, Font{6.5, true}, Font{6.5, false, true}, Font{7.5}, Font{7.5, true},
+                          Font{7.5, false, true}, Font{8.5, true}, Font{13, true}})
+      c.measure("Warm 0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ ×—…=()/:,.-", f);
+    c.measure_markup("10<sup>3</sup>", Font{6.5});
+  }
+  cairo_destroy(cr);
+  cairo_surface_destroy(surface);
+}
+
 Canvas::Canvas(cairo_t* cr) : cr_(cr) {
   require_fonts();
-  layout_ = pango_cairo_create_layout(cr_);
   sans_ = pango_font_description_from_string("DejaVu Sans 8");
   mono_ = pango_font_description_from_string("DejaVu Sans Mono 8");
 }
 
 Canvas::~Canvas() {
-  g_object_unref(layout_);
+  for (auto& [k, l] : cache_) g_object_unref(l);
   pango_font_description_free(sans_);
   pango_font_description_free(mono_);
 }
 
-void Canvas::set_font(const Font& f, double max_width) {
+void Canvas::set_font(PangoLayout* l, const Font& f, double max_width) {
   PangoFontDescription* d = f.mono ? mono_ : sans_;
   pango_font_description_set_absolute_size(d, f.size * PANGO_SCALE);
   pango_font_description_set_weight(d, f.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_font_description_set_style(d, f.italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
-  pango_layout_set_font_description(layout_, d);
-  pango_layout_set_width(layout_, max_width > 0 ? static_cast<int>(max_width * PANGO_SCALE) : -1);
-  pango_layout_set_wrap(layout_, PANGO_WRAP_WORD_CHAR);
-  // set_markup leaves attributes (e.g. <sup>) on the layout; plain text must not inherit them.
-  pango_layout_set_attributes(layout_, nullptr);
+  pango_layout_set_font_description(l, d);
+  pango_layout_set_width(l, max_width > 0 ? static_cast<int>(max_width * PANGO_SCALE) : -1);
+  pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+}
+
+PangoLayout* Canvas::shaped(const std::string& s, const Font& f, double max_width, bool is_markup) {
+  std::string key;
+  key.reserve(s.size() + 24);
+  int flags = (f.bold ? 1 : 0) | (f.italic ? 2 : 0) | (f.mono ? 4 : 0) | (is_markup ? 8 : 0);
+  long size_q = std::lround(f.size * 100), width_q = std::lround(max_width * 100);
+  key.append(reinterpret_cast<const char*>(&size_q), sizeof size_q);
+  key.append(reinterpret_cast<const char*>(&width_q), sizeof width_q);
+  key.push_back(static_cast<char>('0' + flags));
+  key += s;
+  auto it = cache_.find(key);
+  if (it != cache_.end()) return it->second;
+  PangoLayout* l = pango_cairo_create_layout(cr_);
+  set_font(l, f, max_width);
+  if (is_markup) pango_layout_set_markup(l, s.c_str(), static_cast<int>(s.size()));
+  else pango_layout_set_text(l, s.c_str(), static_cast<int>(s.size()));
+  cache_.emplace(std::move(key), l);
+  return l;
 }
 
 Rect Canvas::layout_text(PangoLayout* l, double x, double y, Color c, Align a, VAlign v, bool draw) {
@@ -84,41 +118,44 @@ Rect Canvas::layout_text(PangoLayout* l, double x, double y, Color c, Align a, V
 }
 
 Rect Canvas::text(double x, double y, const std::string& s, const Font& f, Color c, Align a, VAlign v, double max_width) {
-  set_font(f, max_width);
-  pango_layout_set_text(layout_, s.c_str(), static_cast<int>(s.size()));
-  return layout_text(layout_, x, y, c, a, v, true);
+  return layout_text(shaped(s, f, max_width, false), x, y, c, a, v, true);
 }
 
 Rect Canvas::markup(double x, double y, const std::string& m, const Font& f, Color c, Align a, VAlign v, double max_width) {
-  set_font(f, max_width);
-  pango_layout_set_markup(layout_, m.c_str(), static_cast<int>(m.size()));
-  return layout_text(layout_, x, y, c, a, v, true);
+  return layout_text(shaped(m, f, max_width, true), x, y, c, a, v, true);
 }
 
 Rect Canvas::measure(const std::string& s, const Font& f, double max_width) {
-  set_font(f, max_width);
-  pango_layout_set_text(layout_, s.c_str(), static_cast<int>(s.size()));
-  return layout_text(layout_, 0, 0, {}, Align::left, VAlign::top, false);
+  return layout_text(shaped(s, f, max_width, false), 0, 0, {}, Align::left, VAlign::top, false);
 }
 
 Rect Canvas::measure_markup(const std::string& m, const Font& f, double max_width) {
-  set_font(f, max_width);
-  pango_layout_set_markup(layout_, m.c_str(), static_cast<int>(m.size()));
-  return layout_text(layout_, 0, 0, {}, Align::left, VAlign::top, false);
+  return layout_text(shaped(m, f, max_width, true), 0, 0, {}, Align::left, VAlign::top, false);
 }
 
 void Canvas::text_rotated(double x, double y, const std::string& s, const Font& f, Color c) {
-  set_font(f, 0);
-  pango_layout_set_text(layout_, s.c_str(), static_cast<int>(s.size()));
+  PangoLayout* l = shaped(s, f, 0, false);
   int w, h;
-  pango_layout_get_pixel_size(layout_, &w, &h);
+  pango_layout_get_pixel_size(l, &w, &h);
   cairo_save(cr_);
   cairo_translate(cr_, x, y);
   cairo_rotate(cr_, -M_PI / 2);
   cairo_set_source_rgba(cr_, c.r, c.g, c.b, c.a);
   cairo_move_to(cr_, -w / 2.0, -h / 2.0);
-  pango_cairo_show_layout(cr_, layout_);
+  pango_cairo_show_layout(cr_, l);
   cairo_restore(cr_);
+}
+
+void Canvas::segments(const std::vector<std::pair<std::pair<double, double>, std::pair<double, double>>>& segs, Color c,
+                      double width) {
+  if (segs.empty()) return;
+  cairo_set_source_rgba(cr_, c.r, c.g, c.b, c.a);
+  cairo_set_line_width(cr_, width);
+  for (const auto& [a, b] : segs) {
+    cairo_move_to(cr_, a.first, a.second);
+    cairo_line_to(cr_, b.first, b.second);
+  }
+  cairo_stroke(cr_);
 }
 
 void Canvas::line(double x0, double y0, double x1, double y1, Color c, double width, bool dashed) {

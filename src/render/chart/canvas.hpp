@@ -4,6 +4,7 @@
 // text, nothing about benchmarks. User strings are passed as plain text (or
 // escaped before any markup), so Pango never interprets them.
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 typedef struct _cairo cairo_t;
@@ -62,6 +63,9 @@ class Canvas {
   void text_rotated(double x, double y, const std::string& s, const Font& f, Color c = {});  // 90 deg CCW, centred
 
   void line(double x0, double y0, double x1, double y1, Color c, double width = 0.5, bool dashed = false);
+  // Many straight segments with one style, stroked once (grids, ticks).
+  void segments(const std::vector<std::pair<std::pair<double, double>, std::pair<double, double>>>& segs, Color c,
+                double width);
   void polyline(const std::vector<std::pair<double, double>>& pts, Color c, double width = 0.8);
   void rect_fill(const Rect& r, Color c);
   void rect_stroke(const Rect& r, Color c, double width = 0.5);
@@ -73,9 +77,12 @@ class Canvas {
 
  private:
   Rect layout_text(PangoLayout* l, double x, double y, Color c, Align a, VAlign v, bool draw);
-  void set_font(const Font& f, double max_width);
+  // Shaped layouts are cached by (font, width, markup, text): reports repeat
+  // the same tick labels and "c=8" tags hundreds of times.
+  PangoLayout* shaped(const std::string& s, const Font& f, double max_width, bool is_markup);
+  void set_font(PangoLayout* l, const Font& f, double max_width);
   cairo_t* cr_;
-  PangoLayout* layout_;
+  std::unordered_map<std::string, PangoLayout*> cache_;
   PangoFontDescription* sans_;
   PangoFontDescription* mono_;
 };
@@ -83,5 +90,9 @@ class Canvas {
 // Fails with a clear error if fontconfig/Pango finds no usable font (Pango
 // would otherwise crash or draw boxes).
 void require_fonts();
+// Loads the fonts the report uses into this thread's font map (Pango's
+// default font map is per thread), so a renderer can warm up while its
+// inputs are still being prepared elsewhere.
+void warm_fonts();
 
 }  // namespace ptr::chart

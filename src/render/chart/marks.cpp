@@ -50,23 +50,125 @@ void draw_marker(Canvas& c, double x, double y, const MarkStyle& s) {
     }
   }
   if (s.filled) {
+    // One fill, no outline: dense panels hold thousands of markers and every
+    // PDF operation costs.
     cairo_set_source_rgba(cr, s.color.r, s.color.g, s.color.b, s.color.a);
-    cairo_fill_preserve(cr);
-    cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
-    cairo_set_line_width(cr, 0.4);
+    cairo_fill(cr);
   } else {
     cairo_set_source_rgba(cr, 1, 1, 1, 1);
     cairo_fill_preserve(cr);
     cairo_set_source_rgba(cr, s.color.r, s.color.g, s.color.b, s.color.a);
     cairo_set_line_width(cr, 1.1);
+    cairo_stroke(cr);
   }
-  cairo_stroke(cr);
   if (s.emphasized_edge) {
     double dash[] = {1.2, 1.2};
     cairo_set_dash(cr, dash, 2, 0);
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     cairo_set_line_width(cr, 0.6);
     cairo_arc(cr, x, y, r + 1.6, 0, 2 * M_PI);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, nullptr, 0, 0);
+  }
+}
+
+constexpr double kBucket = 24;
+
+LabelPlacer::LabelPlacer(Rect bounds) : bounds_(bounds) {
+  cols_ = std::max(1, static_cast<int>(std::ceil(bounds.w / kBucket)));
+  rows_ = std::max(1, static_cast<int>(std::ceil(bounds.h / kBucket)));
+  buckets_.resize(static_cast<size_t>(cols_) * rows_);
+}
+
+template <class F>
+void LabelPlacer::for_buckets(const Rect& r, F f) const {
+  int c0 = std::clamp(static_cast<int>((r.x - bounds_.x) / kBucket), 0, cols_ - 1);
+  int c1 = std::clamp(static_cast<int>((r.right() - bounds_.x) / kBucket), 0, cols_ - 1);
+  int r0 = std::clamp(static_cast<int>((r.y - bounds_.y) / kBucket), 0, rows_ - 1);
+  int r1 = std::clamp(static_cast<int>((r.bottom() - bounds_.y) / kBucket), 0, rows_ - 1);
+  for (int row = r0; row <= r1; ++row)
+    for (int col = c0; col <= c1; ++col) f(static_cast<size_t>(row) * cols_ + col);
+}
+
+void LabelPlacer::add_obstacle(const Rect& r) {
+  unsigned id = static_cast<unsigned>(obstacles_.size());
+  obstacles_.push_back(r);
+  auto& buckets = buckets_;
+  for_buckets(r, [&](size_t b) { buckets[b].push_back(id); });
+}
+
+bool LabelPlacer::clashes(const Rect& r) const {
+  bool hit = false;
+  for_buckets(r, [&](size_t b) {
+    if (hit) return;
+    for (unsigned id : buckets_[b])
+      if (obstacles_[id].intersects(r)) {
+        hit = true;
+        return;
+      }
+  });
+  return hit;
+}
+
+static void add_shape(cairo_t* cr, double x, double y, const MarkStyle& s) {
+  double r = s.size;
+  switch (s.shape) {
+    case Shape::circle:
+      cairo_new_sub_path(cr);
+      cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+      break;
+    case Shape::square: cairo_rectangle(cr, x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7); break;
+    case Shape::triangle:
+      cairo_move_to(cr, x, y - r);
+      cairo_line_to(cr, x + r * 0.95, y + r * 0.7);
+      cairo_line_to(cr, x - r * 0.95, y + r * 0.7);
+      cairo_close_path(cr);
+      break;
+    case Shape::diamond:
+      cairo_move_to(cr, x, y - r);
+      cairo_line_to(cr, x + r, y);
+      cairo_line_to(cr, x, y + r);
+      cairo_line_to(cr, x - r, y);
+      cairo_close_path(cr);
+      break;
+    case Shape::x: {
+      double d = r * 0.85;
+      cairo_move_to(cr, x - d, y - d);
+      cairo_line_to(cr, x + d, y + d);
+      cairo_move_to(cr, x - d, y + d);
+      cairo_line_to(cr, x + d, y - d);
+      break;
+    }
+  }
+}
+
+void draw_markers(Canvas& c, const std::vector<std::pair<double, double>>& at, const MarkStyle& s) {
+  if (at.empty()) return;
+  cairo_t* cr = c.cairo();
+  cairo_new_path(cr);
+  for (const auto& [x, y] : at) add_shape(cr, x, y, s);
+  cairo_set_source_rgba(cr, s.color.r, s.color.g, s.color.b, s.color.a);
+  if (s.shape == Shape::x) {
+    cairo_set_line_width(cr, s.filled ? 1.6 : 0.9);
+    cairo_stroke(cr);
+  } else if (s.filled) {
+    cairo_fill(cr);
+  } else {
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgba(cr, s.color.r, s.color.g, s.color.b, s.color.a);
+    cairo_set_line_width(cr, 1.1);
+    cairo_stroke(cr);
+  }
+  if (s.emphasized_edge) {
+    double dash[] = {1.2, 1.2};
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    cairo_set_line_width(cr, 0.6);
+    for (const auto& [x, y] : at) {
+      cairo_new_sub_path(cr);
+      cairo_arc(cr, x, y, s.size + 1.6, 0, 2 * M_PI);
+    }
     cairo_stroke(cr);
     cairo_set_dash(cr, nullptr, 0, 0);
   }
@@ -82,11 +184,9 @@ bool LabelPlacer::place(Canvas& c, double ax, double ay, const std::string& text
                                                {-size.w / 2, g},           {-size.w - g, 1}};
   for (const auto& [dx, dy] : offsets) {
     Rect r{ax + dx, ay + dy, size.w, size.h};
-    if (!bounds_.contains(r)) continue;
-    bool clash = std::any_of(obstacles_.begin(), obstacles_.end(), [&](const Rect& o) { return o.intersects(r); });
-    if (clash) continue;
+    if (!bounds_.contains(r) || clashes(r)) continue;
     c.text(r.x, r.y, text, f, color);
-    obstacles_.push_back(r);
+    add_obstacle(r);
     return true;
   }
   ++skipped_;

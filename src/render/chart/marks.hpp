@@ -20,6 +20,8 @@ struct MarkStyle {
 };
 
 void draw_marker(Canvas& c, double x, double y, const MarkStyle& s);
+// Many markers of one style as one path: one PDF fill/stroke instead of one per point.
+void draw_markers(Canvas& c, const std::vector<std::pair<double, double>>& at, const MarkStyle& s);
 Rect marker_box(double x, double y, const MarkStyle& s);
 
 // Places short labels next to anchors without overlapping the obstacles
@@ -27,14 +29,21 @@ Rect marker_box(double x, double y, const MarkStyle& s);
 // skipped rather than drawn over data (the count of skipped labels is kept).
 class LabelPlacer {
  public:
-  explicit LabelPlacer(Rect bounds) : bounds_(bounds) {}
-  void add_obstacle(const Rect& r) { obstacles_.push_back(r); }
+  explicit LabelPlacer(Rect bounds);
+  void add_obstacle(const Rect& r);
   bool place(Canvas& c, double ax, double ay, const std::string& text, const Font& f, Color color);
   int skipped() const { return skipped_; }
 
  private:
+  // Obstacles are bucketed on a coarse grid so a dense panel (thousands of
+  // markers) checks only its neighbourhood.
+  bool clashes(const Rect& r) const;
+  template <class F>
+  void for_buckets(const Rect& r, F f) const;
   Rect bounds_;
   std::vector<Rect> obstacles_;
+  std::vector<std::vector<unsigned>> buckets_;
+  int cols_ = 1, rows_ = 1;
   int skipped_ = 0;
 };
 

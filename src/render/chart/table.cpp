@@ -1,6 +1,7 @@
 #include "render/chart/table.hpp"
 
 #include <algorithm>
+#include <cairo.h>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -22,8 +23,8 @@ Color sequential(double t) {
 static const Color kText = Color::hex(0x222222);
 
 void draw_heat_table(Canvas& c, const Rect& area, const HeatTable& t) {
-  const Font cell_font{6.8};
-  const Font head_font{6.8, true};
+  const Font cell_font{6.5};
+  const Font head_font{6.5, true};
   c.text(area.x, area.y, t.title, kTitleFont, kText, Align::left, VAlign::top, area.w);
   double label_w = 0;
   for (const auto& l : t.row_labels) label_w = std::max(label_w, c.measure(l, cell_font).w);
@@ -69,25 +70,31 @@ void draw_heat_table(Canvas& c, const Rect& area, const HeatTable& t) {
                Align::center, VAlign::middle);
       } else {
         c.hatch(r, Color::hex(0xe6e6e6), Color::hex(0xbdbdbd), 3.5);
-        c.text(r.x + r.w / 2, r.y + r.h / 2, cell.state, Font{6.2, false, true}, Color::hex(0x555555), Align::center,
+        c.text(r.x + r.w / 2, r.y + r.h / 2, cell.state, Font{6.5, false, true}, Color::hex(0x555555), Align::center,
                VAlign::middle);
       }
     }
   }
   // Colour bar.
   double bx = area.right() - bar_w + 8, by = y0, bh = ch * rows;
-  const int steps = 40;
-  for (int k = 0; k < steps; ++k) {
-    double tt = 1.0 - (k + 0.5) / steps;
+  // One native PDF gradient through the colour map's anchors.
+  cairo_pattern_t* grad = cairo_pattern_create_linear(0, by + bh, 0, by);
+  for (int k = 0; k <= 4; ++k) {
+    double tt = k / 4.0;
     Color col = sequential(t.higher_is_better ? tt : 1 - tt);
-    c.rect_fill({bx, by + k * bh / steps, 8, bh / steps + 0.3}, col);
+    cairo_pattern_add_color_stop_rgb(grad, tt, col.r, col.g, col.b);
   }
+  cairo_t* cr = c.cairo();
+  cairo_rectangle(cr, bx, by, 8, bh);
+  cairo_set_source(cr, grad);
+  cairo_fill(cr);
+  cairo_pattern_destroy(grad);
   c.rect_stroke({bx, by, 8, bh}, Color::hex(0x888888), 0.4);
   if (std::isfinite(lo)) {
-    c.text(bx + 10, by, fmt::format("{:.{}f}", hi, t.decimals), Font{6}, kText, Align::left, VAlign::top);
-    c.text(bx + 10, by + bh, fmt::format("{:.{}f}", lo, t.decimals), Font{6}, kText, Align::left, VAlign::bottom);
+    c.text(bx + 10, by, fmt::format("{:.{}f}", hi, t.decimals), Font{6.5}, kText, Align::left, VAlign::top);
+    c.text(bx + 10, by + bh, fmt::format("{:.{}f}", lo, t.decimals), Font{6.5}, kText, Align::left, VAlign::bottom);
   }
-  if (!t.unit.empty()) c.text(bx + 4, by - 2, t.unit, Font{5.8}, Color::hex(0x555555), Align::center, VAlign::bottom);
+  if (!t.unit.empty()) c.text(bx + 4, by - 2, t.unit, Font{6.5}, Color::hex(0x555555), Align::center, VAlign::bottom);
 }
 
 }  // namespace ptr::chart

@@ -56,8 +56,8 @@ Extent extent_of(const ReportInputs& in, const PanelKind& k) {
   return e;
 }
 
-const Font kInline{6};
-const Font kFailFont{6.2, true};
+const Font kInline{6.5};
+const Font kFailFont{6.5, true};
 
 void draw_panel(PageFrame& f, const Rect& area, long mbt, const PanelKind& k, const Extent& ext) {
   Canvas& c = f.c;
@@ -111,8 +111,10 @@ void draw_panel(PageFrame& f, const Rect& area, long mbt, const PanelKind& k, co
     }
     MarkStyle s = v.style;
     s.emphasized_edge = cell->status == "partial";
+    std::vector<std::pair<double, double>> at;
+    for (const auto& [conc, pos] : by_conc) at.push_back(pos);
+    draw_markers(c, at, s);
     for (const auto& [conc, pos] : by_conc) {
-      draw_marker(c, pos.first, pos.second, s);
       labels.add_obstacle(marker_box(pos.first, pos.second, s));
       if (std::find(in.options.label_concurrencies.begin(), in.options.label_concurrencies.end(), conc) !=
           in.options.label_concurrencies.end())
@@ -175,9 +177,18 @@ void draw_panel(PageFrame& f, const Rect& area, long mbt, const PanelKind& k, co
                                            mbt, k.title, unplaceable, k.x.label, k.y.label));
 }
 
+// At most this many legend entries; the rest are named by count (every
+// variant still has its own row on page 2).
+constexpr size_t kMaxLegend = 24;
+
 std::vector<LegendEntry> variant_legend(const ReportInputs& in) {
   std::vector<LegendEntry> out;
-  for (const auto& v : in.variants) out.push_back({v.label, v.style});
+  for (size_t i = 0; i < in.variants.size() && i < kMaxLegend; ++i) out.push_back({in.variants[i].label, in.variants[i].style});
+  if (in.variants.size() > kMaxLegend) {
+    MarkStyle none;
+    none.color = Color{1, 1, 1, 0};
+    out.push_back({fmt::format("… and {} more variants (see page 2)", in.variants.size() - kMaxLegend), none});
+  }
   return out;
 }
 
@@ -190,7 +201,8 @@ void draw_header(PageFrame& f, double& y) {
   std::string variants = in.options.variants_line.value_or("");
   if (variants.empty()) {
     variants = fmt::format("Variants ({}): ", in.variants.size());
-    for (size_t i = 0; i < in.variants.size(); ++i) variants += (i ? ", " : "") + in.variants[i].label;
+    for (size_t i = 0; i < in.variants.size() && i < kMaxLegend; ++i) variants += (i ? ", " : "") + in.variants[i].label;
+    if (in.variants.size() > kMaxLegend) variants += fmt::format(", … {} more", in.variants.size() - kMaxLegend);
   }
   Rect r = c.text(b.x, y, variants, Font{7.5}, Color::hex(0x333333), Align::left, VAlign::top, b.w);
   y += r.h + 2;
@@ -210,9 +222,9 @@ void draw_header(PageFrame& f, double& y) {
   y += r.h + 5;
   auto entries = variant_legend(in);
   int columns = std::min<int>(4, std::max<int>(1, static_cast<int>(entries.size())));
-  Rect size = legend_size(c, entries, Font{7}, columns);
+  Rect size = legend_size(c, entries, Font{7.5}, columns);
   size.w = std::min(size.w, b.w);
-  draw_legend(c, {b.x, y, size.w, size.h}, entries, Font{7}, columns, true);
+  draw_legend(c, {b.x, y, size.w, size.h}, entries, Font{7.5}, columns, true);
   y += size.h + 3;
   c.text(b.x, y,
          "Colour = hardware and TP; × = TP, ● = EP; hollow = MTP on; dashed ring = partial sweep; "

@@ -20,7 +20,7 @@ struct Writer {
   void heading(const std::string& s) {
     y += 6;
     if (!fits(14)) return;
-    c.text(body.x, y, s, Font{9.5, true}, Color::hex(0x1a237e));
+    c.text(body.x, y, s, Font{8.5, true}, Color::hex(0x1a237e));
     y += 15;
   }
   void line(const std::string& s, Font f = Font{7.5}, Color col = Color::hex(0x222222)) {
@@ -88,7 +88,7 @@ PageSpec completeness_spec() {
         ++preempt;
         continue;
       }
-      w.line(s2, Font{7.2}, s2.rfind("FAILED", 0) == 0 ? Color::hex(0xb71c1c) : Color::hex(0x222222));
+      w.line(s2, Font{7.5}, s2.rfind("FAILED", 0) == 0 ? Color::hex(0xb71c1c) : Color::hex(0x222222));
     }
     if (preempt > 0) {
       size_t cells = 0;
@@ -103,11 +103,11 @@ PageSpec completeness_spec() {
     }
     w.heading("Drawing notes");
     if (f.drawn_warnings.empty()) w.line("None: every plot-ready point was placed on every panel.");
-    for (const auto& s2 : f.drawn_warnings) w.line(s2, Font{7.2});
+    for (const auto& s2 : f.drawn_warnings) w.line(s2, Font{7.5});
     if (w.dropped > 0)
       f.c.text(f.body.x, f.body.bottom() - 12,
                fmt::format("… {} more line(s) not shown; the full list is in report_status.json", w.dropped),
-               Font{7, false, true}, Color::hex(0x666666));
+               Font{7.5, false, true}, Color::hex(0x666666));
   };
   return s;
 }

@@ -27,7 +27,7 @@ PageSpec source_spec() {
     Canvas& c = f.c;
     double y = f.body.y, x = f.body.x;
     const json& prov = f.in.config.provenance;
-    c.text(x, y, "From the campaign config (provenance:)", Font{9.5, true}, Color::hex(0x1a237e));
+    c.text(x, y, "From the campaign config (provenance:)", Font{8.5, true}, Color::hex(0x1a237e));
     y += 16;
     const std::vector<std::pair<std::string, std::vector<std::string>>> fields = {
         {"engine", {"engine"}},
@@ -44,21 +44,21 @@ PageSpec source_spec() {
           shown.insert(k);
           break;
         }
-      c.text(x + 12, y, label, Font{8, true}, Color::hex(0x222222));
+      c.text(x + 12, y, label, Font{7.5, true}, Color::hex(0x222222));
       if (value.empty())
-        c.text(x + 130, y, fmt::format("missing — add provenance.{} to the campaign config", keys[0]), Font{8, false, true},
+        c.text(x + 130, y, fmt::format("missing — add provenance.{} to the campaign config", keys[0]), Font{7.5, false, true},
                Color::hex(0xb71c1c));
-      else c.text(x + 130, y, value, Font{8}, Color::hex(0x222222), Align::left, VAlign::top, f.body.w - 140);
+      else c.text(x + 130, y, value, Font{7.5}, Color::hex(0x222222), Align::left, VAlign::top, f.body.w - 140);
       y += 14;
     }
     for (auto it = prov.begin(); it != prov.end(); ++it) {
       if (shown.count(it.key())) continue;
-      c.text(x + 12, y, it.key(), Font{8, true}, Color::hex(0x222222));
-      c.text(x + 130, y, as_text(it.value()), Font{8}, Color::hex(0x222222), Align::left, VAlign::top, f.body.w - 140);
+      c.text(x + 12, y, it.key(), Font{7.5, true}, Color::hex(0x222222));
+      c.text(x + 130, y, as_text(it.value()), Font{7.5}, Color::hex(0x222222), Align::left, VAlign::top, f.body.w - 140);
       y += 14;
     }
     y += 10;
-    c.text(x, y, "From the imported data (per cell)", Font{9.5, true}, Color::hex(0x1a237e));
+    c.text(x, y, "From the imported data (per cell)", Font{8.5, true}, Color::hex(0x1a237e));
     y += 16;
     std::map<std::string, std::vector<std::string>> groups;  // engine|version|backend|model -> cells
     for (const auto& cell : f.in.cells) {
@@ -69,11 +69,11 @@ PageSpec source_spec() {
     }
     for (const auto& [key, ids] : groups) {
       if (y > f.body.bottom() - 30) break;
-      Rect r = c.text(x + 12, y, key, Font{7.8, true}, Color::hex(0x222222), Align::left, VAlign::top, f.body.w - 12);
+      Rect r = c.text(x + 12, y, key, Font{7.5, true}, Color::hex(0x222222), Align::left, VAlign::top, f.body.w - 12);
       y += r.h + 1;
       std::string list = fmt::format("{} cell(s): ", ids.size());
       for (size_t i = 0; i < ids.size(); ++i) list += (i ? ", " : "") + ids[i];
-      r = c.text(x + 24, y, list, Font{7}, Color::hex(0x555555), Align::left, VAlign::top, f.body.w - 24);
+      r = c.text(x + 24, y, list, Font{7.5}, Color::hex(0x555555), Align::left, VAlign::top, f.body.w - 24);
       y += r.h + 6;
     }
   };

@@ -1,0 +1,97 @@
+// Benchmark: report rendering.
+//  1. `report_smoke` end to end (the CLI process: build the synthetic campaign,
+//     render, write), median wall time of --runs runs (target <= 40 ms).
+//  2. Scale: render campaigns of 500..4000 cells x 6 concurrencies (atlas
+//     generated, then report_render's path: read atlas + render), to check
+//     linear growth and the 4,000-cell target (<= 1 s).
+//   bench_report --cli build/perftunereport [--runs 15]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fmt/format.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <vector>
+
+#include "campaign/operations.hpp"
+#include "campaign/smoke_fixture.hpp"
+#include "render/report.hpp"
+
+extern char** environ;
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+static double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+static double run_cli(const std::string& cli, const std::string& out) {
+  std::vector<std::string> args = {cli, "report_smoke", "--out", out};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  auto t = Clock::now();
+  pid_t pid;
+  if (posix_spawn(&pid, cli.c_str(), &fa, nullptr, argv.data(), environ) != 0) throw std::runtime_error("spawn failed");
+  int status = 0;
+  waitpid(pid, &status, 0);
+  double ms = std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+  posix_spawn_file_actions_destroy(&fa);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("report_smoke failed");
+  return ms;
+}
+
+int main(int argc, char** argv) {
+  std::string cli = "build/perftunereport";
+  int runs = 15;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--cli")) cli = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--runs")) runs = std::stoi(argv[i + 1]);
+  }
+  fs::path scratch = fs::temp_directory_path() / "ptr-bench-report";
+  fs::remove_all(scratch);
+  fs::create_directories(scratch);
+  std::vector<double> smoke;
+  run_cli(cli, (scratch / "warm.pdf").string());  // page cache, font cache
+  for (int r = 0; r < runs; ++r) smoke.push_back(run_cli(cli, (scratch / "smoke.pdf").string()));
+  std::printf("report_smoke (CLI, full report): median %.1f ms over %d runs (min %.1f, max %.1f)\n", median(smoke), runs,
+              *std::min_element(smoke.begin(), smoke.end()), *std::max_element(smoke.begin(), smoke.end()));
+
+  // Scale: one campaign per size, rendered 3 times each.
+  fs::path cfg = scratch / "scale.yaml";
+  {
+    FILE* f = std::fopen(cfg.c_str(), "w");
+    std::fputs("name: scale\ncells:\n  - {cell_id: placeholder, model: m, hardware: H100, quant: FP8, tensor_parallel: 8,"
+               " parallel_strategy: TP, mtp: false, max_num_batched_tokens: 8192, concurrencies: [1]}\n", f);
+    std::fclose(f);
+  }
+  for (size_t variants : {100, 200, 400, 800}) {
+    fs::path root = scratch / fmt::format("scale-{}", variants);
+    ptr::InitResult init = ptr::init_campaign(root, cfg);
+    auto cells = ptr::synthetic_scale_cells(init.id, variants);
+    size_t n_cells = cells.size();
+    ptr::write_atlas(init.campaign, std::move(cells), false);
+    std::vector<double> times;
+    int pages = 0;
+    for (int r = 0; r < 3; ++r) {
+      std::vector<std::string> warnings;
+      ptr::RenderRequest req;
+      req.campaign = init.id;
+      req.out = root / "report.pdf";
+      auto t = Clock::now();
+      auto res = ptr::render_report(root, req, warnings);
+      times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
+      pages = res.pages;
+    }
+    double m = median(times);
+    std::printf("scale: %5zu cells x 6 concurrencies -> %3d pages: median %.0f ms (%.3f ms/cell)\n", n_cells, pages, m, m / n_cells);
+  }
+  fs::remove_all(scratch);
+  return 0;
+}
