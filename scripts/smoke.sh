@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end smoke run: a fresh campaign from the example config, every shared
-# fixture folder imported into a cell, then the atlas. (The PDF smoke report
-# replaces this once `report_smoke` exists.)
+# End-to-end run over real outputs: a fresh campaign from the example config,
+# every shared fixture folder imported into a cell, the atlas, then the report.
 set -euo pipefail
 build=${1:-build}
 shared=${2:-../shared}
@@ -17,4 +16,5 @@ ident=(--model GLM-4.7 --hardware H100 --quant FP8 --tensor-parallel 8 --paralle
 "$bin" import_perf_bench --campaign example --cell sglang --path "$shared/fixtures/sglang" "${ident[@]}" 2>/dev/null
 "$bin" import_perf_bench --campaign example --cell aiperf --path "$shared/fixtures/aiperf" "${ident[@]}" 2>/dev/null
 "$bin" atlas_aggregate --campaign example 2>/dev/null
+"$bin" report_render --campaign example --heatmap-concurrencies 1,16,100 2>/dev/null
 echo "atlas: $root/$id/atlas.jsonl"

@@ -76,20 +76,32 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
                               b->tensor_parallel.value_or(0), b->parallel_strategy.value_or(""), b->mtp.value_or(false));
     return ka < kb;
   });
-  std::map<std::string, size_t> colour_of;  // hardware|TP -> palette index
+  // Two cells with the same identity at the same mbt (an A/B of engines or
+  // kernels) must not share a line: such cells get their cell id in the key.
+  std::map<std::pair<std::string, long>, int> same_slot;
+  for (const AtlasCell* cell : order) ++same_slot[{variant_key(*cell), cell->max_num_batched_tokens.value_or(-1)}];
+  std::set<std::string> collided;
+  for (const auto& [slot, n] : same_slot)
+    if (n > 1) collided.insert(slot.first);
+  std::map<std::string, size_t> colour_of;  // hardware|TP (+ cell for collided variants) -> palette index
   std::unordered_map<std::string, size_t> variant_index;
   std::set<long> mbts;
   std::set<std::string> stamps;
   for (const AtlasCell* cell : order) {
     add_to_coverage(in.coverage, *cell);
     std::string key = variant_key(*cell);
+    std::string suffix;
+    if (collided.count(key)) {
+      suffix = cell->cell_id;
+      key += "|" + suffix;
+    }
     auto found = variant_index.find(key);
     if (found == variant_index.end()) {
-      std::string ck = cell->hardware.value_or("?") + "|" + std::to_string(cell->tensor_parallel.value_or(0));
+      std::string ck = cell->hardware.value_or("?") + "|" + std::to_string(cell->tensor_parallel.value_or(0)) + "|" + suffix;
       if (!colour_of.count(ck)) colour_of[ck] = colour_of.size();
       Variant v;
       v.key = key;
-      v.label = variant_label(*cell);
+      v.label = variant_label(*cell) + (suffix.empty() ? "" : " [" + suffix + "]");
       v.style.color = chart::Color::hex(kPalette[colour_of[ck] % 10]);
       v.style.shape = cell->parallel_strategy.value_or("TP") == "TP" ? chart::Shape::x : chart::Shape::circle;
       v.style.filled = !cell->mtp.value_or(false);

@@ -2,6 +2,7 @@
 
 #include <cairo.h>
 #include <cmath>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
 #include "util/error.hpp"
@@ -32,13 +33,18 @@ std::string escape_markup(const std::string& s) {
 void require_fonts() {
   static bool checked = false;
   if (checked) return;
-  PangoFontMap* map = pango_cairo_font_map_get_default();
-  PangoFontFamily** families = nullptr;
-  int n = 0;
-  if (map) pango_font_map_list_families(map, &families, &n);
-  g_free(families);
+  // Pango always lists its generic aliases, even with no font installed, and
+  // then draws empty boxes (or crashes); ask fontconfig for real outline fonts.
+  FcPattern* pattern = FcPatternCreate();
+  FcPatternAddBool(pattern, FC_OUTLINE, FcTrue);
+  FcObjectSet* objects = FcObjectSetBuild(FC_FAMILY, nullptr);
+  FcFontSet* fonts = FcFontList(nullptr, pattern, objects);
+  int n = fonts ? fonts->nfont : 0;
+  if (fonts) FcFontSetDestroy(fonts);
+  FcObjectSetDestroy(objects);
+  FcPatternDestroy(pattern);
   if (n == 0)
-    throw_io("fontconfig", "no font found; cannot render text (install fonts-dejavu-core)");
+    throw_io("fontconfig", "no font found; cannot render text (install fonts-dejavu-core, or check FONTCONFIG_FILE)");
   checked = true;
 }
 

@@ -1,0 +1,184 @@
+// The PDF report, checked with poppler (pdfinfo, pdftotext) as a reader would.
+#include <fstream>
+#include <regex>
+
+#include "test_support.hpp"
+#include "util/fs.hpp"
+
+namespace ptr::test {
+namespace {
+
+std::string sh(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  pclose(p);
+  return out;
+}
+
+std::string pdftext(const fs::path& pdf) { return sh("pdftotext -layout " + quote(pdf.string()) + " - 2>/dev/null"); }
+std::string pdfinfo(const fs::path& pdf) { return sh("pdfinfo " + quote(pdf.string()) + " 2>/dev/null"); }
+
+class Smoke : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    result_ = new CliResult(run_cli("report_smoke --out " + quote((dir_->path / "smoke.pdf").string())));
+  }
+  static void TearDownTestSuite() {
+    delete result_;
+    delete dir_;
+  }
+  static fs::path pdf() { return dir_->path / "smoke.pdf"; }
+  static TempDir* dir_;
+  static CliResult* result_;
+};
+TempDir* Smoke::dir_ = nullptr;
+CliResult* Smoke::result_ = nullptr;
+
+TEST_F(Smoke, SummaryPrintsTheFixtureNumbers) {
+  ASSERT_EQ(result_->exit_code, 0) << result_->err;
+  EXPECT_NE(result_->out.find("40 atlas cells, 38 full sweeps, 1 partial, 1 failed, 232 plot-ready points, 20 MTP cells "
+                              "that recorded KV-cache evictions (preemptions)"),
+            std::string::npos)
+      << result_->out;
+}
+
+TEST_F(Smoke, PageCountSizeAndMetadata) {
+  std::string info = pdfinfo(pdf());
+  EXPECT_NE(info.find("Pages:           4"), std::string::npos) << info;
+  EXPECT_NE(info.find("(A3)"), std::string::npos) << info;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(info, m, std::regex(R"(Keywords:\s+campaign=(\d{8}T\d{6}Z-smoke-glm-5-1), rendered=(\d{8}T\d{6}Z), SYNTHETIC)")))
+      << info;
+  std::string rendered = m[2];
+  // CreationDate/ModDate are the render stamp, in UTC.
+  std::string hhmmss = rendered.substr(9, 2) + ":" + rendered.substr(11, 2) + ":" + rendered.substr(13, 2);
+  EXPECT_TRUE(std::regex_search(info, std::regex("CreationDate:.*" + hhmmss + " " + rendered.substr(0, 4) + " UTC"))) << info;
+  EXPECT_TRUE(std::regex_search(info, std::regex("ModDate:.*" + hhmmss + " " + rendered.substr(0, 4) + " UTC"))) << info;
+  EXPECT_NE(info.find("Title:           perftunereport: smoke-glm-5.1"), std::string::npos);
+  EXPECT_GE(fs::file_size(pdf()), 10u * 1024);
+}
+
+TEST_F(Smoke, TextShowsCoverageTitlesFailedCellAndFooter) {
+  std::string text = pdftext(pdf());
+  EXPECT_NE(text.find("Coverage: 40 atlas cells | 38 full sweeps | 1 partial sweeps | 1 failed cells | 232 plot-ready "
+                      "concurrency points"),
+            std::string::npos);
+  for (long mbt : {1024, 2048, 4096, 8192, 16384}) {
+    EXPECT_NE(text.find("mbt " + std::to_string(mbt) + " — TTFT vs request throughput"), std::string::npos) << mbt;
+    EXPECT_NE(text.find("mbt " + std::to_string(mbt) + " — tok/s/user vs output tok/s/GPU"), std::string::npos) << mbt;
+  }
+  EXPECT_NE(text.find("FAILED H200 FP8 TP8 c=1,8,16,32,64,128: 0/2000 completed"), std::string::npos);
+  EXPECT_NE(text.find("FAILED GB300 NVFP4 TP4 EP MTP c=64,128: 0/1536 completed"), std::string::npos);
+  EXPECT_NE(text.find("output tok/s/GPU at concurrency 16"), std::string::npos);
+  EXPECT_NE(text.find("TTFT avg (ms) at concurrency 32"), std::string::npos);
+  EXPECT_NE(text.find("Report completeness"), std::string::npos);
+  EXPECT_NE(text.find("Source under test"), std::string::npos);
+  EXPECT_NE(text.find("vllm/vllm-openai:v0.11.2"), std::string::npos);
+  EXPECT_NE(text.find("SYNTHETIC DATA"), std::string::npos);
+  EXPECT_NE(text.find("bench capture window: 20260101-000000..20260101-060000"), std::string::npos);
+}
+
+TEST_F(Smoke, PagesAreBookmarked) {
+  std::string bytes = read_file(pdf());
+  EXPECT_NE(bytes.find("/Outlines"), std::string::npos);
+  for (const char* t : {"Latency and throughput by max_num_batched_tokens", "Report completeness", "Source under test"})
+    EXPECT_NE(bytes.find(t), std::string::npos) << t;
+}
+
+TEST_F(Smoke, StatusFileListsPagesAndNoOmissions) {
+  json st = load_json(dir_->path / "report_status.json");
+  EXPECT_EQ(st["pages"].size(), 4u);
+  EXPECT_EQ(st["omitted_pages"].size(), 0u);
+  EXPECT_EQ(st["coverage"]["plot_ready_points"], 232);
+  EXPECT_FALSE(st["sol_complete"].get<bool>());
+  EXPECT_TRUE(st.contains("focus"));
+  EXPECT_TRUE(st.contains("sol_rigor"));
+  EXPECT_TRUE(st["synthetic"].get<bool>());
+}
+
+// A real-format campaign without points at the heatmap concurrencies.
+struct RealCampaign {
+  TempDir root;
+  std::string id;
+  RealCampaign() {
+    auto init = run_cli("--json campaign_init --config " + quote((source_dir() / "configs/campaigns/example.yaml").string()), root.path);
+    id = init.envelope()["result"]["campaign"];
+    auto imp = run_cli("import_perf_bench --campaign example --cell vllm-c1-c100 --path " +
+                           quote((fixtures_dir() / "vllm/bench-serve").string()) +
+                           " --model Qwen3 --hardware B200 --quant FP8 --tensor-parallel 8 --parallel-strategy TP --no-mtp --mbt 8192",
+                       root.path);
+    EXPECT_EQ(imp.exit_code, 0) << imp.err;
+    EXPECT_EQ(run_cli("atlas_aggregate --campaign example", root.path).exit_code, 0);
+  }
+};
+
+TEST(ReportRender, MissingHeatmapDataIsARecordedOmission) {
+  RealCampaign c;
+  auto r = run_cli("report_render --campaign example", c.root.path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("WARNING: page page2 omitted: no measured point at any heatmap concurrency (8, 16, 32)"), std::string::npos)
+      << r.err;
+  json st = load_json(c.root.path / c.id / "report_status.json");
+  ASSERT_EQ(st["omitted_pages"].size(), 1u);
+  EXPECT_EQ(st["omitted_pages"][0]["page"], "page2");
+  EXPECT_NE(st["omitted_pages"][0]["how_to_fix"].get<std::string>().find("--heatmap-concurrencies"), std::string::npos);
+  std::string text = pdftext(c.root.path / c.id / "report.pdf");
+  EXPECT_NE(text.find("page2: no measured point at any heatmap concurrency"), std::string::npos);  // completeness page
+  EXPECT_NE(text.find("Coverage: 1 atlas cells | 1 full sweeps | 0 partial sweeps | 0 failed cells | 2 plot-ready"), std::string::npos);
+  EXPECT_EQ(text.find("missing — add provenance.engine"), std::string::npos);  // example.yaml has provenance
+  // With the data's own concurrency, the page comes back.
+  auto again = run_cli("--json report_render --campaign example --heatmap-concurrencies 100", c.root.path);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.envelope()["result"]["omitted_pages"].size(), 0u);
+}
+
+TEST(ReportRender, UserStringsAreNeverMarkup) {
+  RealCampaign c;
+  auto r = run_cli("report_render --campaign example --variants-line " + quote("<b>bold</b> & <i>co</i>"), c.root.path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(pdftext(c.root.path / c.id / "report.pdf").find("<b>bold</b> & <i>co</i>"), std::string::npos);
+}
+
+TEST(ReportRender, MalformedAtlasRaisesAndWritesNoPdf) {
+  RealCampaign c;
+  fs::path atlas = c.root.path / c.id / "atlas.jsonl";
+  std::string good = read_file(atlas);
+  std::ofstream(atlas) << good << "{\"schema\": \"atlas_cell/v1\", \"cell_id\": 5}\n";
+  auto r = run_cli("report_render --campaign example", c.root.path);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("atlas.jsonl:2: key 'cell_id': expected a string"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(c.root.path / c.id / "report.pdf"));
+  std::ofstream(atlas) << "{\"schema\": \"atlas_cell/v9\"}\n";
+  auto v9 = run_cli("report_render --campaign example", c.root.path);
+  EXPECT_EQ(v9.exit_code, 1);
+  EXPECT_NE(v9.err.find("unsupported schema 'atlas_cell/v9'"), std::string::npos) << v9.err;
+}
+
+TEST(ReportRender, MissingAtlasSaysWhatToRun) {
+  TempDir root;
+  run_cli("campaign_init --config " + quote((source_dir() / "configs/campaigns/example.yaml").string()), root.path);
+  auto r = run_cli("report_render --campaign example", root.path);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("atlas not found"), std::string::npos);
+  EXPECT_NE(r.err.find("perftunereport atlas_aggregate --campaign"), std::string::npos);
+}
+
+TEST(ReportRender, NoFontsIsAClearError) {
+  TempDir t;
+  std::ofstream(t.path / "fc.conf") << "<?xml version=\"1.0\"?>\n<fontconfig><dir>" << t.path.string()
+                                    << "</dir><cachedir>" << (t.path / "cache").string() << "</cachedir></fontconfig>\n";
+  std::string cmd = "FONTCONFIG_FILE=" + quote((t.path / "fc.conf").string()) + " " + quote(PTR_CLI) + " report_smoke --out " +
+                    quote((t.path / "x.pdf").string()) + " 2>&1; echo rc=$?";
+  std::string out = sh(cmd);
+  EXPECT_NE(out.find("no font found"), std::string::npos) << out;
+  EXPECT_NE(out.find("rc=1"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(t.path / "x.pdf"));
+}
+
+}  // namespace
+}  // namespace ptr::test
