@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "campaign/operations.hpp"
+#include "model/atlas_writer.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/json_lenient.hpp"
@@ -38,7 +39,7 @@ AggregateResult write_atlas(const Campaign& c, std::vector<AtlasCell> cells, boo
   std::sort(out.cells.begin(), out.cells.end(), [](const AtlasCell& a, const AtlasCell& b) { return a.cell_id < b.cell_id; });
   std::string lines;
   for (const auto& cell : out.cells) {
-    lines += to_json(cell).dump() + "\n";
+    append_atlas_line(cell, lines);
     add_to_coverage(out.coverage, cell);
   }
   out.atlas = c.dir / "atlas.jsonl";

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "campaign/operations.hpp"
+#include "model/atlas_writer.hpp"
 #include "util/fs.hpp"
 
 namespace ptr {
@@ -181,7 +182,8 @@ SmokeCampaign build_smoke_campaign(const fs::path& root,
   // normalized.json and its atlas line.
   std::string atlas;
   for (const auto& cell : out.cells) {
-    std::string line = to_json(cell).dump() + "\n";
+    std::string line;
+    append_atlas_line(cell, line);
     fs::path dir = c.cell_dir(cell.cell_id);
     atomic_write(dir / "normalized.json", line, false);
     atomic_write(dir / "status.txt", cell.status + "\n", false);

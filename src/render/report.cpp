@@ -143,7 +143,9 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
                      {"omitted_pages", omitted},
                      {"warnings", drawn_warnings}};
   res.status = res.pdf.parent_path() / "report_status.json";
-  atomic_write(res.status, res.status_json.dump(2) + "\n");
+  // Like the PDF, the status is a re-renderable artifact: atomic (rename),
+  // but not fsynced; campaign data files are.
+  atomic_write(res.status, res.status_json.dump(2) + "\n", false);
   return res;
 }
 

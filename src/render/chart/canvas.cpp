@@ -1,7 +1,12 @@
 #include "render/chart/canvas.hpp"
 
+#include <cairo-pdf.h>
 #include <cairo.h>
 #include <cmath>
+#include <cstdlib>
+#include <mutex>
+#include <string>
+#include <unistd.h>
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
@@ -30,9 +35,30 @@ std::string escape_markup(const std::string& s) {
   return out;
 }
 
+// The report embeds DejaVu only. When the caller did not choose a fontconfig
+// setup (FONTCONFIG_FILE unset) and Debian's DejaVu folder is there, load a
+// minimal configuration naming just that folder: rendering then does not
+// depend on the machine's substitution rules, and start-up skips parsing
+// the ~50 files of /etc/fonts/conf.d.
+static void use_minimal_fontconfig() {
+  static const char* kDejaVu = "/usr/share/fonts/truetype/dejavu";
+  if (std::getenv("FONTCONFIG_FILE") || access(kDejaVu, R_OK) != 0) return;
+  FcConfig* config = FcConfigCreate();
+  std::string xml = std::string("<?xml version=\"1.0\"?><fontconfig><dir>") + kDejaVu +
+                    "</dir><cachedir>/var/cache/fontconfig</cachedir></fontconfig>";
+  if (FcConfigParseAndLoadFromMemory(config, reinterpret_cast<const FcChar8*>(xml.c_str()), FcFalse) &&
+      FcConfigBuildFonts(config) && FcConfigSetCurrent(config)) {
+    FcConfigDestroy(config);  // FcConfigSetCurrent holds its own reference
+    return;
+  }
+  FcConfigDestroy(config);
+}
+
 void require_fonts() {
   static bool checked = false;
   if (checked) return;
+  static std::once_flag once;
+  std::call_once(once, use_minimal_fontconfig);
   // Pango always lists its generic aliases, even with no font installed, and
   // then draws empty boxes (or crashes); ask fontconfig for real outline fonts.
   FcPattern* pattern = FcPatternCreate();
@@ -50,7 +76,10 @@ void require_fonts() {
 
 void warm_fonts() {
   require_fonts();
-  cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_A8, 4, 4);
+  // A PDF surface like the real one: font options (hinting) differ by surface
+  // type, and fonts loaded for another type would be loaded again.
+  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(
+      [](void*, const unsigned char*, unsigned int) { return CAIRO_STATUS_SUCCESS; }, nullptr, 100, 100);
   cairo_t* cr = cairo_create(surface);
   {
     Canvas c(cr);
@@ -129,6 +158,33 @@ Rect Canvas::text(double x, double y, const std::string& s, const Font& f, Color
 
 Rect Canvas::markup(double x, double y, const std::string& m, const Font& f, Color c, Align a, VAlign v, double max_width) {
   return layout_text(shaped(m, f, max_width, true), x, y, c, a, v, true);
+}
+
+Rect Canvas::number(double x, double y, const std::string& s, const Font& f, Color c, Align a, VAlign v) {
+  if (s.find_first_not_of("0123456789.,-+*% ") != std::string::npos) return text(x, y, s, f, c, a, v);
+  double w = 0, h = 0;
+  std::vector<std::pair<PangoLayout*, double>> parts;
+  for (char ch : s) {
+    PangoLayout* l = shaped(std::string(1, ch), f, 0, false);
+    int lw, lh;
+    pango_layout_get_pixel_size(l, &lw, &lh);
+    PangoRectangle logical;
+    pango_layout_get_extents(l, nullptr, &logical);
+    double adv = logical.width / static_cast<double>(PANGO_SCALE);
+    parts.push_back({l, adv});
+    w += adv;
+    h = std::max<double>(h, lh);
+  }
+  double left = a == Align::left ? x : a == Align::center ? x - w / 2.0 : x - w;
+  double top = v == VAlign::middle ? y - h / 2.0 : v == VAlign::bottom ? y - h : y;
+  cairo_set_source_rgba(cr_, c.r, c.g, c.b, c.a);
+  double pen = left;
+  for (const auto& [l, adv] : parts) {
+    cairo_move_to(cr_, pen, top);
+    pango_cairo_show_layout(cr_, l);
+    pen += adv;
+  }
+  return {left, top, w, h};
 }
 
 Rect Canvas::measure(const std::string& s, const Font& f, double max_width) {

@@ -57,6 +57,11 @@ class Canvas {
             VAlign v = VAlign::top, double max_width = 0);
   Rect markup(double x, double y, const std::string& m, const Font& f, Color c = {}, Align a = Align::left,
               VAlign v = VAlign::top, double max_width = 0);
+  // Numbers ("1234", "-0.5", "61*"): composed from cached per-character
+  // layouts. DejaVu's digits are tabular, so this looks the same as one
+  // layout, and a table of hundreds of distinct values shapes only ~15 glyphs.
+  Rect number(double x, double y, const std::string& s, const Font& f, Color c = {}, Align a = Align::left,
+              VAlign v = VAlign::top);
   // Size a text would take (width, height), without drawing.
   Rect measure(const std::string& s, const Font& f, double max_width = 0);
   Rect measure_markup(const std::string& m, const Font& f, double max_width = 0);

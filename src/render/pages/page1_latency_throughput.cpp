@@ -72,8 +72,6 @@ void draw_panel(PageFrame& f, const Rect& area, long mbt, const PanelKind& k, co
   }
   Panel p = make_panel(area, ext.xlo, ext.xhi, k.x, ext.ylo, ext.yhi, k.y);
   draw_axes(c, p, title, k.x, k.y);
-  c.save();
-  c.clip(p.plot);
   LabelPlacer labels(p.plot.inset(1));
   struct Placed {
     double x, y;
@@ -171,7 +169,6 @@ void draw_panel(PageFrame& f, const Rect& area, long mbt, const PanelKind& k, co
     }
   }
   for (const auto& pl : placed) labels.place(c, pl.x, pl.y, fmt::format("c={}", pl.conc), kInline, Color::hex(0x333333));
-  c.restore();
   if (unplaceable > 0)
     f.drawn_warnings.push_back(fmt::format("page 1, mbt {}, {}: {} plot-ready point(s) lack {} or {} and are not drawn",
                                            mbt, k.title, unplaceable, k.x.label, k.y.label));
