@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "campaign/operations.hpp"
+#include "model/atlas_reader.hpp"
 #include "model/atlas_writer.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -31,6 +32,25 @@ AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaig
     if (!present) warnings.push_back(fmt::format("config cell {} has no imported data", cc.identity.cell_id));
   }
   return write_atlas(c, std::move(out.cells));
+}
+
+std::vector<AtlasCell> read_atlas(const Campaign& c) {
+  std::vector<AtlasCell> cells;
+  fs::path atlas = c.dir / "atlas.jsonl";
+  if (!fs::exists(atlas))
+    throw_input(atlas.string(), "atlas not found", -1, {}, "run: perftunereport atlas_aggregate --campaign " + c.id);
+  std::string text = read_file(atlas);
+  size_t start = 0;
+  long line = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    ++line;
+    std::string_view l(text.data() + start, end - start);
+    if (l.find_first_not_of(" \t\r") != std::string_view::npos) cells.push_back(read_atlas_cell(l, atlas.string(), line));
+    start = end + 1;
+  }
+  return cells;
 }
 
 AggregateResult write_atlas(const Campaign& c, std::vector<AtlasCell> cells, bool durable) {

@@ -46,6 +46,8 @@ struct AggregateResult {
   std::vector<AtlasCell> cells;
 };
 AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaign, std::vector<std::string>& warnings);
+// Reads <campaign>/atlas.jsonl; a malformed line raises, naming the line.
+std::vector<AtlasCell> read_atlas(const Campaign& c);
 // Writes atlas.jsonl for cells already in memory (sorted by cell_id here).
 AggregateResult write_atlas(const Campaign& c, std::vector<AtlasCell> cells, bool durable = true);
 

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 #include <set>
 
-#include "model/atlas_reader.hpp"
+#include "campaign/operations.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/json_lenient.hpp"
@@ -39,23 +39,7 @@ std::string variant_label(const AtlasCell& c) {
 }
 
 ReportInputs load_report_inputs(const Campaign& c, const ReportOptions& options) {
-  std::vector<AtlasCell> cells;
-  fs::path atlas = c.dir / "atlas.jsonl";
-  if (!fs::exists(atlas))
-    throw_input(atlas.string(), "atlas not found", -1, {},
-                "run: perftunereport atlas_aggregate --campaign " + c.id);
-  std::string text = read_file(atlas);
-  size_t start = 0;
-  long line = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    ++line;
-    std::string_view l(text.data() + start, end - start);
-    if (l.find_first_not_of(" \t\r") != std::string_view::npos) cells.push_back(read_atlas_cell(l, atlas.string(), line));
-    start = end + 1;
-  }
-  return report_inputs_from_cells(c, std::move(cells), options);
+  return report_inputs_from_cells(c, read_atlas(c), options);
 }
 
 ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> cells, const ReportOptions& options) {

@@ -89,5 +89,6 @@ VerbSpec import_perf_bench_verb();
 VerbSpec atlas_aggregate_verb();
 VerbSpec report_render_verb();
 VerbSpec report_smoke_verb();
+VerbSpec tpm_summary_verb();
 
 }  // namespace ptr

@@ -1,0 +1,26 @@
+#pragma once
+// The full-context descriptor check: which descriptor fields are unknown per
+// cell, and which comparisons differ in more than the variable under test
+// (mbt within a group; hardware/quant/parallelism/MTP across groups).
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/atlas_cell.hpp"
+
+namespace ptr {
+
+struct MethodologyProblem {
+  std::string kind;    // unknown_field | descriptor_mismatch
+  std::string scope;   // a cell id, a group key, or "across groups"
+  std::string field;
+  std::string detail;
+};
+
+std::vector<MethodologyProblem> methodology_problems(const std::vector<AtlasCell>& cells);
+nlohmann::json to_json(const std::vector<MethodologyProblem>& problems);
+// "max_num_seqs unknown in 40 cells" style lines for pages.
+std::vector<std::string> summarize(const std::vector<MethodologyProblem>& problems);
+
+}  // namespace ptr

@@ -1,0 +1,257 @@
+#include "analysis/tpm.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <set>
+
+#include "util/error.hpp"
+
+namespace ptr {
+
+json TpmConfig::to_json() const {
+  json c = json::object();
+  for (const auto& [hw, r] : cost)
+    c[hw] = {{"usd_per_gpu_hour", r.usd_per_gpu_hour}, {"estimate", r.estimate}, {"source", r.source}};
+  return {{"ttft_sla_ms", ttft_sla_ms}, {"tpot_sla_ms", tpot_sla_ms}, {"sla_percentile", sla_percentile},
+          {"gpus_per_node", gpus_per_node}, {"cost_per_gpu_hour", c}};
+}
+
+TpmConfig discover_tpm_config(const json& tpm, const json& cost, const std::string& file) {
+  TpmConfig cfg;
+  cfg.cost = {{"H100", {6.16, false, "default"}},
+              {"H200", {6.31, false, "default"}},
+              {"B200", {8.60, false, "default"}},
+              {"GB300", {12.00, true, "default"}}};
+  auto num = [&](const json& block, const char* key, const char* where) -> std::optional<double> {
+    if (!block.is_object() || !block.contains(key) || block[key].is_null()) return std::nullopt;
+    if (!block[key].is_number()) throw_input(file, std::string("expected a number in ") + where, -1, key);
+    return block[key].get<double>();
+  };
+  if (auto v = num(tpm, "ttft_sla_ms", "tpm:")) cfg.ttft_sla_ms = *v;
+  if (auto v = num(tpm, "tpot_sla_ms", "tpm:")) cfg.tpot_sla_ms = *v;
+  if (auto v = num(tpm, "gpus_per_node", "tpm:")) cfg.gpus_per_node = static_cast<long>(*v);
+  if (tpm.is_object() && tpm.contains("sla_percentile")) {
+    if (!tpm["sla_percentile"].is_string()) throw_input(file, "expected mean, p50, p90 or p99", -1, "sla_percentile");
+    cfg.sla_percentile = tpm["sla_percentile"].get<std::string>();
+  }
+  static const std::set<std::string> pcts = {"mean", "p50", "p90", "p99"};
+  if (!pcts.count(cfg.sla_percentile))
+    throw_input(file, "sla_percentile must be mean, p50, p90 or p99, got '" + cfg.sla_percentile + "'", -1, "sla_percentile");
+  if (cost.is_object()) {
+    for (auto it = cost.begin(); it != cost.end(); ++it) {
+      const json& v = it.value();
+      double rate;
+      bool estimate = false;
+      if (v.is_number()) rate = v.get<double>();
+      else if (v.is_object() && v.contains("usd_per_gpu_hour") && v["usd_per_gpu_hour"].is_number()) {
+        rate = v["usd_per_gpu_hour"].get<double>();
+        estimate = v.value("estimate", false);
+      } else {
+        throw_input(file, "cost entries are $/GPU-hour numbers or {usd_per_gpu_hour, estimate}", -1, "cost." + it.key());
+      }
+      if (!(rate > 0)) throw_input(file, "a $/GPU-hour rate must be > 0", -1, "cost." + it.key());
+      cfg.cost[it.key()] = {rate, estimate, "config"};
+    }
+  }
+  if (!(cfg.ttft_sla_ms > 0) || !(cfg.tpot_sla_ms > 0)) throw_input(file, "SLA thresholds must be > 0", -1, "tpm");
+  if (cfg.gpus_per_node < 1) throw_input(file, "gpus_per_node must be >= 1", -1, "gpus_per_node");
+  return cfg;
+}
+
+std::optional<double> stat_at(const LatencyStat& s, const std::string& pct) {
+  if (pct == "mean") return s.mean;
+  if (pct == "p50") return s.median;
+  if (pct == "p90") return s.p90;
+  if (pct == "p99") return s.p99;
+  return std::nullopt;
+}
+
+namespace {
+
+bool usable(const Point& p) {
+  return p.status != "failed" && p.concurrency && p.output_tok_s_per_gpu && std::isfinite(*p.output_tok_s_per_gpu);
+}
+
+// The decode metric: TPOT, else ITL (both per output token).
+std::optional<double> decode_ms(const Point& p, const std::string& pct) {
+  if (auto v = stat_at(p.tpot_ms, pct)) return v;
+  return stat_at(p.itl_ms, pct);
+}
+
+double lerp(double a, double b, double t) { return a + (b - a) * t; }
+
+Basis basis_of(double out_per_gpu, std::optional<double> total_per_gpu, long replica_gpus, long node_gpus,
+               const std::optional<CostRate>& cost) {
+  Basis b;
+  b.output_tpm_per_gpu = out_per_gpu * 60;
+  b.output_tpm_per_replica = out_per_gpu * 60 * replica_gpus;
+  b.output_tpm_per_node = out_per_gpu * 60 * node_gpus;
+  if (total_per_gpu) {
+    b.total_tpm_per_gpu = *total_per_gpu * 60;
+    b.total_tpm_per_replica = *total_per_gpu * 60 * replica_gpus;
+    b.total_tpm_per_node = *total_per_gpu * 60 * node_gpus;
+  }
+  if (cost && out_per_gpu > 0) b.usd_per_1m_output_tokens = cost->usd_per_gpu_hour / (out_per_gpu * 3600) * 1e6;
+  if (cost && total_per_gpu && *total_per_gpu > 0)
+    b.usd_per_1m_total_tokens = cost->usd_per_gpu_hour / (*total_per_gpu * 3600) * 1e6;
+  return b;
+}
+
+struct SlaResult {
+  std::optional<TpmPoint> point;
+  std::string status, reason;
+};
+
+// One cell's sweep: points sorted by concurrency. Scan up; the first point
+// that violates an SLA bounds the search; between it and the last point that
+// met both, interpolate each constraint's crossing on log2(concurrency) and
+// take the earliest (the binding one).
+SlaResult sla_for_cell(const AtlasCell& cell, const TpmConfig& cfg) {
+  std::vector<const Point*> pts;
+  for (const auto& p : cell.points)
+    if (usable(p)) pts.push_back(&p);
+  std::sort(pts.begin(), pts.end(), [](const Point* a, const Point* b) { return *a->concurrency < *b->concurrency; });
+  SlaResult r;
+  if (pts.empty()) {
+    r.status = "no data";
+    r.reason = "no measured point with output tok/s/GPU";
+    return r;
+  }
+  const std::string& pct = cfg.sla_percentile;
+  for (const Point* p : pts) {
+    if (!decode_ms(*p, pct) || !stat_at(p->ttft_ms, pct)) {
+      r.status = "no decode metric";
+      r.reason = fmt::format("cell {} c={} lacks {} TTFT or TPOT/ITL", cell.cell_id, *p->concurrency, pct);
+      return r;
+    }
+  }
+  auto meets = [&](const Point* p) { return *stat_at(p->ttft_ms, pct) <= cfg.ttft_sla_ms && *decode_ms(*p, pct) <= cfg.tpot_sla_ms; };
+  auto make = [&](const Point* p) {
+    TpmPoint t;
+    t.cell_id = cell.cell_id;
+    t.max_num_batched_tokens = cell.max_num_batched_tokens;
+    t.concurrency = static_cast<double>(*p->concurrency);
+    t.output_tok_s_per_gpu = *p->output_tok_s_per_gpu;
+    if (p->total_tok_s && cell.gpus && *cell.gpus > 0) t.total_tok_s_per_gpu = *p->total_tok_s / *cell.gpus;
+    t.ttft_ms = stat_at(p->ttft_ms, pct);
+    t.tpot_ms = decode_ms(*p, pct);
+    return t;
+  };
+  if (!meets(pts.front())) {
+    r.status = "below sweep";
+    r.reason = fmt::format("the SLA is violated already at the lowest tested concurrency ({}) of cell {}",
+                           *pts.front()->concurrency, cell.cell_id);
+    return r;
+  }
+  size_t i = 0;
+  while (i + 1 < pts.size() && meets(pts[i + 1])) ++i;
+  const Point* lo = pts[i];
+  if (i + 1 == pts.size()) {
+    r.point = make(lo);
+    r.point->range_note = "above sweep";
+    r.status = "above sweep";
+    r.reason = fmt::format("the SLA still holds at the highest tested concurrency ({}); capacity may be higher", *lo->concurrency);
+    return r;
+  }
+  const Point* hi = pts[i + 1];
+  double x0 = std::log2(static_cast<double>(*lo->concurrency)), x1 = std::log2(static_cast<double>(*hi->concurrency));
+  // Fraction of the way from lo to hi where a metric reaches its limit.
+  auto crossing = [&](double v0, double v1, double limit) -> std::optional<double> {
+    if (v1 <= limit) return std::nullopt;  // not violated by this metric
+    if (v1 == v0) return 0.0;
+    return std::clamp((limit - v0) / (v1 - v0), 0.0, 1.0);
+  };
+  auto t_ttft = crossing(*stat_at(lo->ttft_ms, pct), *stat_at(hi->ttft_ms, pct), cfg.ttft_sla_ms);
+  auto t_tpot = crossing(*decode_ms(*lo, pct), *decode_ms(*hi, pct), cfg.tpot_sla_ms);
+  double t = std::min(t_ttft.value_or(1.0), t_tpot.value_or(1.0));
+  std::string binding = (t_ttft && (!t_tpot || *t_ttft <= *t_tpot)) ? "ttft" : "tpot";
+  TpmPoint p = make(lo);
+  if (t > 0) {
+    p.concurrency = std::exp2(lerp(x0, x1, t));
+    p.output_tok_s_per_gpu = lerp(*lo->output_tok_s_per_gpu, *hi->output_tok_s_per_gpu, t);
+    TpmPoint h = make(hi);
+    if (p.total_tok_s_per_gpu && h.total_tok_s_per_gpu) p.total_tok_s_per_gpu = lerp(*p.total_tok_s_per_gpu, *h.total_tok_s_per_gpu, t);
+    else p.total_tok_s_per_gpu.reset();
+    p.ttft_ms = lerp(*stat_at(lo->ttft_ms, pct), *stat_at(hi->ttft_ms, pct), t);
+    p.tpot_ms = lerp(*decode_ms(*lo, pct), *decode_ms(*hi, pct), t);
+    p.interpolated = t < 1.0;
+  }
+  p.binding_constraint = binding;
+  r.point = p;
+  r.status = p.interpolated ? "interpolated" : "met";
+  r.reason = fmt::format("{} binds between c={} and c={}", binding == "ttft" ? "TTFT" : "TPOT", *lo->concurrency, *hi->concurrency);
+  return r;
+}
+
+}  // namespace
+
+std::vector<TpmGroup> compute_tpm(const std::vector<AtlasCell>& cells, const TpmConfig& cfg) {
+  std::map<std::string, TpmGroup> groups;
+  for (const auto& cell : cells) {
+    std::string key = fmt::format("{}|{}|{}|TP{}|{}|{}|{}", cell.model.value_or("?"), cell.hardware.value_or("?"),
+                                  cell.quant.value_or("?"), cell.tensor_parallel.value_or(0), cell.parallel_strategy.value_or("?"),
+                                  cell.mtp.value_or(false) ? "MTP" : "noMTP", cell.engine.value_or("?"));
+    TpmGroup& g = groups[key];
+    if (g.key.empty()) {
+      g.key = key;
+      g.model = cell.model.value_or("?");
+      g.hardware = cell.hardware.value_or("?");
+      g.quant = cell.quant.value_or("?");
+      g.strategy = cell.parallel_strategy.value_or("?");
+      g.engine = cell.engine.value_or("?");
+      g.tensor_parallel = cell.tensor_parallel.value_or(0);
+      g.pipeline_parallel = cell.pipeline_parallel.value_or(1);
+      g.replica_gpus = g.tensor_parallel * g.pipeline_parallel;
+      g.mtp = cell.mtp.value_or(false);
+      if (auto it = cfg.cost.find(g.hardware); it != cfg.cost.end()) g.cost = it->second;
+      g.sla_status = "no data";
+    }
+    g.cells.push_back(cell.cell_id);
+    std::string wl = fmt::format("ISL {} / OSL {} {} {}", cell.isl ? std::to_string(*cell.isl) : "?",
+                                 cell.osl ? std::to_string(*cell.osl) : "?", cell.dataset.value_or("?"), cell.cache_mode.value_or("?"));
+    if (std::find(g.workloads.begin(), g.workloads.end(), wl) == g.workloads.end()) g.workloads.push_back(wl);
+    // Peak: the measured point with the highest output tok/s/GPU.
+    for (const auto& p : cell.points) {
+      if (!usable(p)) continue;
+      if (!g.peak || *p.output_tok_s_per_gpu > g.peak->output_tok_s_per_gpu) {
+        TpmPoint t;
+        t.cell_id = cell.cell_id;
+        t.max_num_batched_tokens = cell.max_num_batched_tokens;
+        t.concurrency = static_cast<double>(*p.concurrency);
+        t.output_tok_s_per_gpu = *p.output_tok_s_per_gpu;
+        if (p.total_tok_s && cell.gpus && *cell.gpus > 0) t.total_tok_s_per_gpu = *p.total_tok_s / *cell.gpus;
+        t.ttft_ms = stat_at(p.ttft_ms, cfg.sla_percentile);
+        t.tpot_ms = decode_ms(p, cfg.sla_percentile);
+        g.peak = t;
+      }
+    }
+    SlaResult s = sla_for_cell(cell, cfg);
+    // A group's SLA point is the best across its cells; a group with any cell
+    // lacking a decode metric cannot promise an SLA from those rows.
+    if (s.status == "no decode metric") {
+      if (!g.sla) {
+        g.sla_status = s.status;
+        g.sla_reason = s.reason;
+      }
+      continue;
+    }
+    if (s.point && (!g.sla || s.point->output_tok_s_per_gpu > g.sla->output_tok_s_per_gpu)) {
+      g.sla = s.point;
+      g.sla_status = s.status;
+      g.sla_reason = s.reason;
+    } else if (!g.sla && (g.sla_status == "no data" || g.sla_status.empty())) {
+      g.sla_status = s.status;
+      g.sla_reason = s.reason;
+    }
+  }
+  std::vector<TpmGroup> out;
+  for (auto& [k, g] : groups) {
+    if (g.peak) g.peak->basis = basis_of(g.peak->output_tok_s_per_gpu, g.peak->total_tok_s_per_gpu, g.replica_gpus, cfg.gpus_per_node, g.cost);
+    if (g.sla) g.sla->basis = basis_of(g.sla->output_tok_s_per_gpu, g.sla->total_tok_s_per_gpu, g.replica_gpus, cfg.gpus_per_node, g.cost);
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+}  // namespace ptr

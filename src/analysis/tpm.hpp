@@ -1,0 +1,75 @@
+#pragma once
+// Capacity and economics: per group of cells (model, hardware, quant, TP,
+// strategy, MTP, engine) the peak point and the SLA point (interpolated on
+// log2 concurrency between tested points, never extrapolated), tokens per
+// minute at per-GPU / per-replica / per-node bases, and $ per 1M tokens.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/atlas_cell.hpp"
+
+namespace ptr {
+
+using json = nlohmann::json;
+
+struct CostRate {
+  double usd_per_gpu_hour;
+  bool estimate = false;  // no public list rate
+  std::string source;     // "default" | "config"
+};
+
+struct TpmConfig {
+  double ttft_sla_ms = 2000;
+  double tpot_sla_ms = 50;
+  std::string sla_percentile = "mean";  // mean | p50 | p90 | p99
+  long gpus_per_node = 8;
+  std::map<std::string, CostRate> cost;  // hardware -> rate
+  json to_json() const;
+};
+
+// Defaults, overlaid by the campaign's tpm: / cost: blocks (one function used
+// by tpm_summary, the report and the lake). Malformed blocks raise, naming the key.
+TpmConfig discover_tpm_config(const json& tpm_block, const json& cost_block, const std::string& file);
+
+struct Basis {
+  std::optional<double> output_tpm_per_gpu, output_tpm_per_replica, output_tpm_per_node;
+  std::optional<double> total_tpm_per_gpu, total_tpm_per_replica, total_tpm_per_node;  // null when no total
+  std::optional<double> usd_per_1m_output_tokens, usd_per_1m_total_tokens;
+};
+
+struct TpmPoint {
+  std::string cell_id;
+  std::optional<long> max_num_batched_tokens;
+  double concurrency = 0;  // fractional when interpolated
+  double output_tok_s_per_gpu = 0;
+  std::optional<double> total_tok_s_per_gpu;
+  std::optional<double> ttft_ms, tpot_ms;  // at the chosen statistic
+  bool interpolated = false;
+  std::string binding_constraint;  // ttft | tpot (SLA point), empty for peak
+  std::string range_note;          // "" | "above sweep" (SLA still met at the highest tested concurrency)
+  Basis basis;
+};
+
+struct TpmGroup {
+  std::string key;  // model|hardware|quant|TP|strategy|MTP|engine
+  std::string model, hardware, quant, strategy, engine;
+  long tensor_parallel = 0, pipeline_parallel = 1, replica_gpus = 0;
+  bool mtp = false;
+  std::optional<TpmPoint> peak, sla;
+  std::string sla_status;  // "met" | "interpolated" | "above sweep" | "below sweep" | "no decode metric" | "no data"
+  std::string sla_reason;
+  std::optional<CostRate> cost;
+  std::vector<std::string> cells;
+  std::vector<std::string> workloads;  // "ISL/OSL dataset warm|cold" of the rows behind it
+};
+
+std::vector<TpmGroup> compute_tpm(const std::vector<AtlasCell>& cells, const TpmConfig& cfg);
+
+// The statistic `pct` of a latency object (mean | p50 | p90 | p99).
+std::optional<double> stat_at(const LatencyStat& s, const std::string& pct);
+
+}  // namespace ptr

@@ -1,0 +1,185 @@
+#include "analysis/tpm_export.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+namespace ptr {
+
+const std::vector<TpmColumn>& tpm_columns() {
+  static const std::vector<TpmColumn> cols = {
+      {"group", "", "model|hardware|quant|TP|strategy|MTP|engine"},
+      {"hardware", "", "Accelerator."},
+      {"quant", "", "Weight quantization."},
+      {"tensor_parallel", "GPUs", "TP size."},
+      {"parallel_strategy", "", "TP | EP ..."},
+      {"mtp", "", "Multi-token prediction on."},
+      {"point", "", "peak (warm best case) | sla (the customer-commitment number)."},
+      {"sla_status", "", "met | interpolated | above sweep | below sweep | no decode metric | no data (sla rows)."},
+      {"binding_constraint", "", "ttft | tpot: the SLA limit reached first (sla rows)."},
+      {"cell_id", "", "Cell the point comes from."},
+      {"max_num_batched_tokens", "tokens", "mbt of that cell."},
+      {"concurrency", "requests", "Concurrency of the point (fractional when interpolated)."},
+      {"output_tok_s_per_gpu", "tok/s/GPU", "Output tokens per second per GPU."},
+      {"ttft_ms", "ms", "TTFT at the SLA statistic."},
+      {"tpot_ms", "ms", "TPOT (else ITL) at the SLA statistic."},
+      {"output_tpm_per_gpu", "tok/min", "Output tokens per minute per GPU."},
+      {"output_tpm_per_replica", "tok/min", "Per replica = TP x PP GPUs."},
+      {"output_tpm_per_node", "tok/min", "Per node = --gpus-per-node GPUs."},
+      {"total_tpm_per_gpu", "tok/min", "Input + output tokens per minute per GPU; n/a without a total."},
+      {"total_tpm_per_replica", "tok/min", "Per replica."},
+      {"total_tpm_per_node", "tok/min", "Per node."},
+      {"usd_per_gpu_hour", "$/GPU-h", "Rate used."},
+      {"cost_estimate", "", "true when the rate is an ESTIMATE (no public list rate)."},
+      {"usd_per_1m_output_tokens", "$", "$/GPU-hour / (output tok/s/GPU x 3600) x 1e6."},
+      {"usd_per_1m_total_tokens", "$", "Same on input + output tokens."},
+      {"workload", "", "ISL/OSL, dataset and warm/cold of the rows behind the group."},
+  };
+  return cols;
+}
+
+static json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+std::vector<json> tpm_rows(const std::vector<TpmGroup>& groups) {
+  std::vector<json> rows;
+  for (const auto& g : groups) {
+    for (const char* kind : {"peak", "sla"}) {
+      const std::optional<TpmPoint>& p = std::string(kind) == "peak" ? g.peak : g.sla;
+      std::string workload;
+      for (const auto& w : g.workloads) workload += (workload.empty() ? "" : "; ") + w;
+      json r = {{"group", g.key},
+                {"hardware", g.hardware},
+                {"quant", g.quant},
+                {"tensor_parallel", g.tensor_parallel},
+                {"parallel_strategy", g.strategy},
+                {"mtp", g.mtp},
+                {"point", kind},
+                {"sla_status", std::string(kind) == "sla" ? json(g.sla_status) : json(nullptr)},
+                {"binding_constraint", nullptr},
+                {"cell_id", nullptr},
+                {"max_num_batched_tokens", nullptr},
+                {"concurrency", nullptr},
+                {"output_tok_s_per_gpu", nullptr},
+                {"ttft_ms", nullptr},
+                {"tpot_ms", nullptr},
+                {"output_tpm_per_gpu", nullptr},
+                {"output_tpm_per_replica", nullptr},
+                {"output_tpm_per_node", nullptr},
+                {"total_tpm_per_gpu", nullptr},
+                {"total_tpm_per_replica", nullptr},
+                {"total_tpm_per_node", nullptr},
+                {"usd_per_gpu_hour", g.cost ? json(g.cost->usd_per_gpu_hour) : json(nullptr)},
+                {"cost_estimate", g.cost ? json(g.cost->estimate) : json(nullptr)},
+                {"usd_per_1m_output_tokens", nullptr},
+                {"usd_per_1m_total_tokens", nullptr},
+                {"workload", workload}};
+      if (p) {
+        if (!p->binding_constraint.empty()) r["binding_constraint"] = p->binding_constraint;
+        r["cell_id"] = p->cell_id;
+        r["max_num_batched_tokens"] = p->max_num_batched_tokens ? json(*p->max_num_batched_tokens) : json(nullptr);
+        r["concurrency"] = p->concurrency;
+        r["output_tok_s_per_gpu"] = p->output_tok_s_per_gpu;
+        r["ttft_ms"] = opt(p->ttft_ms);
+        r["tpot_ms"] = opt(p->tpot_ms);
+        r["output_tpm_per_gpu"] = opt(p->basis.output_tpm_per_gpu);
+        r["output_tpm_per_replica"] = opt(p->basis.output_tpm_per_replica);
+        r["output_tpm_per_node"] = opt(p->basis.output_tpm_per_node);
+        r["total_tpm_per_gpu"] = opt(p->basis.total_tpm_per_gpu);
+        r["total_tpm_per_replica"] = opt(p->basis.total_tpm_per_replica);
+        r["total_tpm_per_node"] = opt(p->basis.total_tpm_per_node);
+        r["usd_per_1m_output_tokens"] = opt(p->basis.usd_per_1m_output_tokens);
+        r["usd_per_1m_total_tokens"] = opt(p->basis.usd_per_1m_total_tokens);
+      }
+      rows.push_back(std::move(r));
+    }
+  }
+  return rows;
+}
+
+std::vector<std::string> tpm_caveats(const TpmConfig& cfg) {
+  std::vector<std::string> c = {
+      "peak = the measured point with the highest output tok/s/GPU: a warm best case, not a commitment.",
+      fmt::format("sla = the highest output tok/s/GPU with {} TTFT <= {} ms and {} TPOT <= {} ms: the customer-commitment "
+                  "number; between two tested concurrencies it is interpolated on log2(concurrency) to where the binding "
+                  "limit is met, never extrapolated beyond the sweep.",
+                  cfg.sla_percentile, cfg.ttft_sla_ms, cfg.sla_percentile, cfg.tpot_sla_ms),
+      fmt::format("TPM = tokens per minute; per replica = TP x PP GPUs; per node = {} GPUs. total = input + output, n/a "
+                  "when the benchmark gave no total.",
+                  cfg.gpus_per_node),
+      "workload (ISL/OSL, dataset, warm/cold) of the rows behind each group is listed with it.",
+  };
+  for (const auto& [hw, r] : cfg.cost)
+    if (r.estimate)
+      c.push_back(fmt::format("{} at ${:.2f}/GPU-hour is an ESTIMATE (no public list rate).", hw, r.usd_per_gpu_hour));
+  return c;
+}
+
+std::string tpm_json(const std::vector<TpmGroup>& groups, const TpmConfig& cfg, const std::vector<MethodologyProblem>& problems,
+                     const std::string& campaign) {
+  json cols = json::array();
+  for (const auto& c : tpm_columns()) cols.push_back({{"name", c.name}, {"unit", c.unit}, {"doc", c.doc}});
+  json reasons = json::object();
+  for (const auto& g : groups) reasons[g.key] = {{"sla_status", g.sla_status}, {"sla_reason", g.sla_reason}};
+  json doc = {{"schema", "tpm_summary/v1"},
+              {"campaign", campaign},
+              {"caveats", tpm_caveats(cfg)},
+              {"config", cfg.to_json()},
+              {"columns", cols},
+              {"rows", tpm_rows(groups)},
+              {"sla_notes", reasons},
+              {"methodology_problems", to_json(problems)}};
+  return doc.dump(2) + "\n";
+}
+
+static std::string csv_cell(const json& v) {
+  if (v.is_null()) return "";
+  std::string s;
+  if (v.is_string()) s = v.get<std::string>();
+  else if (v.is_number_float()) s = fmt::format("{}", v.get<double>());
+  else s = v.dump();
+  if (s.find_first_of(",\"\n") != std::string::npos) {
+    std::string q = "\"";
+    for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    return q + "\"";
+  }
+  return s;
+}
+
+std::string tpm_csv(const std::vector<TpmGroup>& groups) {
+  std::string out;
+  for (size_t i = 0; i < tpm_columns().size(); ++i) out += (i ? "," : "") + std::string(tpm_columns()[i].name);
+  out += "\n";
+  for (const auto& r : tpm_rows(groups)) {
+    for (size_t i = 0; i < tpm_columns().size(); ++i) out += (i ? "," : "") + csv_cell(r[tpm_columns()[i].name]);
+    out += "\n";
+  }
+  return out;
+}
+
+static std::string md_num(const json& v, int decimals) {
+  if (v.is_null()) return "n/a";
+  return fmt::format("{:.{}f}", v.get<double>(), decimals);
+}
+
+std::string tpm_markdown(const std::vector<TpmGroup>& groups, const TpmConfig& cfg, const std::vector<MethodologyProblem>& problems,
+                         const std::string& campaign) {
+  std::string md = fmt::format("# TPM summary — {}\n\n", campaign);
+  for (const auto& c : tpm_caveats(cfg)) md += "- " + c + "\n";
+  md += "\n| group | point | status | cell | c | out tok/s/GPU | out TPM/GPU | out TPM/replica | out TPM/node | total TPM/GPU | "
+        "$/1M out | $/1M total |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& r : tpm_rows(groups)) {
+    std::string status = r["point"] == "sla" ? r["sla_status"].get<std::string>() : "";
+    if (r["point"] == "sla" && r["binding_constraint"].is_string()) status += " (" + r["binding_constraint"].get<std::string>() + ")";
+    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", r["group"].get<std::string>(),
+                      r["point"].get<std::string>(), status, r["cell_id"].is_null() ? "" : r["cell_id"].get<std::string>(),
+                      md_num(r["concurrency"], 1), md_num(r["output_tok_s_per_gpu"], 1), md_num(r["output_tpm_per_gpu"], 0),
+                      md_num(r["output_tpm_per_replica"], 0), md_num(r["output_tpm_per_node"], 0), md_num(r["total_tpm_per_gpu"], 0),
+                      md_num(r["usd_per_1m_output_tokens"], 3), md_num(r["usd_per_1m_total_tokens"], 3));
+  }
+  md += "\n## Methodology problems\n\n";
+  auto lines = summarize(problems);
+  if (lines.empty()) md += "None.\n";
+  for (const auto& l : lines) md += "- " + l + "\n";
+  return md;
+}
+
+}  // namespace ptr

@@ -1,0 +1,29 @@
+#pragma once
+// tpm_summary.{json,csv,md}: pure functions from the computed groups to bytes.
+// One column table drives all three, so they cannot disagree.
+#include <string>
+#include <vector>
+
+#include "analysis/methodology.hpp"
+#include "analysis/tpm.hpp"
+
+namespace ptr {
+
+struct TpmColumn {
+  const char* name;
+  const char* unit;
+  const char* doc;
+};
+const std::vector<TpmColumn>& tpm_columns();
+
+// One row per (group, peak|sla): values by column name (null = n/a).
+std::vector<json> tpm_rows(const std::vector<TpmGroup>& groups);
+
+std::vector<std::string> tpm_caveats(const TpmConfig& cfg);
+std::string tpm_json(const std::vector<TpmGroup>& groups, const TpmConfig& cfg,
+                     const std::vector<MethodologyProblem>& problems, const std::string& campaign);
+std::string tpm_csv(const std::vector<TpmGroup>& groups);
+std::string tpm_markdown(const std::vector<TpmGroup>& groups, const TpmConfig& cfg,
+                         const std::vector<MethodologyProblem>& problems, const std::string& campaign);
+
+}  // namespace ptr
