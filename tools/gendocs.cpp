@@ -2,6 +2,7 @@
 // field tables: perftunereport-gendocs <repo-root>
 #include <iostream>
 
+#include "analysis/tpm_export.hpp"
 #include "model/schema_doc.hpp"
 #include "util/fs.hpp"
 
@@ -13,5 +14,7 @@ int main(int argc, char** argv) {
   std::filesystem::path root = argv[1];
   ptr::atomic_write(root / "docs/schema.md", ptr::atlas_cell_markdown());
   ptr::atomic_write(root / "schema/atlas_cell.v1.schema.json", ptr::atlas_cell_json_schema().dump(2) + "\n");
+  std::string metrics = ptr::read_file(root / "docs/metrics.md");
+  ptr::atomic_write(root / "docs/metrics.md", ptr::with_tpm_columns(metrics));
   return 0;
 }

@@ -26,4 +26,8 @@ std::string tpm_csv(const std::vector<TpmGroup>& groups);
 std::string tpm_markdown(const std::vector<TpmGroup>& groups, const TpmConfig& cfg,
                          const std::vector<MethodologyProblem>& problems, const std::string& campaign);
 
+// Replaces the region between the tpm-columns markers of docs/metrics.md with
+// the column table (the docs are generated from the code, never by hand).
+std::string with_tpm_columns(const std::string& metrics_md);
+
 }  // namespace ptr

@@ -49,7 +49,7 @@ TEST_F(Smoke, SummaryPrintsTheFixtureNumbers) {
 
 TEST_F(Smoke, PageCountSizeAndMetadata) {
   std::string info = pdfinfo(pdf());
-  EXPECT_NE(info.find("Pages:           4"), std::string::npos) << info;
+  EXPECT_NE(info.find("Pages:           5"), std::string::npos) << info;
   EXPECT_NE(info.find("(A3)"), std::string::npos) << info;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(info, m, std::regex(R"(Keywords:\s+campaign=(\d{8}T\d{6}Z-smoke-glm-5-1), rendered=(\d{8}T\d{6}Z), SYNTHETIC)")))
@@ -77,6 +77,9 @@ TEST_F(Smoke, TextShowsCoverageTitlesFailedCellAndFooter) {
   EXPECT_NE(text.find("output tok/s/GPU at concurrency 16"), std::string::npos);
   EXPECT_NE(text.find("TTFT avg (ms) at concurrency 32"), std::string::npos);
   EXPECT_NE(text.find("Report completeness"), std::string::npos);
+  EXPECT_NE(text.find("TPM supported across hardware types"), std::string::npos);
+  EXPECT_NE(text.find("GB300 at $12.00/GPU-hour is an ESTIMATE"), std::string::npos);
+  EXPECT_NE(text.find("interpolated (tpot)"), std::string::npos);
   EXPECT_NE(text.find("Source under test"), std::string::npos);
   EXPECT_NE(text.find("vllm/vllm-openai:v0.11.2"), std::string::npos);
   EXPECT_NE(text.find("SYNTHETIC DATA"), std::string::npos);
@@ -86,13 +89,14 @@ TEST_F(Smoke, TextShowsCoverageTitlesFailedCellAndFooter) {
 TEST_F(Smoke, PagesAreBookmarked) {
   std::string bytes = read_file(pdf());
   EXPECT_NE(bytes.find("/Outlines"), std::string::npos);
-  for (const char* t : {"Latency and throughput by max_num_batched_tokens", "Report completeness", "Source under test"})
+  for (const char* t : {"Latency and throughput by max_num_batched_tokens", "TPM supported across hardware types",
+                        "Report completeness", "Source under test"})
     EXPECT_NE(bytes.find(t), std::string::npos) << t;
 }
 
 TEST_F(Smoke, StatusFileListsPagesAndNoOmissions) {
   json st = load_json(dir_->path / "report_status.json");
-  EXPECT_EQ(st["pages"].size(), 4u);
+  EXPECT_EQ(st["pages"].size(), 5u);
   EXPECT_EQ(st["omitted_pages"].size(), 0u);
   EXPECT_EQ(st["coverage"]["plot_ready_points"], 232);
   EXPECT_FALSE(st["sol_complete"].get<bool>());

@@ -1,3 +1,4 @@
+#include "analysis/tpm_export.hpp"
 #include "model/schema_doc.hpp"
 #include "test_support.hpp"
 #include "util/fs.hpp"
@@ -10,6 +11,12 @@ TEST(SchemaDocs, CheckedInFilesMatchTheFieldTables) {
       << "run: build/perftunereport-gendocs .";
   EXPECT_EQ(json::parse(read_file(source_dir() / "schema/atlas_cell.v1.schema.json")), atlas_cell_json_schema())
       << "run: build/perftunereport-gendocs .";
+}
+
+TEST(SchemaDocs, MetricsDocListsEveryTpmColumn) {
+  std::string md = read_file(source_dir() / "docs/metrics.md");
+  EXPECT_EQ(md, with_tpm_columns(md)) << "run: build/perftunereport-gendocs .";
+  for (const auto& c : tpm_columns()) EXPECT_NE(md.find(std::string("| `") + c.name + "` |"), std::string::npos) << c.name;
 }
 
 TEST(SchemaDocs, EveryPointFieldIsDocumented) {

@@ -3,6 +3,7 @@
 // concurrencies, undercounted windows, and the pages' own drawing warnings.
 #include <fmt/format.h>
 
+#include "analysis/methodology.hpp"
 #include "render/chart/axes.hpp"
 #include "render/pages/pages.hpp"
 
@@ -101,6 +102,10 @@ PageSpec completeness_spec() {
                          "includes recomputation.",
                          preempt, cells));
     }
+    w.heading("Methodology problems (full-context descriptor)");
+    auto methodology = summarize(methodology_problems(f.in.cells));
+    if (methodology.empty()) w.line("None: every descriptor field is known and comparisons differ only in the variable under test.");
+    for (const auto& m : methodology) w.line(m, Font{7.5});
     w.heading("Drawing notes");
     if (f.drawn_warnings.empty()) w.line("None: every plot-ready point was placed on every panel.");
     for (const auto& s2 : f.drawn_warnings) w.line(s2, Font{7.5});

@@ -5,7 +5,7 @@
 namespace ptr {
 
 const std::vector<PageSpec>& report_pages() {
-  static const std::vector<PageSpec> pages = {page1_spec(), page2_spec(), completeness_spec(), source_spec()};
+  static const std::vector<PageSpec> pages = {page1_spec(), page2_spec(), tpm_spec(), completeness_spec(), source_spec()};
   return pages;
 }
 

@@ -38,6 +38,7 @@ const std::vector<PageSpec>& report_pages();
 
 PageSpec page1_spec();
 PageSpec page2_spec();
+PageSpec tpm_spec();
 PageSpec completeness_spec();
 PageSpec source_spec();
 
