@@ -99,6 +99,12 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
       if ((*ts)["last"].is_string()) stamps.insert((*ts)["last"].get<std::string>());
     }
   }
+  in.tpm_config = discover_tpm_config(c.config.tpm, c.config.cost, (c.dir / "config.yaml").string());
+  in.tpm_groups = compute_tpm(in.cells, in.tpm_config);
+  std::stable_sort(in.tpm_groups.begin(), in.tpm_groups.end(), [](const TpmGroup& a, const TpmGroup& b) {
+    double sa = a.sla ? a.sla->output_tok_s_per_gpu : -1, sb = b.sla ? b.sla->output_tok_s_per_gpu : -1;
+    return sa > sb;
+  });
   in.mbt_values.assign(mbts.begin(), mbts.end());
   in.cell_at.assign(in.variants.size(), std::vector<long>(in.mbt_values.size(), -1));
   for (size_t i = 0; i < in.cells.size(); ++i) {

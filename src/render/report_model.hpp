@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analysis/tpm.hpp"
 #include "campaign/layout.hpp"
 #include "campaign/points.hpp"
 #include "model/atlas_cell.hpp"
@@ -46,6 +47,10 @@ struct ReportInputs {
   std::optional<std::string> capture_first, capture_last;
   std::vector<std::string> warnings;
   ReportOptions options;
+  // Capacity view (same compute_tpm as tpm_summary), computed once per render:
+  // groups sorted by SLA output tok/s/GPU, best first.
+  TpmConfig tpm_config;
+  std::vector<TpmGroup> tpm_groups;
 
   const Variant& variant(const AtlasCell& c) const { return variants[variant_of_cell.at(c.cell_id)]; }
 };

@@ -160,31 +160,57 @@ Rect Canvas::markup(double x, double y, const std::string& m, const Font& f, Col
   return layout_text(shaped(m, f, max_width, true), x, y, c, a, v, true);
 }
 
+const Canvas::DigitFont* Canvas::digit_font(const Font& f) {
+  std::string key = std::to_string(std::lround(f.size * 100)) + (f.bold ? "b" : "") + (f.italic ? "i" : "") + (f.mono ? "m" : "");
+  auto it = digit_fonts_.find(key);
+  if (it != digit_fonts_.end()) return it->second.font ? &it->second : nullptr;
+  DigitFont& d = digit_fonts_[key];
+  static const std::string kChars = "0123456789.,-+*% ";
+  PangoLayout* l = shaped(kChars, f, 0, false);
+  PangoLayoutLine* line = pango_layout_get_line_readonly(l, 0);
+  if (!line || !line->runs || line->runs->next) return nullptr;  // one run with one font, or give up
+  auto* run = static_cast<PangoGlyphItem*>(line->runs->data);
+  PangoGlyphString* gs = run->glyphs;
+  for (int i = 0; i < gs->num_glyphs; ++i) {
+    int idx = gs->log_clusters[i];
+    if (idx < 0 || idx >= static_cast<int>(kChars.size())) return nullptr;
+    unsigned char ch = static_cast<unsigned char>(kChars[idx]);
+    if (gs->glyphs[i].glyph & PANGO_GLYPH_UNKNOWN_FLAG) return nullptr;
+    d.glyph[ch] = gs->glyphs[i].glyph;
+    d.advance[ch] = gs->glyphs[i].geometry.width / static_cast<double>(PANGO_SCALE);
+    d.has[ch] = true;
+  }
+  int w, h;
+  pango_layout_get_pixel_size(l, &w, &h);
+  d.height = h;
+  d.baseline = pango_layout_get_baseline(l) / static_cast<double>(PANGO_SCALE);
+  d.font = pango_cairo_font_get_scaled_font(reinterpret_cast<PangoCairoFont*>(run->item->analysis.font));
+  return d.font ? &d : nullptr;
+}
+
 Rect Canvas::number(double x, double y, const std::string& s, const Font& f, Color c, Align a, VAlign v) {
-  if (s.find_first_not_of("0123456789.,-+*% ") != std::string::npos) return text(x, y, s, f, c, a, v);
-  double w = 0, h = 0;
-  std::vector<std::pair<PangoLayout*, double>> parts;
-  for (char ch : s) {
-    PangoLayout* l = shaped(std::string(1, ch), f, 0, false);
-    int lw, lh;
-    pango_layout_get_pixel_size(l, &lw, &lh);
-    PangoRectangle logical;
-    pango_layout_get_extents(l, nullptr, &logical);
-    double adv = logical.width / static_cast<double>(PANGO_SCALE);
-    parts.push_back({l, adv});
-    w += adv;
-    h = std::max<double>(h, lh);
-  }
+  const DigitFont* d = digit_font(f);
+  bool ok = d != nullptr;
+  for (char ch : s) ok = ok && static_cast<unsigned char>(ch) < 128 && d->has[static_cast<unsigned char>(ch)];
+  if (!ok) return text(x, y, s, f, c, a, v);
+  double w = 0;
+  for (char ch : s) w += d->advance[static_cast<unsigned char>(ch)];
   double left = a == Align::left ? x : a == Align::center ? x - w / 2.0 : x - w;
-  double top = v == VAlign::middle ? y - h / 2.0 : v == VAlign::bottom ? y - h : y;
-  cairo_set_source_rgba(cr_, c.r, c.g, c.b, c.a);
+  double top = v == VAlign::middle ? y - d->height / 2.0 : v == VAlign::bottom ? y - d->height : y;
+  std::vector<cairo_glyph_t> glyphs;
+  glyphs.reserve(s.size());
   double pen = left;
-  for (const auto& [l, adv] : parts) {
-    cairo_move_to(cr_, pen, top);
-    pango_cairo_show_layout(cr_, l);
-    pen += adv;
+  for (char ch : s) {
+    unsigned char u = static_cast<unsigned char>(ch);
+    glyphs.push_back({d->glyph[u], pen, top + d->baseline});
+    pen += d->advance[u];
   }
-  return {left, top, w, h};
+  cairo_save(cr_);
+  cairo_set_scaled_font(cr_, d->font);
+  cairo_set_source_rgba(cr_, c.r, c.g, c.b, c.a);
+  cairo_show_glyphs(cr_, glyphs.data(), static_cast<int>(glyphs.size()));
+  cairo_restore(cr_);
+  return {left, top, w, d->height};
 }
 
 Rect Canvas::measure(const std::string& s, const Font& f, double max_width) {

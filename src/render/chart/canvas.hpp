@@ -8,6 +8,7 @@
 #include <vector>
 
 typedef struct _cairo cairo_t;
+typedef struct _cairo_scaled_font cairo_scaled_font_t;
 typedef struct _PangoLayout PangoLayout;
 typedef struct _PangoFontDescription PangoFontDescription;
 
@@ -57,9 +58,9 @@ class Canvas {
             VAlign v = VAlign::top, double max_width = 0);
   Rect markup(double x, double y, const std::string& m, const Font& f, Color c = {}, Align a = Align::left,
               VAlign v = VAlign::top, double max_width = 0);
-  // Numbers ("1234", "-0.5", "61*"): composed from cached per-character
-  // layouts. DejaVu's digits are tabular, so this looks the same as one
-  // layout, and a table of hundreds of distinct values shapes only ~15 glyphs.
+  // Numbers ("1234", "-0.5", "61*", "1,234"): drawn as one glyph run from a
+  // per-font table of digit glyphs, shaped once. Tables hold hundreds of
+  // distinct numbers; shaping each through Pango dominated render time.
   Rect number(double x, double y, const std::string& s, const Font& f, Color c = {}, Align a = Align::left,
               VAlign v = VAlign::top);
   // Size a text would take (width, height), without drawing.
@@ -86,8 +87,17 @@ class Canvas {
   // the same tick labels and "c=8" tags hundreds of times.
   PangoLayout* shaped(const std::string& s, const Font& f, double max_width, bool is_markup);
   void set_font(PangoLayout* l, const Font& f, double max_width);
+  struct DigitFont {
+    cairo_scaled_font_t* font = nullptr;
+    unsigned long glyph[128] = {};
+    double advance[128] = {};
+    bool has[128] = {};
+    double height = 0, baseline = 0;
+  };
+  const DigitFont* digit_font(const Font& f);
   cairo_t* cr_;
   std::unordered_map<std::string, PangoLayout*> cache_;
+  std::unordered_map<std::string, DigitFont> digit_fonts_;
   PangoFontDescription* sans_;
   PangoFontDescription* mono_;
 };

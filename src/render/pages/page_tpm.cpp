@@ -20,22 +20,6 @@ using namespace chart;
 
 constexpr size_t kGroupsPerPage = 20;
 
-struct TpmView {
-  TpmConfig cfg;
-  std::vector<TpmGroup> groups;
-};
-
-TpmView view_of(const ReportInputs& in) {
-  TpmView v;
-  v.cfg = discover_tpm_config(in.config.tpm, in.config.cost, (in.campaign_dir / "config.yaml").string());
-  v.groups = compute_tpm(in.cells, v.cfg);
-  std::stable_sort(v.groups.begin(), v.groups.end(), [](const TpmGroup& a, const TpmGroup& b) {
-    double sa = a.sla ? a.sla->output_tok_s_per_gpu : -1, sb = b.sla ? b.sla->output_tok_s_per_gpu : -1;
-    return sa > sb;
-  });
-  return v;
-}
-
 std::string group_label(const TpmGroup& g) {
   std::string s = fmt::format("{} {} TP{}", g.hardware, g.quant, g.tensor_parallel);
   if (g.strategy != "TP") s += " " + g.strategy;
@@ -78,22 +62,23 @@ PageSpec tpm_spec() {
   s.id = "tpm";
   s.title = "TPM supported across hardware types";
   s.precondition = [](const ReportInputs& in) -> std::optional<Omission> {
-    for (const auto& g : view_of(in).groups)
+    for (const auto& g : in.tpm_groups)
       if (g.peak) return std::nullopt;
     return Omission{"tpm", "no measured point with output tok/s/GPU (GPU count or throughput missing)",
                     "set tensor_parallel for each cell and import results that report output throughput"};
   };
   s.count = [](const ReportInputs& in) {
-    size_t n = view_of(in).groups.size();
+    size_t n = in.tpm_groups.size();
     return static_cast<int>(std::max<size_t>(1, (n + kGroupsPerPage - 1) / kGroupsPerPage));
   };
   s.draw = [](PageFrame& f, int index) {
     Canvas& c = f.c;
-    TpmView v = view_of(f.in);
+    const auto& groups = f.in.tpm_groups;
+    const TpmConfig& cfg = f.in.tpm_config;
     size_t first = static_cast<size_t>(index) * kGroupsPerPage;
-    size_t count = std::min(kGroupsPerPage, v.groups.size() - first);
+    size_t count = std::min(kGroupsPerPage, groups.size() - first);
     double y = f.body.y, x = f.body.x;
-    for (const auto& line : tpm_caveats(v.cfg)) {
+    for (const auto& line : tpm_caveats(cfg)) {
       Rect r = c.text(x, y, "• " + line, Font{6.5, false, true}, Color::hex(0x444444), Align::left, VAlign::top, f.body.w);
       y += r.h + 1;
     }
@@ -121,7 +106,7 @@ PageSpec tpm_spec() {
              cols[i].right ? Align::right : Align::left);
     y += row_h + 4;
     for (size_t gi = first; gi < first + count; ++gi) {
-      const TpmGroup& g = v.groups[gi];
+      const TpmGroup& g = groups[gi];
       for (int k = 0; k < 2; ++k) {
         const std::optional<TpmPoint>& p = k == 0 ? g.peak : g.sla;
         std::string status = k == 0 ? "" : g.sla_status;
@@ -154,7 +139,7 @@ PageSpec tpm_spec() {
     c.text(x, y,
            fmt::format("SLA: {} TTFT ≤ {:g} ms and {} TPOT ≤ {:g} ms (TPOT falls back to ITL). EST = estimated rate (no public list "
                        "price). n/a = the benchmark gave no total-token figure. Same numbers as tpm_summary.json.",
-                       v.cfg.sla_percentile, v.cfg.ttft_sla_ms, v.cfg.sla_percentile, v.cfg.tpot_sla_ms),
+                       cfg.sla_percentile, cfg.ttft_sla_ms, cfg.sla_percentile, cfg.tpot_sla_ms),
            Font{6.5, false, true}, Color::hex(0x555555), Align::left, VAlign::top, f.body.w);
     y += 22;
     // Bar chart: SLA output TPM per GPU by group.
@@ -162,7 +147,7 @@ PageSpec tpm_spec() {
     y += 16;
     double max_v = 0;
     for (size_t gi = first; gi < first + count; ++gi)
-      if (v.groups[gi].sla) max_v = std::max(max_v, *v.groups[gi].sla->basis.output_tpm_per_gpu);
+      if (groups[gi].sla) max_v = std::max(max_v, *groups[gi].sla->basis.output_tpm_per_gpu);
     double label_w = 170, bar_h = std::min(16.0, (f.body.bottom() - y - 30) / std::max<size_t>(1, count)), bar_x = x + label_w;
     double bar_w = f.body.w - label_w - 70;
     auto scale = linear_scale(0, max_v > 0 ? max_v : 1, bar_x, bar_x + bar_w, true);
@@ -172,7 +157,7 @@ PageSpec tpm_spec() {
       c.markup(tx, y + bar_h * count + 2, t.label, Font{6.5}, Color::hex(0x333333), Align::center);
     }
     for (size_t k = 0; k < count; ++k) {
-      const TpmGroup& g = v.groups[first + k];
+      const TpmGroup& g = groups[first + k];
       double by = y + k * bar_h;
       c.text(bar_x - 4, by + bar_h / 2, group_label(g), Font{6.5}, Color::hex(0x222222), Align::right, VAlign::middle);
       if (g.sla) {
