@@ -26,6 +26,16 @@ LatencyStat stat_of(std::vector<double> values, double scale) {
   return s;
 }
 
+LatencyStat stat_from_keys(const json& o, const std::string& m, const std::string& file) {
+  LatencyStat s;
+  s.mean = number_at(o, "mean_" + m + "_ms", file);
+  s.median = number_at(o, "median_" + m + "_ms", file);
+  s.p90 = number_at(o, "p90_" + m + "_ms", file);
+  s.p99 = number_at(o, "p99_" + m + "_ms", file);
+  s.std = number_at(o, "std_" + m + "_ms", file);
+  return s;
+}
+
 void fill_missing(LatencyStat& have, const LatencyStat& computed) {
   if (!have.mean) have.mean = computed.mean;
   if (!have.median) have.median = computed.median;

@@ -15,4 +15,8 @@ void fill_missing(LatencyStat& have, const LatencyStat& computed);
 
 LatencyStat stat_of(std::vector<double> values, double scale);
 
+// The summary keys vLLM and SGLang both write: mean_<m>_ms, median_<m>_ms,
+// p90_<m>_ms, p99_<m>_ms, std_<m>_ms.
+LatencyStat stat_from_keys(const json& obj, const std::string& metric, const std::string& file);
+
 }  // namespace ptr

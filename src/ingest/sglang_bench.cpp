@@ -19,16 +19,6 @@ Sniff sniff_sglang_bench(const FileView& f) {
   return {};
 }
 
-static LatencyStat sglang_stat(const json& o, const std::string& m, const std::string& file) {
-  LatencyStat s;
-  s.mean = number_at(o, "mean_" + m + "_ms", file);
-  s.median = number_at(o, "median_" + m + "_ms", file);
-  s.p90 = number_at(o, "p90_" + m + "_ms", file);
-  s.p99 = number_at(o, "p99_" + m + "_ms", file);
-  s.std = number_at(o, "std_" + m + "_ms", file);
-  return s;
-}
-
 static std::string generation(const json& o) {
   if (!o.contains("request_throughput")) return "gen-a-2024";
   if (!o.contains("total_throughput")) return "gen-b";
@@ -62,10 +52,10 @@ std::vector<RunResult> parse_sglang_bench(const FileView& f) {
     r.total_output_tokens = number_at(o, "total_output_tokens", f.path);
     r.max_concurrent_requests = number_at(o, "max_concurrent_requests", f.path);
     r.measured_concurrency = number_at(o, "concurrency", f.path);
-    r.ttft = sglang_stat(o, "ttft", f.path);
-    r.tpot = sglang_stat(o, "tpot", f.path);
-    r.itl = sglang_stat(o, "itl", f.path);
-    r.e2el = sglang_stat(o, "e2e_latency", f.path);
+    r.ttft = stat_from_keys(o, "ttft", f.path);
+    r.tpot = stat_from_keys(o, "tpot", f.path);
+    r.itl = stat_from_keys(o, "itl", f.path);
+    r.e2el = stat_from_keys(o, "e2e_latency", f.path);
     if (!r.completed) throw_input(f.path, "SGLang result without 'completed'", jl.line + 1, "completed");
     if (const json* si = find_path(o, {"server_info", "model_path"}); si && si->is_string())
       r.model_id = si->get<std::string>();

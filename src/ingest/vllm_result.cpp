@@ -35,16 +35,6 @@ bool is_spec_or_diffusion(const std::string& k) {
   return k.rfind("spec_decode_", 0) == 0 || k.rfind("diffusion_", 0) == 0;
 }
 
-LatencyStat stat_for(const json& o, const std::string& m, const std::string& file) {
-  LatencyStat s;
-  s.mean = number_at(o, "mean_" + m + "_ms", file);
-  s.median = number_at(o, "median_" + m + "_ms", file);
-  s.p90 = number_at(o, "p90_" + m + "_ms", file);
-  s.p99 = number_at(o, "p99_" + m + "_ms", file);
-  s.std = number_at(o, "std_" + m + "_ms", file);
-  return s;
-}
-
 std::string detect_version(const json& o) {
   if (o.contains("request_goodput:")) return "legacy-2025";
   if (o.contains("best_of") || (!o.contains("burstiness") && !o.contains("max_concurrency"))) return "2024";
@@ -85,10 +75,10 @@ RunResult vllm_result_from_object(const json& o, const std::string& file, std::o
   r.max_concurrent_requests = number_at(o, "max_concurrent_requests", file);
   r.model_id = string_at(o, "model_id");
   r.date = string_at(o, "date");
-  r.ttft = stat_for(o, "ttft", file);
-  r.tpot = stat_for(o, "tpot", file);
-  r.itl = stat_for(o, "itl", file);
-  r.e2el = stat_for(o, "e2el", file);
+  r.ttft = stat_from_keys(o, "ttft", file);
+  r.tpot = stat_from_keys(o, "tpot", file);
+  r.itl = stat_from_keys(o, "itl", file);
+  r.e2el = stat_from_keys(o, "e2el", file);
 
   if (!r.completed && !r.output_throughput && !r.request_throughput)
     throw_input(file, "not a vLLM bench serve result: none of completed, request_throughput, output_throughput",

@@ -8,70 +8,6 @@ namespace ptr::chart {
 
 Rect marker_box(double x, double y, const MarkStyle& s) { return {x - s.size - 1, y - s.size - 1, 2 * s.size + 2, 2 * s.size + 2}; }
 
-void draw_marker(Canvas& c, double x, double y, const MarkStyle& s) {
-  cairo_t* cr = c.cairo();
-  double r = s.size;
-  cairo_new_path(cr);
-  switch (s.shape) {
-    case Shape::circle: cairo_arc(cr, x, y, r, 0, 2 * M_PI); break;
-    case Shape::square: cairo_rectangle(cr, x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7); break;
-    case Shape::triangle:
-      cairo_move_to(cr, x, y - r);
-      cairo_line_to(cr, x + r * 0.95, y + r * 0.7);
-      cairo_line_to(cr, x - r * 0.95, y + r * 0.7);
-      cairo_close_path(cr);
-      break;
-    case Shape::diamond:
-      cairo_move_to(cr, x, y - r);
-      cairo_line_to(cr, x + r, y);
-      cairo_line_to(cr, x, y + r);
-      cairo_line_to(cr, x - r, y);
-      cairo_close_path(cr);
-      break;
-    case Shape::x: {
-      double d = r * 0.85;
-      cairo_set_source_rgba(cr, s.color.r, s.color.g, s.color.b, s.color.a);
-      cairo_set_line_width(cr, s.filled ? 1.6 : 0.9);
-      cairo_move_to(cr, x - d, y - d);
-      cairo_line_to(cr, x + d, y + d);
-      cairo_move_to(cr, x - d, y + d);
-      cairo_line_to(cr, x + d, y - d);
-      cairo_stroke(cr);
-      if (s.emphasized_edge) {
-        double dash[] = {1.2, 1.2};
-        cairo_set_dash(cr, dash, 2, 0);
-        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        cairo_set_line_width(cr, 0.6);
-        cairo_arc(cr, x, y, r + 1.6, 0, 2 * M_PI);
-        cairo_stroke(cr);
-        cairo_set_dash(cr, nullptr, 0, 0);
-      }
-      return;
-    }
-  }
-  if (s.filled) {
-    // One fill, no outline: dense panels hold thousands of markers and every
-    // PDF operation costs.
-    cairo_set_source_rgba(cr, s.color.r, s.color.g, s.color.b, s.color.a);
-    cairo_fill(cr);
-  } else {
-    cairo_set_source_rgba(cr, 1, 1, 1, 1);
-    cairo_fill_preserve(cr);
-    cairo_set_source_rgba(cr, s.color.r, s.color.g, s.color.b, s.color.a);
-    cairo_set_line_width(cr, 1.1);
-    cairo_stroke(cr);
-  }
-  if (s.emphasized_edge) {
-    double dash[] = {1.2, 1.2};
-    cairo_set_dash(cr, dash, 2, 0);
-    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    cairo_set_line_width(cr, 0.6);
-    cairo_arc(cr, x, y, r + 1.6, 0, 2 * M_PI);
-    cairo_stroke(cr);
-    cairo_set_dash(cr, nullptr, 0, 0);
-  }
-}
-
 constexpr double kBucket = 24;
 
 LabelPlacer::LabelPlacer(Rect bounds) : bounds_(bounds) {
@@ -149,6 +85,8 @@ static void add_shape(cairo_t* cr, double x, double y, const MarkStyle& s) {
     }
   }
 }
+
+void draw_marker(Canvas& c, double x, double y, const MarkStyle& s) { draw_markers(c, {{x, y}}, s); }
 
 void draw_markers(Canvas& c, const std::vector<std::pair<double, double>>& at, const MarkStyle& s) {
   if (at.empty()) return;
