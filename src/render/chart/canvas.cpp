@@ -153,6 +153,8 @@ Rect Canvas::layout_text(PangoLayout* l, double x, double y, Color c, Align a, V
 }
 
 Rect Canvas::text(double x, double y, const std::string& s, const Font& f, Color c, Align a, VAlign v, double max_width) {
+  Rect r;
+  if (fast_text(s, f, max_width, x, y, c, a, v, true, r)) return r;
   return layout_text(shaped(s, f, max_width, false), x, y, c, a, v, true);
 }
 
@@ -165,8 +167,21 @@ const Canvas::DigitFont* Canvas::digit_font(const Font& f) {
   auto it = digit_fonts_.find(key);
   if (it != digit_fonts_.end()) return it->second.font ? &it->second : nullptr;
   DigitFont& d = digit_fonts_[key];
-  static const std::string kChars = "0123456789.,-+*% ";
-  PangoLayout* l = shaped(kChars, f, 0, false);
+  static const std::string kChars = [] {
+    std::string all;
+    for (char ch = 32; ch < 127; ++ch) all.push_back(ch);
+    return all;
+  }();
+  // Shaped without kerning or ligatures, so each glyph's advance is its own
+  // and not adjusted for the neighbour it happens to have in this table.
+  PangoLayout* l = pango_cairo_create_layout(cr_);
+  set_font(l, f, 0);
+  pango_layout_set_text(l, kChars.c_str(), static_cast<int>(kChars.size()));
+  PangoAttrList* attrs = pango_attr_list_new();
+  pango_attr_list_insert(attrs, pango_attr_font_features_new("kern 0, liga 0, clig 0"));
+  pango_layout_set_attributes(l, attrs);
+  pango_attr_list_unref(attrs);
+  cache_.emplace(std::string("\x01glyph-table|") + key, l);  // owned by the cache, freed with it
   PangoLayoutLine* line = pango_layout_get_line_readonly(l, 0);
   if (!line || !line->runs || line->runs->next) return nullptr;  // one run with one font, or give up
   auto* run = static_cast<PangoGlyphItem*>(line->runs->data);
@@ -189,14 +204,29 @@ const Canvas::DigitFont* Canvas::digit_font(const Font& f) {
 }
 
 Rect Canvas::number(double x, double y, const std::string& s, const Font& f, Color c, Align a, VAlign v) {
+  Rect r;
+  if (fast_text(s, f, 0, x, y, c, a, v, true, r)) return r;
+  PangoLayout* l = shaped(s, f, 0, false);
+  return layout_text(l, x, y, c, a, v, true);
+}
+
+bool Canvas::fast_text(const std::string& s, const Font& f, double max_width, double x, double y, Color c, Align a, VAlign v,
+                       bool draw, Rect& out) {
+  if (s.empty()) return false;
   const DigitFont* d = digit_font(f);
-  bool ok = d != nullptr;
-  for (char ch : s) ok = ok && static_cast<unsigned char>(ch) < 128 && d->has[static_cast<unsigned char>(ch)];
-  if (!ok) return text(x, y, s, f, c, a, v);
+  if (!d) return false;
+  for (char ch : s) {
+    unsigned char u = static_cast<unsigned char>(ch);
+    if (u >= 128 || !d->has[u]) return false;
+  }
   double w = 0;
   for (char ch : s) w += d->advance[static_cast<unsigned char>(ch)];
+  if (max_width > 0 && w > max_width) return false;  // needs wrapping: Pango's job
   double left = a == Align::left ? x : a == Align::center ? x - w / 2.0 : x - w;
-  double top = v == VAlign::middle ? y - d->height / 2.0 : v == VAlign::bottom ? y - d->height : y;
+  double top = v == VAlign::middle ? y - d->height / 2.0 : v == VAlign::bottom ? y - d->height
+               : v == VAlign::baseline ? y - d->baseline : y;
+  out = {left, top, w, d->height};
+  if (!draw) return true;
   std::vector<cairo_glyph_t> glyphs;
   glyphs.reserve(s.size());
   double pen = left;
@@ -210,10 +240,12 @@ Rect Canvas::number(double x, double y, const std::string& s, const Font& f, Col
   cairo_set_source_rgba(cr_, c.r, c.g, c.b, c.a);
   cairo_show_glyphs(cr_, glyphs.data(), static_cast<int>(glyphs.size()));
   cairo_restore(cr_);
-  return {left, top, w, d->height};
+  return true;
 }
 
 Rect Canvas::measure(const std::string& s, const Font& f, double max_width) {
+  Rect r;
+  if (fast_text(s, f, max_width, 0, 0, {}, Align::left, VAlign::top, false, r)) return r;
   return layout_text(shaped(s, f, max_width, false), 0, 0, {}, Align::left, VAlign::top, false);
 }
 

@@ -87,6 +87,10 @@ class Canvas {
   // the same tick labels and "c=8" tags hundreds of times.
   PangoLayout* shaped(const std::string& s, const Font& f, double max_width, bool is_markup);
   void set_font(PangoLayout* l, const Font& f, double max_width);
+  // Plain ASCII text without wrapping takes the same path as numbers: one
+  // glyph run from a per-font table of the printable ASCII glyphs, shaped once.
+  bool fast_text(const std::string& s, const Font& f, double max_width, double x, double y, Color c, Align a, VAlign v,
+                 bool draw, Rect& out);
   struct DigitFont {
     cairo_scaled_font_t* font = nullptr;
     unsigned long glyph[128] = {};
