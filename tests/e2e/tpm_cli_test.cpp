@@ -2,6 +2,7 @@
 // Markdown agree with each other and with the report's TPM page.
 #include <algorithm>
 
+#include "campaign/smoke_fixture.hpp"
 #include "test_support.hpp"
 #include "util/csv.hpp"
 #include "util/fs.hpp"
@@ -102,6 +103,38 @@ TEST(TpmCli, StrictRefusesOnMethodologyProblemsAndWritesNothing) {
   EXPECT_NE(r.err.find("--strict:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("unknown in"), std::string::npos) << r.err;  // e.g. engine_version unknown in 2 cell(s)
   EXPECT_FALSE(fs::exists(c.root.path / c.id / "tpm_summary.json"));
+}
+
+}  // namespace
+}  // namespace ptr::test
+
+
+namespace ptr::test {
+namespace {
+
+// The synthetic smoke campaign, kept on disk: tpm_summary and the report's
+// TPM page agree number for number (the smoke config sets TPOT <= 25 ms).
+TEST(TpmCli, SmokeCampaignTablesAgreeWithTheReportPage) {
+  TempDir root;
+  SmokeCampaign smoke = build_smoke_campaign(root.path);
+  auto r = run_cli("--json tpm_summary --campaign " + smoke.id, root.path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json doc = load_json(smoke.dir / "tpm_summary.json");
+  EXPECT_EQ(doc["methodology_problems"].size(), 0u);
+  EXPECT_DOUBLE_EQ(doc["config"]["tpot_sla_ms"].get<double>(), 25);
+  ASSERT_EQ(doc["rows"].size(), 16u);  // 8 groups x (peak, sla)
+  int interpolated = 0;
+  for (const auto& row : doc["rows"])
+    if (row["sla_status"] == "interpolated") ++interpolated;
+  EXPECT_GE(interpolated, 2);
+  ASSERT_EQ(run_cli("report_render --campaign " + smoke.id, root.path).exit_code, 0);
+  std::string text = sh("pdftotext -layout " + quote((smoke.dir / "report.pdf").string()) + " - 2>/dev/null");
+  text.erase(std::remove(text.begin(), text.end(), ','), text.end());
+  for (const auto& row : doc["rows"]) {
+    if (row["output_tpm_per_gpu"].is_null()) continue;
+    EXPECT_NE(text.find(fmt_format_0(row["output_tpm_per_gpu"].get<double>())), std::string::npos) << row["group"];
+    EXPECT_NE(text.find(fmt_format_0(row["total_tpm_per_node"].get<double>())), std::string::npos) << row["group"];
+  }
 }
 
 }  // namespace
