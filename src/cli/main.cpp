@@ -56,7 +56,9 @@ void print_envelope(const Envelope& env, bool as_json) {
   }
   for (const auto& w : env.warnings) std::cerr << "WARNING: " << w << "\n";
   if (!env.ok) {
-    std::cerr << "ERROR: " << env.error.value("message", std::string("unknown error")) << "\n";
+    // A refusal (a safety gate) is FATAL: the tool would not do it as asked.
+    bool refusal = env.error.value("kind", std::string()) == "refusal";
+    std::cerr << (refusal ? "FATAL: " : "ERROR: ") << env.error.value("message", std::string("unknown error")) << "\n";
     if (env.error.contains("hint") && env.error["hint"].is_string())
       std::cerr << "  hint: " << env.error["hint"].get<std::string>() << "\n";
   }

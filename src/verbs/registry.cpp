@@ -11,6 +11,7 @@ const std::vector<VerbSpec>& verb_registry() {
   static const std::vector<VerbSpec> verbs = {
       campaign_init_verb(),
       import_perf_bench_verb(),
+      cell_run_verb(),
       atlas_aggregate_verb(),
       tpm_summary_verb(),
       report_render_verb(),

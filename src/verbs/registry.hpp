@@ -90,5 +90,6 @@ VerbSpec atlas_aggregate_verb();
 VerbSpec report_render_verb();
 VerbSpec report_smoke_verb();
 VerbSpec tpm_summary_verb();
+VerbSpec cell_run_verb();
 
 }  // namespace ptr

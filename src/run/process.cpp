@@ -1,0 +1,111 @@
+#include "run/process.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include "util/time_utc.hpp"
+
+namespace ptr {
+
+std::string shell_quote(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,/:=@%+") ==
+                        std::string::npos)
+    return s;
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "'\\''";
+    else out.push_back(c);
+  }
+  return out + "'";
+}
+
+std::string shell_line(const Argv& argv) {
+  std::string out;
+  for (size_t i = 0; i < argv.size(); ++i) out += (i ? " " : "") + shell_quote(argv[i]);
+  return out;
+}
+
+ProcessResult run_process(const Argv& argv, const std::string& stdout_path, const std::string& stderr_path,
+                          std::optional<double> timeout_s) {
+  ProcessResult r;
+  r.start_utc = utc_iso_now();
+  auto t0 = std::chrono::steady_clock::now();
+  if (argv.empty()) {
+    r.error = "empty command";
+    return r;
+  }
+  int out = open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0 || err < 0) {
+    r.error = std::string("cannot open capture file: ") + std::strerror(errno);
+    if (out >= 0) close(out);
+    if (err >= 0) close(err);
+    return r;
+  }
+  int pipefd[2];
+  if (pipe2(pipefd, O_CLOEXEC) != 0) {
+    r.error = "pipe failed";
+    close(out);
+    close(err);
+    return r;
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out, 1);
+    dup2(err, 2);
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0) dup2(devnull, 0);
+    setpgid(0, 0);  // own process group: a timeout kills the whole tree
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    int e = errno;
+    (void)!write(pipefd[1], &e, sizeof e);
+    _exit(127);
+  }
+  close(pipefd[1]);
+  close(out);
+  close(err);
+  if (pid < 0) {
+    close(pipefd[0]);
+    r.error = "fork failed";
+    return r;
+  }
+  int exec_errno = 0;
+  if (read(pipefd[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno) {
+    close(pipefd[0]);
+    waitpid(pid, nullptr, 0);
+    r.error = "cannot run '" + argv[0] + "': " + std::strerror(exec_errno);
+    r.end_utc = utc_iso_now();
+    return r;
+  }
+  close(pipefd[0]);
+  int status = 0;
+  for (;;) {
+    pid_t w = waitpid(pid, &status, WNOHANG);
+    if (w == pid) break;
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (timeout_s && elapsed > *timeout_s) {
+      kill(-pid, SIGTERM);
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      kill(-pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      r.timed_out = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  r.exit_code = r.timed_out ? 124 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.end_utc = utc_iso_now();
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+}  // namespace ptr
