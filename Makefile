@@ -3,7 +3,7 @@ BUILD ?= build
 SHARED ?= $(abspath ../shared)
 JOBS ?= $(shell nproc)
 
-.PHONY: deps configure build smoke smoke-import test bench clean
+.PHONY: deps configure build smoke smoke-import mcp-deps test bench clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -22,7 +22,11 @@ smoke: build
 smoke-import: build
 	@bash scripts/smoke.sh $(BUILD) $(SHARED)
 
-test: build
+# The MCP tests' client (the official MCP SDK) comes from npm, pinned by the lockfile.
+mcp-deps: deps
+	@cd tests/mcp && { [ -d node_modules/@modelcontextprotocol/sdk ] || npm ci --no-audit --no-fund --loglevel=error; }
+
+test: build mcp-deps
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build

@@ -13,6 +13,12 @@ packages=(
   poppler-utils
 )
 
+# Node.js + npm run the MCP tests' client. Some images ship them outside
+# Debian's packaging (e.g. a vendor nodejs that bundles npm): only install
+# Debian's when the commands are absent.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

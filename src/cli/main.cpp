@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "campaign/layout.hpp"
+#include "mcp/server.hpp"
 #include "verbs/registry.hpp"
 
 using namespace ptr;
@@ -77,6 +78,12 @@ int main(int argc, char** argv) {
   app.add_flag("--json", as_json, "Print the verb's JSON envelope on stdout");
   app.require_subcommand(0, 1);
 
+  // The MCP face: not a verb, it serves all of them.
+  CLI::App* mcp_cmd = app.add_subcommand("mcp", "Serve every verb as an MCP tool over stdio (JSON-RPC 2.0, one message per line)");
+  std::vector<std::string> allow_paths;
+  mcp_cmd->add_option("--allow-path", allow_paths, "Folder (besides the campaigns root) clients may name in path arguments");
+  mcp_cmd->fallthrough();
+
   std::map<std::string, std::vector<std::unique_ptr<Slot>>> slots;
   for (const auto& verb : verb_registry()) {
     CLI::App* sub = app.add_subcommand(verb.name, verb.summary);
@@ -110,6 +117,17 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
+  }
+
+  if (app.got_subcommand(mcp_cmd)) {
+    mcp::ServerOptions options;
+    options.campaigns_root = resolve_campaigns_root(campaigns_dir.empty() ? std::nullopt : std::optional(campaigns_dir));
+    for (const auto& a : allow_paths) options.allowed_paths.emplace_back(a);
+    std::error_code ec;
+    std::filesystem::create_directories(options.campaigns_root, ec);
+    std::cerr << "perftunereport mcp: serving " << verb_registry().size() << " tools on stdio; campaigns root "
+              << options.campaigns_root.string() << "\n";
+    return mcp::serve(std::cin, std::cout, options);
   }
 
   const VerbSpec* chosen = nullptr;

@@ -31,9 +31,9 @@ VerbSpec cell_run_verb() {
       },
       [](const Params& p, const Context& ctx, Envelope& env) {
         if (!p.flag("dry_run") && !p.flag("i_understand_this_submits_jobs"))
-          throw_refusal("cell_run submits work to a cluster and needs --i-understand-this-submits-jobs "
-                        "(MCP: i_understand_this_submits_jobs: true); nothing was written",
-                        "run with --dry-run first to see every command");
+          throw_refusal("cell_run submits work to a cluster: the acknowledgement --i-understand-this-submits-jobs "
+                        "(MCP argument i_understand_this_submits_jobs: true) is missing; nothing was written",
+                        "run with --dry-run (MCP: dry_run: true) first to see every command");
         CellRunRequest req;
         req.campaign = p.str("campaign");
         req.cell = p.str("cell");

@@ -14,7 +14,7 @@ VerbSpec import_perf_bench_verb() {
       {
           {"campaign", ParamType::string, true, nullptr, "Campaign id or slug (newest wins)."},
           {"cell", ParamType::string, true, nullptr, "Cell id ([a-z0-9][a-z0-9._-]*)."},
-          {"path", ParamType::string_list, true, nullptr, "Result file(s) or folder(s); repeat for several."},
+          {"path", ParamType::string_list, true, nullptr, "Result file(s) or folder(s); repeat for several.", {}, PathRole::input},
           {"backend", ParamType::string, false, "auto", "Accept only this client's formats.",
            {"auto", "vllm", "vllm-sweep", "sglang", "aiperf"}},
           {"cache_mode", ParamType::string, false, nullptr, "Regime of the runs: warm or cold.", {"warm", "cold"}},

@@ -18,6 +18,9 @@ using json = nlohmann::json;
 
 enum class ParamType { string, integer, number, boolean, string_list };
 enum class Safety { read_only, writes_campaign, submits_jobs };
+// Parameters that name files: the MCP face confines them to the campaigns
+// root (and folders the server was started with); the CLI takes them as given.
+enum class PathRole { none, input, output };
 
 struct ParamSpec {
   std::string name;  // snake_case; the CLI shows it as --kebab-case
@@ -26,6 +29,7 @@ struct ParamSpec {
   json default_value = nullptr;  // null = no default (absent stays absent)
   std::string help;
   std::vector<std::string> choices = {};  // enum values for strings
+  PathRole path = PathRole::none;
 };
 
 struct Context {

@@ -9,7 +9,7 @@ namespace ptr {
 VerbSpec report_render_verb() {
   std::vector<ParamSpec> params = {
       {"campaign", ParamType::string, true, nullptr, "Campaign id or slug (newest wins)."},
-      {"out", ParamType::string, false, nullptr, "PDF path [default: <campaign>/report.pdf]; report_status.json goes beside it."},
+      {"out", ParamType::string, false, nullptr, "PDF path [default: <campaign>/report.pdf]; report_status.json goes beside it.", {}, PathRole::output},
   };
   for (auto& p : report_option_params()) params.push_back(p);
   return {

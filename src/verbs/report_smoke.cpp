@@ -13,7 +13,7 @@ namespace ptr {
 
 VerbSpec report_smoke_verb() {
   std::vector<ParamSpec> params = {
-      {"out", ParamType::string, false, "smoke.pdf", "PDF path; report_status.json goes beside it."},
+      {"out", ParamType::string, false, "smoke.pdf", "PDF path; report_status.json goes beside it.", {}, PathRole::output},
   };
   for (auto& p : report_option_params()) params.push_back(p);
   return {
