@@ -49,9 +49,10 @@ std::string dedupe_key(const RunResult& r) {
                      r.max_concurrency ? std::to_string(*r.max_concurrency) : "-", n(r.completed), n(r.duration_s));
 }
 
+// Equal to the printed precision (2 decimals, rounded half away).
 bool near2(const std::optional<double>& rounded, const std::optional<double>& exact) {
   if (!rounded || !exact) return !rounded && !exact;
-  return std::fabs(*rounded - *exact) <= 0.0051 * std::max(1.0, std::fabs(*exact) * 1e-9) + 0.0051;
+  return std::fabs(*rounded - *exact) <= 0.0051 + 1e-9 * std::fabs(*exact);
 }
 
 // A rounded copy (stdout capture, AIPerf CSV) of a run we also have exactly.

@@ -14,14 +14,19 @@ void append_extra(Argv& a, const BenchTarget& t) {
     else a.push_back(e.dump());
 }
 
-Argv vllm_bench(const AtlasCell& c, const BenchTarget& t, const PointSpec& p) {
-  Argv a = {"vllm", "bench", "serve", "--backend", "vllm", "--base-url", t.endpoint_url, "--model", t.served_model};
+// vLLM and SGLang spell the dataset flags the same way.
+void append_dataset(Argv& a, const AtlasCell& c) {
   std::string dataset = c.dataset.value_or("random");
   a.insert(a.end(), {"--dataset-name", dataset});
   if (dataset == "random") {
     if (c.isl) a.insert(a.end(), {"--random-input-len", n(*c.isl)});
     if (c.osl) a.insert(a.end(), {"--random-output-len", n(*c.osl)});
   }
+}
+
+Argv vllm_bench(const AtlasCell& c, const BenchTarget& t, const PointSpec& p) {
+  Argv a = {"vllm", "bench", "serve", "--backend", "vllm", "--base-url", t.endpoint_url, "--model", t.served_model};
+  append_dataset(a, c);
   a.insert(a.end(), {"--num-prompts", n(p.num_prompts), "--max-concurrency", n(p.concurrency), "--request-rate", "inf",
                      "--percentile-metrics", "ttft,tpot,itl,e2el", "--metric-percentiles", "50,90,99", "--save-result",
                      "--result-dir", p.remote_dir, "--result-filename", "result.json"});
@@ -42,12 +47,7 @@ Argv aiperf_bench(const AtlasCell& c, const BenchTarget& t, const PointSpec& p) 
 Argv sglang_bench(const AtlasCell& c, const BenchTarget& t, const PointSpec& p) {
   Argv a = {"python3", "-m", "sglang.bench_serving", "--backend", "sglang", "--base-url", t.endpoint_url, "--model",
             t.served_model};
-  std::string dataset = c.dataset.value_or("random");
-  a.insert(a.end(), {"--dataset-name", dataset});
-  if (dataset == "random") {
-    if (c.isl) a.insert(a.end(), {"--random-input-len", n(*c.isl)});
-    if (c.osl) a.insert(a.end(), {"--random-output-len", n(*c.osl)});
-  }
+  append_dataset(a, c);
   a.insert(a.end(), {"--num-prompts", n(p.num_prompts), "--max-concurrency", n(p.concurrency), "--request-rate", "inf",
                      "--output-file", p.remote_dir + "/result.jsonl"});
   append_extra(a, t);

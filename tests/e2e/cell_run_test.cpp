@@ -23,12 +23,8 @@ struct Cluster {
     std::string env = "PATH=" + quote((source_dir() / "tests/data/fake-kubectl").string()) + ":$PATH FAKE_KUBECTL_LOG=" +
                       quote(log.string()) + " FAKE_POD_ROOT=" + quote(pod.path.string()) + " FAKE_FIXTURES=" +
                       quote(fixtures_dir().string()) + " FAKE_FAIL_CONCURRENCY=" + quote(fail) + " ";
-    return run_cli_env(env, args, root.path);
+    return run_cli(args, root.path, env);
   }
-  static CliResult run_cli_env(const std::string& env, const std::string& args, const fs::path& root) {
-    return run_cli_with_prefix(env, args, root);
-  }
-  static CliResult run_cli_with_prefix(const std::string& env, const std::string& args, const fs::path& root);
   std::vector<std::vector<std::string>> invocations() const {
     std::vector<std::vector<std::string>> out;
     if (!fs::exists(log)) return out;
@@ -51,18 +47,6 @@ struct Cluster {
   }
   json cell(const std::string& cell_id) const { return load_json(root.path / id / "cells" / cell_id / "normalized.json"); }
 };
-
-CliResult Cluster::run_cli_with_prefix(const std::string& env, const std::string& args, const fs::path& root) {
-  TempDir io;
-  std::string cmd = env + "PERFREPORT_CAMPAIGNS_DIR=" + quote(root.string()) + " " + quote(PTR_CLI) + " " + args + " >" +
-                    quote((io.path / "out").string()) + " 2>" + quote((io.path / "err").string()) + " </dev/null";
-  int status = std::system(cmd.c_str());
-  CliResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = read_file(io.path / "out");
-  r.err = read_file(io.path / "err");
-  return r;
-}
 
 const std::string kCell = "h100-fp8-tp8-mbt8192";  // concurrencies 1, 8, 32, 64; num_prompts 200
 

@@ -51,9 +51,9 @@ static std::string slurp(const fs::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-CliResult run_cli(const std::string& args, const fs::path& root) {
+CliResult run_cli(const std::string& args, const fs::path& root, const std::string& env) {
   TempDir io;
-  std::string cmd;
+  std::string cmd = env;
   if (!root.empty()) cmd += "PERFREPORT_CAMPAIGNS_DIR=" + quote(root.string()) + " ";
   cmd += quote(PTR_CLI) + " " + args + " >" + quote((io.path / "out").string()) + " 2>" +
          quote((io.path / "err").string()) + " </dev/null";

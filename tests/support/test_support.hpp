@@ -35,7 +35,8 @@ struct CliResult {
 };
 // Runs the built CLI with `args` (already shell-quoted by the caller only
 // through quote()), with PERFREPORT_CAMPAIGNS_DIR=root when root is given.
-CliResult run_cli(const std::string& args, const fs::path& root = {});
+// `env` is prepended as VAR=value assignments (already quoted by the caller).
+CliResult run_cli(const std::string& args, const fs::path& root = {}, const std::string& env = {});
 std::string quote(const std::string& s);
 
 // Relative comparison at the tolerance the expected files ask for.
