@@ -40,6 +40,8 @@ const std::vector<Descriptor>& descriptors() {
       {"max_num_seqs", [](const AtlasCell& c) { return text(c.max_num_seqs); }, false, true},
       {"gpu_memory_utilization", [](const AtlasCell& c) { return text(c.gpu_memory_utilization); }, false, true},
       {"max_model_len", [](const AtlasCell& c) { return text(c.max_model_len); }, false, true},
+      {"cuda_graphs", [](const AtlasCell& c) { return text(c.cuda_graphs); }, false, true},
+      {"prefix_caching", [](const AtlasCell& c) { return text(c.prefix_caching); }, false, true},
       {"dataset", [](const AtlasCell& c) { return text(c.dataset); }, true, true},
       {"isl", [](const AtlasCell& c) { return text(c.isl); }, true, true},
       {"osl", [](const AtlasCell& c) { return text(c.osl); }, true, true},

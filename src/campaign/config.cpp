@@ -31,6 +31,8 @@ const std::vector<ConfigKey>& cell_config_keys() {
       {"max_num_seqs", "int", false, "Scheduler cap on concurrent sequences."},
       {"gpu_memory_utilization", "number", false, "Fraction of GPU memory, 0 < x <= 1."},
       {"max_model_len", "int", false, "Maximum context length."},
+      {"cuda_graphs", "bool", false, "CUDA graphs on (false = eager mode)."},
+      {"prefix_caching", "bool", false, "Automatic prefix caching on."},
       {"dataset", "string", false, "Benchmark dataset (random, sharegpt ...)."},
       {"isl", "int", false, "Input sequence length (tokens)."},
       {"osl", "int", false, "Output sequence length (tokens)."},
@@ -301,6 +303,8 @@ CampaignConfig parse_campaign_config(const std::string& yaml_text, const std::st
                      fmt::format("{}: key 'gpu_memory_utilization' must be in (0, 1], got {}", where,
                                  *a.gpu_memory_utilization));
       }
+      a.cuda_graphs = r.scalar<bool>("cuda_graphs", false, "true or false");
+      a.prefix_caching = r.scalar<bool>("prefix_caching", false, "true or false");
       a.dataset = r.scalar<std::string>("dataset", false, "a string");
       a.isl = r.positive("isl", false);
       a.osl = r.positive("osl", false);

@@ -47,6 +47,7 @@ std::string config_yaml() {
       "defaults:\n  model: GLM-5.1\n  engine: vllm\n  kv_cache_dtype: fp8\n  dataset: random\n"
       "  isl: 1024\n  osl: 256\n  cache_mode: warm\n  concurrencies: [1, 8, 16, 32, 64, 128]\n"
       "  engine_version: 0.11.2 (synthetic)\n  max_num_seqs: 256\n  gpu_memory_utilization: 0.9\n  max_model_len: 8192\n"
+      "  cuda_graphs: true\n  prefix_caching: false\n"
       "tpm:\n  ttft_sla_ms: 2000\n  tpot_sla_ms: 25\n"
       "cells:\n";
   for (const auto& v : kVariants)

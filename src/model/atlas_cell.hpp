@@ -63,6 +63,8 @@ struct AtlasCell {
   std::optional<long> max_num_batched_tokens, max_num_seqs, max_model_len;
   std::optional<double> gpu_memory_utilization;
   std::optional<bool> mtp;
+  std::optional<bool> cuda_graphs;     // false = eager mode (--enforce-eager)
+  std::optional<bool> prefix_caching;
   // workload
   std::optional<std::string> dataset, cache_mode;
   std::optional<long> isl, osl;

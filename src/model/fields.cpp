@@ -26,6 +26,8 @@ const std::vector<FieldSpec<AtlasCell>>& cell_fields() {
       {"max_model_len", "tokens", "Maximum context length served.", &C::max_model_len},
       {"gpu_memory_utilization", "fraction", "Fraction of GPU memory the engine may use.", &C::gpu_memory_utilization},
       {"mtp", "", "Multi-token prediction (speculative decoding) on.", &C::mtp},
+      {"cuda_graphs", "", "CUDA graphs captured (false = eager mode, --enforce-eager).", &C::cuda_graphs},
+      {"prefix_caching", "", "Automatic prefix caching on.", &C::prefix_caching},
       {"dataset", "", "Benchmark dataset, e.g. random, sharegpt.", &C::dataset},
       {"isl", "tokens", "Configured input sequence length.", &C::isl},
       {"osl", "tokens", "Configured output sequence length.", &C::osl},
