@@ -112,7 +112,11 @@ json cell_run(const fs::path& root, const CellRunRequest& req, std::vector<std::
   std::string stamp = utc_compact_now();
   std::string experiment = dns_label(c.config.slug + "-" + req.cell + "-" + stamp, 63);
   fs::path cell_dir = c.cell_dir(req.cell);
-  fs::path cmd_dir = c.dir / "commands" / req.cell;
+  // Each run keeps its own command folder (scripts, plan, log): a later run
+  // never overwrites an earlier one's record, even within the same second.
+  for (int n = 2; fs::exists(c.dir / "commands" / req.cell / experiment); ++n)
+    experiment = dns_label(c.config.slug + "-" + req.cell + "-" + stamp + "-" + std::to_string(n), 63);
+  fs::path cmd_dir = c.dir / "commands" / req.cell / experiment;
   std::string local_root = "cell_run/" + experiment;
 
   // Already measured points (resume).

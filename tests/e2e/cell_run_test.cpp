@@ -57,7 +57,7 @@ TEST(CellRun, WithoutAckRefusesWritesNothingAndExits2) {
   EXPECT_EQ(r.err.rfind("FATAL: ", 0), 0u) << r.err;
   EXPECT_NE(r.err.find("--i-understand-this-submits-jobs"), std::string::npos);
   EXPECT_NE(r.err.find("--dry-run"), std::string::npos);
-  EXPECT_TRUE(fs::is_empty(k.root.path / k.id / "commands"));
+  EXPECT_TRUE(fs::is_empty(k.root.path / k.id / "commands"));  // no plan, no scripts, no log
   EXPECT_TRUE(k.invocations().empty());
 }
 
@@ -68,7 +68,8 @@ TEST(CellRun, DryRunWritesQuotedScriptsAndPlanAndRunsNothing) {
                  quote(evil) + " --dry-run");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(k.invocations().empty());  // nothing ran
-  fs::path cmds = k.root.path / k.id / "commands" / kCell;
+  fs::path cmds = r.envelope()["result"]["commands_dir"].get<std::string>();
+  EXPECT_EQ(cmds.parent_path(), k.root.path / k.id / "commands" / kCell);  // commands/<cell>/<experiment>/
   json plan = load_json(cmds / "plan.json");
   ASSERT_EQ(plan["points"].size(), 4u);
   const json& p8 = plan["points"][1];
@@ -98,7 +99,7 @@ TEST(CellRun, ExecSweepIngestsEveryPoint) {
   EXPECT_EQ(cell["points"][2]["completed"], 200);
   EXPECT_EQ(read_file(k.root.path / k.id / "cells" / kCell / "status.txt"), "full\n");
   // Every executed command is logged with times, exit code and captures.
-  std::string log = read_file(k.root.path / k.id / "commands" / kCell / "log.jsonl");
+  std::string log = read_file(fs::path(env["result"]["commands_dir"].get<std::string>()) / "log.jsonl");
   EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 12);  // 4 points x (mkdir, bench, fetch)
   json first = json::parse(log.substr(0, log.find('\n')));
   for (const char* key : {"start_utc", "end_utc", "exit_code", "stdout", "stderr", "argv"}) EXPECT_TRUE(first.contains(key)) << key;
@@ -203,7 +204,7 @@ TEST(CellRun, ServeCmdDrivesOneVllmSweepServe) {
   };
   EXPECT_EQ(at("--serve-cmd"), "vllm serve zai-org/GLM-4.7-FP8 --tensor-parallel-size 4");
   EXPECT_EQ(at("--bench-cmd").find("--max-concurrency"), std::string::npos);  // set per combination by the sweep
-  json params = load_json(k.root.path / k.id / "commands" / cell / "bench-params.json");
+  json params = load_json(fs::path(r.envelope()["result"]["commands_dir"].get<std::string>()) / "bench-params.json");
   EXPECT_EQ(params.size(), 4u);
   EXPECT_EQ(params[3], json({{"max_concurrency", 64}, {"num_prompts", 200}}));
   json c = k.cell(cell);
