@@ -14,7 +14,7 @@ VerbSpec report_render_verb() {
   for (auto& p : report_option_params()) params.push_back(p);
   return {
       "report_render",
-      "Render the campaign's atlas to report.pdf (pages 1-2, completeness, source under test) + report_status.json.",
+      "Render the campaign's atlas to report.pdf (latency/throughput, heatmaps, TPM, completeness, source under test) + report_status.json.",
       "perftunereport report_render --campaign example",
       Safety::writes_campaign,
       params,
