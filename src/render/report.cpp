@@ -3,6 +3,11 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <fmt/format.h>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <unistd.h>
 
 #include "render/chart/axes.hpp"
@@ -87,31 +92,103 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
   cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, iso.c_str());
   std::string creator = std::string("perftunereport ") + PERFTUNEREPORT_VERSION;
   cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, creator.c_str());
-  cairo_t* cr = cairo_create(surface);
+  // Drawing (Pango shaping, paths) runs on this thread into one recording
+  // surface per page; a second thread replays each page into the PDF as soon
+  // as it is ready, so drawing and PDF emission overlap on two cores. Only
+  // this thread uses Pango (its font map is per thread and may be warm).
   std::vector<std::string> drawn_warnings;
   json pages = json::array();
+  int total = static_cast<int>(plan.size());
+  std::mutex m;
+  std::condition_variable cv;
+  std::deque<cairo_surface_t*> ready;
+  bool drawing_done = false;
+  std::exception_ptr emit_error;
+  std::thread emitter([&] {
+    cairo_t* cr = cairo_create(surface);
+    try {
+      for (int n = 0; n < total; ++n) {
+        cairo_surface_t* page = nullptr;
+        {
+          std::unique_lock<std::mutex> lock(m);
+          cv.wait(lock, [&] { return !ready.empty() || drawing_done; });
+          if (ready.empty()) break;  // drawing failed
+          page = ready.front();
+          ready.pop_front();
+        }
+        const PlannedPage& pp = plan[n];
+        if (pp.index == 0) {
+          std::string page_title = pp.spec->title;
+          cairo_pdf_surface_add_outline(surface, CAIRO_PDF_OUTLINE_ROOT, page_title.c_str(),
+                                        fmt::format("page={}", n + 1).c_str(), static_cast<cairo_pdf_outline_flags_t>(0));
+        }
+        cairo_set_source_surface(cr, page, 0, 0);
+        cairo_paint(cr);
+        cairo_show_page(cr);
+        cairo_surface_destroy(page);
+      }
+    } catch (...) {
+      emit_error = std::current_exception();
+    }
+    cairo_destroy(cr);
+  });
+  auto finish_drawing = [&] {
+    {
+      std::lock_guard<std::mutex> lock(m);
+      drawing_done = true;
+    }
+    cv.notify_all();
+    emitter.join();
+    for (cairo_surface_t* s : ready) cairo_surface_destroy(s);
+    ready.clear();
+  };
   try {
-    Canvas canvas(cr);
-    int total = static_cast<int>(plan.size());
+    cairo_font_options_t* fo = cairo_font_options_create();
+    // The metrics a PDF surface uses: unhinted, so the recording lays text out
+    // exactly as the PDF will show it.
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    std::optional<Canvas> canvas;
+    const cairo_rectangle_t extents{0, 0, kPageW, kPageH};
     for (int n = 0; n < total; ++n) {
       const PlannedPage& pp = plan[n];
       std::string page_title = pp.spec->title + (pp.index > 0 ? fmt::format(" ({})", pp.index + 1) : "");
-      if (pp.index == 0)
-        cairo_pdf_surface_add_outline(surface, CAIRO_PDF_OUTLINE_ROOT, page_title.c_str(),
-                                      fmt::format("page={}", n + 1).c_str(), static_cast<cairo_pdf_outline_flags_t>(0));
-      draw_chrome(canvas, in, page_title, n + 1, total);
-      PageFrame frame{canvas, in, {kMargin, 46, kPageW - 2 * kMargin, kPageH - 46 - 36}, res.omitted, drawn_warnings};
-      pp.spec->draw(frame, pp.index);
-      cairo_show_page(cr);
+      cairo_surface_t* page = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
+      cairo_t* pcr = cairo_create(page);
+      cairo_set_font_options(pcr, fo);
+      if (!canvas) canvas.emplace(pcr);
+      else canvas->retarget(pcr);
+      try {
+        draw_chrome(*canvas, in, page_title, n + 1, total);
+        PageFrame frame{*canvas, in, {kMargin, 46, kPageW - 2 * kMargin, kPageH - 46 - 36}, res.omitted, drawn_warnings};
+        pp.spec->draw(frame, pp.index);
+      } catch (...) {
+        cairo_destroy(pcr);
+        cairo_surface_destroy(page);
+        cairo_font_options_destroy(fo);
+        throw;
+      }
+      cairo_destroy(pcr);
+      {
+        std::lock_guard<std::mutex> lock(m);
+        ready.push_back(page);
+      }
+      cv.notify_all();
       pages.push_back({{"page", n + 1}, {"id", pp.spec->id}, {"title", page_title}});
     }
+    cairo_font_options_destroy(fo);
   } catch (...) {
-    cairo_destroy(cr);
+    finish_drawing();
     cairo_surface_destroy(surface);
     fs::remove(tmp);
     throw;
   }
-  cairo_destroy(cr);
+  finish_drawing();
+  if (emit_error) {
+    cairo_surface_destroy(surface);
+    fs::remove(tmp);
+    std::rethrow_exception(emit_error);
+  }
   cairo_surface_finish(surface);
   cairo_status_t st = cairo_surface_status(surface);
   cairo_surface_destroy(surface);

@@ -52,6 +52,9 @@ class Canvas {
   Canvas& operator=(const Canvas&) = delete;
 
   cairo_t* cairo() const { return cr_; }
+  // Draw on another context of the same surface type from now on (one per
+  // page); shaped text and glyph tables are kept.
+  void retarget(cairo_t* cr) { cr_ = cr; }
 
   // Text. `markup` versions take Pango markup (callers escape user strings).
   Rect text(double x, double y, const std::string& s, const Font& f, Color c = {}, Align a = Align::left,
