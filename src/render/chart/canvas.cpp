@@ -162,11 +162,11 @@ Rect Canvas::markup(double x, double y, const std::string& m, const Font& f, Col
   return layout_text(shaped(m, f, max_width, true), x, y, c, a, v, true);
 }
 
-const Canvas::DigitFont* Canvas::digit_font(const Font& f) {
+const Canvas::GlyphTable* Canvas::glyph_table(const Font& f) {
   std::string key = std::to_string(std::lround(f.size * 100)) + (f.bold ? "b" : "") + (f.italic ? "i" : "") + (f.mono ? "m" : "");
-  auto it = digit_fonts_.find(key);
-  if (it != digit_fonts_.end()) return it->second.font ? &it->second : nullptr;
-  DigitFont& d = digit_fonts_[key];
+  auto it = glyph_tables_.find(key);
+  if (it != glyph_tables_.end()) return it->second.font ? &it->second : nullptr;
+  GlyphTable& d = glyph_tables_[key];
   static const std::string kChars = [] {
     std::string all;
     for (char ch = 32; ch < 127; ++ch) all.push_back(ch);
@@ -203,17 +203,10 @@ const Canvas::DigitFont* Canvas::digit_font(const Font& f) {
   return d.font ? &d : nullptr;
 }
 
-Rect Canvas::number(double x, double y, const std::string& s, const Font& f, Color c, Align a, VAlign v) {
-  Rect r;
-  if (fast_text(s, f, 0, x, y, c, a, v, true, r)) return r;
-  PangoLayout* l = shaped(s, f, 0, false);
-  return layout_text(l, x, y, c, a, v, true);
-}
-
 bool Canvas::fast_text(const std::string& s, const Font& f, double max_width, double x, double y, Color c, Align a, VAlign v,
                        bool draw, Rect& out) {
   if (s.empty()) return false;
-  const DigitFont* d = digit_font(f);
+  const GlyphTable* d = glyph_table(f);
   if (!d) return false;
   for (char ch : s) {
     unsigned char u = static_cast<unsigned char>(ch);

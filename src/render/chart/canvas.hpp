@@ -61,11 +61,6 @@ class Canvas {
             VAlign v = VAlign::top, double max_width = 0);
   Rect markup(double x, double y, const std::string& m, const Font& f, Color c = {}, Align a = Align::left,
               VAlign v = VAlign::top, double max_width = 0);
-  // Numbers ("1234", "-0.5", "61*", "1,234"): drawn as one glyph run from a
-  // per-font table of digit glyphs, shaped once. Tables hold hundreds of
-  // distinct numbers; shaping each through Pango dominated render time.
-  Rect number(double x, double y, const std::string& s, const Font& f, Color c = {}, Align a = Align::left,
-              VAlign v = VAlign::top);
   // Size a text would take (width, height), without drawing.
   Rect measure(const std::string& s, const Font& f, double max_width = 0);
   Rect measure_markup(const std::string& m, const Font& f, double max_width = 0);
@@ -90,21 +85,21 @@ class Canvas {
   // the same tick labels and "c=8" tags hundreds of times.
   PangoLayout* shaped(const std::string& s, const Font& f, double max_width, bool is_markup);
   void set_font(PangoLayout* l, const Font& f, double max_width);
-  // Plain ASCII text without wrapping takes the same path as numbers: one
+  // Plain ASCII text without wrapping (labels, numbers, table cells): one
   // glyph run from a per-font table of the printable ASCII glyphs, shaped once.
   bool fast_text(const std::string& s, const Font& f, double max_width, double x, double y, Color c, Align a, VAlign v,
                  bool draw, Rect& out);
-  struct DigitFont {
+  struct GlyphTable {
     cairo_scaled_font_t* font = nullptr;
     unsigned long glyph[128] = {};
     double advance[128] = {};
     bool has[128] = {};
     double height = 0, baseline = 0;
   };
-  const DigitFont* digit_font(const Font& f);
+  const GlyphTable* glyph_table(const Font& f);
   cairo_t* cr_;
   std::unordered_map<std::string, PangoLayout*> cache_;
-  std::unordered_map<std::string, DigitFont> digit_fonts_;
+  std::unordered_map<std::string, GlyphTable> glyph_tables_;
   PangoFontDescription* sans_;
   PangoFontDescription* mono_;
 };

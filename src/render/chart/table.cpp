@@ -60,13 +60,13 @@ void draw_heat_table(Canvas& c, const Rect& area, const HeatTable& t) {
       const HeatCell& cell = t.cells[i][j];
       if (cell.value && cell.hatched_partial) {
         c.hatch(r, Color::hex(0xe6e6e6), Color::hex(0xc8c8c8), 3.5);
-        c.number(r.x + r.w / 2, r.y + r.h / 2, fmt::format("{:.{}f}*", *cell.value, t.decimals), cell_font,
+        c.text(r.x + r.w / 2, r.y + r.h / 2, fmt::format("{:.{}f}*", *cell.value, t.decimals), cell_font,
                  Color::hex(0x222222), Align::center, VAlign::middle);
       } else if (cell.value) {
         Color bg = sequential(norm(*cell.value));
         c.rect_fill(r, bg);
         Color fg = bg.luminance() > 0.35 ? Color::hex(0x111111) : Color::hex(0xffffff);
-        c.number(r.x + r.w / 2, r.y + r.h / 2, fmt::format("{:.{}f}", *cell.value, t.decimals), cell_font, fg,
+        c.text(r.x + r.w / 2, r.y + r.h / 2, fmt::format("{:.{}f}", *cell.value, t.decimals), cell_font, fg,
                  Align::center, VAlign::middle);
       } else {
         c.hatch(r, Color::hex(0xe6e6e6), Color::hex(0xbdbdbd), 3.5);

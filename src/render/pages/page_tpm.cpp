@@ -127,7 +127,7 @@ PageSpec tpm_spec() {
         if (k == 1) c.line(x, y - 1, cx, y - 1, Color::hex(0xeeeeee), 0.4);
         for (size_t i = 0; i < cols.size(); ++i) {
           Color col = (k == 1 && !p) ? Color::hex(0xb71c1c) : Color::hex(0x222222);
-          if (cols[i].right) c.number(col_x[i] + cols[i].w - 3, y, vals[i], Font{6.5, k == 1}, col, Align::right);
+          if (cols[i].right) c.text(col_x[i] + cols[i].w - 3, y, vals[i], Font{6.5, k == 1}, col, Align::right);
           else c.text(col_x[i] + 2, y, vals[i], Font{6.5, k == 1}, col, Align::left, VAlign::top, cols[i].w - 3);
         }
         y += row_h;
@@ -163,7 +163,7 @@ PageSpec tpm_spec() {
       if (g.sla) {
         double val = *g.sla->basis.output_tpm_per_gpu;
         c.rect_fill({bar_x, by + 2, scale->map(val) - bar_x, bar_h - 4}, group_colour(f.in, g));
-        c.number(scale->map(val) + 3, by + bar_h / 2, thousands(val), Font{6.5}, Color::hex(0x222222), Align::left,
+        c.text(scale->map(val) + 3, by + bar_h / 2, thousands(val), Font{6.5}, Color::hex(0x222222), Align::left,
                  VAlign::middle);
       } else {
         c.hatch({bar_x, by + 2, 60, bar_h - 4}, Color::hex(0xeeeeee), Color::hex(0xbbbbbb), 3.5);
