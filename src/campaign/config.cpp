@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <regex>
 #include <set>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace ptr {
 
@@ -47,9 +48,15 @@ const std::vector<ConfigKey>& cell_config_keys() {
 
 static const std::vector<std::string> kStrategies = {"TP", "EP", "DP", "PP", "DEP"};
 
+// Cell ids become folder names and Kubernetes label values (with suffixes
+// such as "-prefill"): checked by hand, never by std::regex, whose recursion
+// per character overflows the stack on long input.
 bool valid_cell_id(const std::string& id) {
-  static const std::regex re("^[a-z0-9][a-z0-9._-]*$");
-  return std::regex_match(id, re) && id.find("..") == std::string::npos;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (id.empty() || id.size() > kMaxCellIdLength || !alnum(id.front()) || !alnum(id.back())) return false;
+  for (char c : id)
+    if (!alnum(c) && c != '.' && c != '_' && c != '-') return false;
+  return id.find("..") == std::string::npos;
 }
 
 std::string slugify(const std::string& name) {
@@ -65,7 +72,11 @@ std::string slugify(const std::string& name) {
 
 std::optional<long> gpus_of(const AtlasCell& c) {
   if (!c.tensor_parallel) return std::nullopt;
-  return *c.tensor_parallel * c.data_parallel.value_or(1) * c.pipeline_parallel.value_or(1);
+  long g = 0;
+  if (__builtin_mul_overflow(*c.tensor_parallel, c.data_parallel.value_or(1), &g) ||
+      __builtin_mul_overflow(g, c.pipeline_parallel.value_or(1), &g) || g < 1)
+    return std::nullopt;  // out of range: validation names the key
+  return g;
 }
 
 const CellConfig* CampaignConfig::find_cell(const std::string& id) const {
@@ -101,7 +112,17 @@ std::string did_you_mean(const std::string& key, const std::vector<std::string>&
   return best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
 }
 
-json yaml_to_json(const YAML::Node& n) {
+// A YAML alias is a reference: a few hundred bytes of nested aliases expand to
+// gigabytes ("billion laughs"). Expansion is bounded by a node budget.
+constexpr size_t kMaxYamlNodes = 200000;
+constexpr long kMaxParallel = 65536;      // GPUs along one parallel dimension
+constexpr long kMaxConfigInt = 1L << 40;  // token budgets, lengths, request counts
+
+json yaml_to_json(const YAML::Node& n, size_t& budget) {
+  if (budget == 0)
+    throw YAML::Exception(n.Mark(), fmt::format("the document expands to more than {} nodes through aliases; "
+                                                "expected a plain config (alias bomb?)", kMaxYamlNodes));
+  --budget;
   switch (n.Type()) {
     case YAML::NodeType::Null: return nullptr;
     case YAML::NodeType::Scalar: {
@@ -118,16 +139,31 @@ json yaml_to_json(const YAML::Node& n) {
     }
     case YAML::NodeType::Sequence: {
       json a = json::array();
-      for (const auto& e : n) a.push_back(yaml_to_json(e));
+      for (const auto& e : n) a.push_back(yaml_to_json(e, budget));
       return a;
     }
     case YAML::NodeType::Map: {
       json o = json::object();
-      for (const auto& kv : n) o[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+      for (const auto& kv : n) {
+        if (!kv.first.IsScalar()) throw YAML::Exception(kv.first.Mark(), "a mapping key must be a plain string");
+        if (o.contains(kv.first.Scalar()))
+          throw YAML::Exception(kv.first.Mark(), fmt::format("duplicate key '{}'", excerpt(kv.first.Scalar())));
+        o[kv.first.Scalar()] = yaml_to_json(kv.second, budget);
+      }
       return o;
     }
     default: return nullptr;
   }
+}
+
+json yaml_to_json(const YAML::Node& n) {
+  size_t budget = kMaxYamlNodes;
+  return yaml_to_json(n, budget);
+}
+
+std::string key_of(const YAML::detail::iterator_value& kv) {
+  if (!kv.first.IsScalar()) throw YAML::Exception(kv.first.Mark(), "a mapping key must be a plain string");
+  return kv.first.Scalar();
 }
 
 struct Problems {
@@ -161,15 +197,16 @@ struct CellReader {
     T v;
     if (!n.IsScalar() || !YAML::convert<T>::decode(n, v)) {
       problems.add(n, fmt::format("{}: key '{}' must be {}, got '{}'", where, key, expected,
-                                  n.IsScalar() ? n.Scalar() : std::string("a list or map")));
+                                  n.IsScalar() ? excerpt(n.Scalar()) : std::string("a list or map")));
       return std::nullopt;
     }
     return v;
   }
-  std::optional<long> positive(const char* key, bool required) {
+  // Integers in [1, max]: a parallel size of 2^62 is a typo, not a cluster.
+  std::optional<long> positive(const char* key, bool required, long max = kMaxConfigInt) {
     auto v = scalar<long>(key, required, "a positive integer");
-    if (v && *v < 1) {
-      problems.add(get(key), fmt::format("{}: key '{}' must be >= 1, got {}", where, key, *v));
+    if (v && (*v < 1 || *v > max)) {
+      problems.add(get(key), fmt::format("{}: key '{}' must be between 1 and {}, got {}", where, key, max, *v));
       return std::nullopt;
     }
     return v;
@@ -178,20 +215,29 @@ struct CellReader {
 
 }  // namespace
 
-CampaignConfig parse_campaign_config(const std::string& yaml_text, const std::string& file) {
-  YAML::Node root;
+namespace {
+
+CampaignConfig parse_config(const std::string& yaml_text, const std::string& file) {
+  std::vector<YAML::Node> docs;
   try {
-    root = YAML::Load(yaml_text);
+    docs = YAML::LoadAll(yaml_text);
+  } catch (const YAML::DeepRecursion& e) {
+    throw_input(file, "YAML nested too deeply; expected a campaign config a few levels deep",
+                e.mark.line >= 0 ? e.mark.line + 1 : -1);
   } catch (const YAML::Exception& e) {
     throw_input(file, "malformed YAML: " + e.msg, e.mark.line >= 0 ? e.mark.line + 1 : -1);
   }
+  if (docs.size() > 1)
+    throw_input(file, fmt::format("{} YAML documents ('---' separators); expected one campaign config", docs.size()),
+                docs[1].Mark().line >= 0 ? docs[1].Mark().line + 1 : -1);
+  YAML::Node root = docs.empty() ? YAML::Node() : docs[0];
   if (!root || !root.IsMap()) throw_input(file, "expected a YAML mapping with 'name' and 'cells'");
   Problems problems{file, {}};
   CampaignConfig cfg;
   static const std::vector<std::string> top_keys = {"name", "description", "provenance", "defaults",
                                                     "cells", "tpm", "cost"};
   for (const auto& kv : root) {
-    auto k = kv.first.as<std::string>();
+    auto k = key_of(kv);
     if (std::find(top_keys.begin(), top_keys.end(), k) == top_keys.end())
       problems.add(kv.first, fmt::format("unknown top-level key '{}'{}", k, did_you_mean(k, top_keys)));
   }
@@ -223,7 +269,7 @@ CampaignConfig parse_campaign_config(const std::string& yaml_text, const std::st
   for (const auto& k : cell_config_keys()) known.push_back(k.name);
   if (defaults) {
     for (const auto& kv : defaults) {
-      auto k = kv.first.as<std::string>();
+      auto k = key_of(kv);
       if (k == "cell_id") problems.add(kv.first, "defaults: 'cell_id' cannot have a default");
       else if (std::find(known.begin(), known.end(), k) == known.end())
         problems.add(kv.first, fmt::format("defaults: unknown key '{}'{}", k, did_you_mean(k, known)));
@@ -241,10 +287,10 @@ CampaignConfig parse_campaign_config(const std::string& yaml_text, const std::st
         continue;
       }
       std::string id = c["cell_id"] && c["cell_id"].IsScalar() ? c["cell_id"].Scalar() : "";
-      std::string where = id.empty() ? fmt::format("cells[{}]", i) : fmt::format("cell '{}'", id);
+      std::string where = id.empty() ? fmt::format("cells[{}]", i) : fmt::format("cell '{}'", excerpt(id, 60));
       CellReader r{problems, where, c, defaults};
       for (const auto& kv : c) {
-        auto k = kv.first.as<std::string>();
+        auto k = key_of(kv);
         if (std::find(known.begin(), known.end(), k) == known.end())
           problems.add(kv.first, fmt::format("{}: unknown key '{}'{}", where, k, did_you_mean(k, known)));
       }
@@ -253,7 +299,7 @@ CampaignConfig parse_campaign_config(const std::string& yaml_text, const std::st
       if (id.empty()) {
         problems.add(c, fmt::format("{}: missing required key 'cell_id'", where));
       } else if (!valid_cell_id(id)) {
-        problems.add(c["cell_id"], fmt::format("{}: cell_id must match [a-z0-9][a-z0-9._-]* (no '..')", where));
+        problems.add(c["cell_id"], fmt::format("{}: cell_id must {}", where, kCellIdRule));
       } else if (!seen.insert(id).second) {
         problems.add(c["cell_id"], fmt::format("{}: duplicate cell_id", where));
       }
@@ -261,7 +307,7 @@ CampaignConfig parse_campaign_config(const std::string& yaml_text, const std::st
       a.model = r.scalar<std::string>("model", true, "a string");
       a.hardware = r.scalar<std::string>("hardware", true, "a string");
       a.quant = r.scalar<std::string>("quant", true, "a string");
-      a.tensor_parallel = r.positive("tensor_parallel", true);
+      a.tensor_parallel = r.positive("tensor_parallel", true, kMaxParallel);
       if (auto s = r.scalar<std::string>("parallel_strategy", true, "one of TP, EP, DP, PP, DEP")) {
         std::string up = *s;
         for (auto& ch : up) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
@@ -282,15 +328,15 @@ CampaignConfig parse_campaign_config(const std::string& yaml_text, const std::st
           long v;
           if (!e.IsScalar() || !YAML::convert<long>::decode(e, v) || v < 1)
             problems.add(e, fmt::format("{}: key 'concurrencies' has '{}', expected a positive integer", where,
-                                        e.IsScalar() ? e.Scalar() : "a list or map"));
+                                        e.IsScalar() ? excerpt(e.Scalar()) : "a list or map"));
           else cc.concurrencies.push_back(v);
         }
         std::sort(cc.concurrencies.begin(), cc.concurrencies.end());
         cc.concurrencies.erase(std::unique(cc.concurrencies.begin(), cc.concurrencies.end()), cc.concurrencies.end());
       }
-      a.data_parallel = r.positive("data_parallel", false);
-      a.pipeline_parallel = r.positive("pipeline_parallel", false);
-      a.expert_parallel = r.positive("expert_parallel", false);
+      a.data_parallel = r.positive("data_parallel", false, kMaxParallel);
+      a.pipeline_parallel = r.positive("pipeline_parallel", false, kMaxParallel);
+      a.expert_parallel = r.positive("expert_parallel", false, kMaxParallel);
       a.kv_cache_dtype = r.scalar<std::string>("kv_cache_dtype", false, "a string");
       a.engine = r.scalar<std::string>("engine", false, "a string");
       a.engine_version = r.scalar<std::string>("engine_version", false, "a string");
@@ -332,6 +378,17 @@ CampaignConfig parse_campaign_config(const std::string& yaml_text, const std::st
     throw_input(file, msg, -1, {}, "see docs/campaign-config.md for the schema");
   }
   return cfg;
+}
+
+}  // namespace
+
+CampaignConfig parse_campaign_config(const std::string& yaml_text, const std::string& file) {
+  try {
+    return parse_config(yaml_text, file);
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp's own messages ("bad conversion") get the file and line here.
+    throw_input(file, "YAML: " + excerpt(e.msg, 200), e.mark.line >= 0 ? e.mark.line + 1 : -1);
+  }
 }
 
 }  // namespace ptr

@@ -32,7 +32,12 @@ struct CampaignConfig {
 // Throws one input Error listing every problem (one per line) when invalid.
 CampaignConfig parse_campaign_config(const std::string& yaml_text, const std::string& file);
 
+// [a-z0-9][a-z0-9._-]*, ending in a letter or digit, no "..", at most 55
+// characters (a Kubernetes label value is 63, minus room for "-prefill").
+inline constexpr size_t kMaxCellIdLength = 55;
 bool valid_cell_id(const std::string& id);
+inline constexpr const char* kCellIdRule =
+    "match [a-z0-9][a-z0-9._-]*, end in a letter or digit, have at most 55 characters and no '..'";
 std::string slugify(const std::string& name);
 // GPUs behind one endpoint: TP x DP x PP (missing factors count as 1).
 std::optional<long> gpus_of(const AtlasCell& c);

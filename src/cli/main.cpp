@@ -51,7 +51,7 @@ std::string describe(const ParamSpec& p) {
 
 void print_envelope(const Envelope& env, bool as_json) {
   if (as_json) {
-    std::cout << env.to_json().dump(2) << "\n";
+    std::cout << env.to_json().dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   } else if (env.ok && !env.human.empty()) {
     std::cout << env.human << "\n";
   }

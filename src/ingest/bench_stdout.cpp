@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
-#include <regex>
+#include <cctype>
+#include <fmt/format.h>
 
 #include "ingest/formats.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace ptr {
 
@@ -62,14 +64,73 @@ const std::map<std::string, Setter>& label_table() {
 }
 
 // "Mean TTFT (ms)", "P99 E2E Latency (ms)", "Median E2EL (ms)" ...
-bool set_latency(RunResult& r, const std::string& label, double v) {
-  static const std::regex re(R"(^(Mean|Median|P90|P99|Std) (TTFT|TPOT|ITL|E2EL|E2E Latency) \(ms\)$)");
-  std::smatch m;
-  if (!std::regex_match(label, m, re)) return false;
-  LatencyStat* s = m[2] == "TTFT" ? &r.ttft : m[2] == "TPOT" ? &r.tpot : m[2] == "ITL" ? &r.itl : &r.e2el;
-  const std::string stat = m[1];
-  (stat == "Mean" ? s->mean : stat == "Median" ? s->median : stat == "P90" ? s->p90 : stat == "P99" ? s->p99 : s->std) = v;
+bool set_latency(RunResult& r, std::string_view label, double v) {
+  constexpr std::string_view unit = " (ms)";
+  if (label.size() < unit.size() || label.substr(label.size() - unit.size()) != unit) return false;
+  label.remove_suffix(unit.size());
+  size_t sp = label.find(' ');
+  if (sp == std::string_view::npos) return false;
+  std::string_view stat = label.substr(0, sp), metric = label.substr(sp + 1);
+  LatencyStat* s = metric == "TTFT" ? &r.ttft : metric == "TPOT" ? &r.tpot : metric == "ITL" ? &r.itl
+                   : (metric == "E2EL" || metric == "E2E Latency") ? &r.e2el : nullptr;
+  std::optional<double> LatencyStat::*field = stat == "Mean" ? &LatencyStat::mean : stat == "Median" ? &LatencyStat::median
+                                              : stat == "P90" ? &LatencyStat::p90 : stat == "P99" ? &LatencyStat::p99
+                                              : stat == "Std" ? &LatencyStat::std : nullptr;
+  if (!s || !field) return false;
+  s->*field = v;
   return true;
+}
+
+// The preamble is free text (argument dumps, tracebacks) and can be huge: it is
+// searched by hand, never with std::regex (its recursion overflows the stack).
+std::string_view digits_after(std::string_view text, std::string_view marker) {
+  size_t at = text.find(marker);
+  if (at == std::string_view::npos) return {};
+  size_t p = at + marker.size();
+  while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
+  size_t e = p;
+  while (e < text.size() && ((text[e] >= '0' && text[e] <= '9') || text[e] == '.')) ++e;
+  if (e == p && text.substr(p, 3) == "inf") e = p + 3;
+  return text.substr(p, e - p);
+}
+
+constexpr size_t kMaxModelName = 512;
+
+// model='...' as a whole word (not served_model='...').
+std::optional<std::string> quoted_model(std::string_view text, const std::string& file) {
+  for (size_t at = text.find("model='"); at != std::string_view::npos; at = text.find("model='", at + 1)) {
+    if (at > 0) {
+      char b = text[at - 1];
+      if (std::isalnum(static_cast<unsigned char>(b)) || b == '_') continue;
+    }
+    size_t start = at + 7, end = text.find('\'', start);
+    if (end == std::string_view::npos) return std::nullopt;
+    if (end - start > kMaxModelName)
+      throw_input(file, fmt::format("model='...' is {} characters long; expected a model name of at most {}", end - start,
+                                    kMaxModelName), -1, "model");
+    return std::string(text.substr(start, end - start));
+  }
+  return std::nullopt;
+}
+
+// The first "SomeError: message" / "x.y.SomeException: message" line.
+std::optional<std::string> exception_line(std::string_view text) {
+  size_t p = 0;
+  while (p < text.size()) {
+    size_t e = text.find('\n', p);
+    if (e == std::string_view::npos) e = text.size();
+    std::string_view line = text.substr(p, e - p);
+    p = e + 1;
+    size_t colon = line.find(": ");
+    if (colon == std::string_view::npos || colon == 0) continue;
+    std::string_view name = line.substr(0, colon);
+    bool word = std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+    });
+    if (word && (name.find("Error") != std::string_view::npos || name.find("Exception") != std::string_view::npos))
+      return excerpt(trim(line), 300);
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -77,8 +138,6 @@ bool set_latency(RunResult& r, const std::string& label, double v) {
 std::vector<RunResult> parse_bench_stdout(const FileView& f) {
   std::vector<RunResult> out;
   std::string_view t = f.text;
-  static const std::regex num_prompts_re(R"(num_prompts=(\d+))");
-  static const std::regex model_re(R"(\bmodel='([^']*)')");
   size_t pos = 0, preamble_start = 0;
   while ((pos = t.find(kBlockTitle, pos)) != std::string_view::npos) {
     RunResult r;
@@ -87,16 +146,13 @@ std::vector<RunResult> parse_bench_stdout(const FileView& f) {
     size_t line_start = t.rfind('\n', pos);
     line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
     r.line = static_cast<long>(std::count(t.begin(), t.begin() + line_start, '\n'));
-    std::string preamble(t.substr(preamble_start, line_start - preamble_start));
-    std::smatch m;
-    if (std::regex_search(preamble, m, num_prompts_re)) r.num_prompts = std::stod(m[1]);
-    if (std::regex_search(preamble, m, model_re)) r.model_id = m[1];
+    std::string_view preamble = t.substr(preamble_start, line_start - preamble_start);
+    if (auto n = digits_after(preamble, "num_prompts="); !n.empty() && n.find('.') == std::string_view::npos)
+      r.num_prompts = std::strtod(std::string(n).c_str(), nullptr);
+    r.model_id = quoted_model(preamble, f.path);
     // vLLM prints the first failed requests' tracebacks before the block; the
     // exception line ("ConnectionRefusedError: ...") is the useful part.
-    static const std::regex exc_re(R"((?:^|\n)([A-Za-z_.]*(?:Error|Exception)[A-Za-z_.]*: [^\n]+))");
-    if (preamble.find("Failed requests during benchmark run") != std::string::npos &&
-        std::regex_search(preamble, m, exc_re))
-      r.error = trim(m[1].str());
+    if (preamble.find("Failed requests during benchmark run") != std::string_view::npos) r.error = exception_line(preamble);
     bool sglang = false;
     // Lines before the block that vLLM prints: "Maximum request concurrency: 100", "Traffic request rate: inf".
     size_t p = line_start;
@@ -135,12 +191,12 @@ std::vector<RunResult> parse_bench_stdout(const FileView& f) {
       throw_input(f.path, "'Serving Benchmark Result' block without 'Successful requests'", *r.line + 1);
     // vLLM prints the concurrency cap before the block, not inside it (older versions).
     if (!r.max_concurrency) {
-      static const std::regex cap_re(R"(Maximum request concurrency:\s*(\d+))");
-      if (std::regex_search(preamble, m, cap_re)) r.max_concurrency = std::stol(m[1]);
+      auto n = digits_after(preamble, "Maximum request concurrency:");
+      if (!n.empty() && n.size() < 10 && n.find('.') == std::string_view::npos) r.max_concurrency = std::stol(std::string(n));
     }
     if (!r.request_rate) {
-      static const std::regex rate_re(R"(Traffic request rate:\s*(inf|[0-9.]+))");
-      if (std::regex_search(preamble, m, rate_re)) r.request_rate = std::strtod(m[1].str().c_str(), nullptr);
+      if (auto n = digits_after(preamble, "Traffic request rate:"); !n.empty())
+        r.request_rate = std::strtod(std::string(n).c_str(), nullptr);
     }
     r.backend = sglang ? "sglang" : "vllm";
     if (!r.engine) r.engine = sglang ? "sglang" : "vllm";

@@ -178,6 +178,45 @@ void ingest_one(const std::filesystem::path& abs, const std::string& rel, bool e
   for (auto& r : rs) b.results.push_back(std::move(r));
 }
 
+// Every regular file under `dir` (hidden entries skipped). Special files,
+// unreadable folders and broken links are named in a warning, never silently
+// skipped; symbolic links to folders are not followed (no loops).
+void walk_folder(const std::filesystem::path& dir, std::vector<std::filesystem::path>& files,
+                 std::vector<std::string>& warnings) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec), end;
+  if (ec) {
+    warnings.push_back(fmt::format("skipped folder {}: cannot read it ({})", dir.string(), ec.message()));
+    return;
+  }
+  std::vector<fs::directory_entry> entries;
+  for (; it != end; it.increment(ec)) {
+    if (ec) {
+      warnings.push_back(fmt::format("folder {}: listing stopped early ({})", dir.string(), ec.message()));
+      break;
+    }
+    entries.push_back(*it);
+  }
+  for (const auto& e : entries) {
+    auto name = e.path().filename().string();
+    if (!name.empty() && name[0] == '.') continue;
+    auto link = e.symlink_status(ec);
+    auto st = e.status(ec);
+    if (fs::is_symlink(link) && fs::is_directory(st)) {
+      warnings.push_back(fmt::format("skipped {}: a symbolic link to a folder (not followed)", e.path().string()));
+    } else if (fs::is_directory(st)) {
+      walk_folder(e.path(), files, warnings);
+    } else if (fs::is_regular_file(st)) {
+      files.push_back(e.path());
+    } else if (ec || st.type() == fs::file_type::not_found) {
+      warnings.push_back(fmt::format("skipped {}: a dangling or looping symbolic link", e.path().string()));
+    } else {
+      warnings.push_back(fmt::format("skipped {}: a {}, not a regular file", e.path().string(), special_file_kind(st.type())));
+    }
+  }
+}
+
 }  // namespace
 
 IngestBatch ingest_paths(const std::vector<std::filesystem::path>& inputs, const std::string& backend) {
@@ -191,16 +230,7 @@ IngestBatch ingest_paths(const std::vector<std::filesystem::path>& inputs, const
     if (!fs::exists(in, ec)) throw_io(in.string(), "no such file or folder");
     if (fs::is_directory(in, ec)) {
       std::vector<fs::path> files;
-      for (auto it = fs::recursive_directory_iterator(in, fs::directory_options::skip_permission_denied, ec);
-           it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (ec) throw_io(in.string(), "cannot walk folder: " + ec.message());
-        auto name = it->path().filename().string();
-        if (!name.empty() && name[0] == '.') {
-          if (it->is_directory()) it.disable_recursion_pending();
-          continue;
-        }
-        if (it->is_regular_file()) files.push_back(it->path());
-      }
+      walk_folder(in, files, b.warnings);
       std::sort(files.begin(), files.end());
       std::string top = fs::absolute(in).lexically_normal().filename().string();
       if (top.empty()) top = fs::absolute(in).lexically_normal().parent_path().filename().string();

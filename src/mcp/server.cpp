@@ -5,7 +5,10 @@
 #include <iostream>
 #include <optional>
 
+#include "mcp/line_reader.hpp"
 #include "util/error.hpp"
+#include "util/json_lenient.hpp"
+#include "util/text.hpp"
 #include "verbs/registry.hpp"
 
 namespace ptr::mcp {
@@ -119,39 +122,56 @@ json Session::call_tool(const json& id, const json& params) {
       ctx.progress = [out, token](double done, double total, const std::string& message) {
         json n = {{"jsonrpc", "2.0"}, {"method", "notifications/progress"},
                   {"params", {{"progressToken", token}, {"progress", done}, {"total", total}, {"message", message}}}};
-        (*out) << n.dump() << "\n" << std::flush;
+        (*out) << to_line(n) << std::flush;
       };
     }
     env = run_verb(verb, args, ctx);
   }
   json envelope = env.to_json();
-  json result = {{"content", json::array({{{"type", "text"}, {"text", env.ok ? envelope.dump(2) : envelope["error"]["message"].get<std::string>() + "\n" + envelope.dump(2)}}})},
+  json result = {{"content", json::array({{{"type", "text"}, {"text", (env.ok ? std::string() : envelope["error"]["message"].get<std::string>() + "\n") +
+                                                     envelope.dump(2, ' ', false, json::error_handler_t::replace)}}})},
                  {"structuredContent", envelope},
                  {"isError", !env.ok}};
   return rpc_result(id, result);
 }
 
+namespace {
+
+// A request id is a string or an integer (JSON-RPC 2.0; MCP forbids null).
+bool valid_id(const json& id) { return id.is_string() || id.is_number_integer() || id.is_number_unsigned(); }
+
+}  // namespace
+
 std::optional<json> Session::handle_line(const std::string& line) {
   if (line.find_first_not_of(" \t\r") == std::string::npos) return std::nullopt;
+  if (json_depth_exceeded_at(line) != std::string_view::npos)
+    return rpc_error(nullptr, -32600, fmt::format("Invalid Request: JSON nested deeper than {} levels", kMaxJsonDepth));
   json msg;
   try {
     msg = json::parse(line);
   } catch (const json::parse_error& e) {
-    return rpc_error(nullptr, -32700, std::string("Parse error: ") + e.what());
+    return rpc_error(nullptr, -32700, "Parse error: " + excerpt(e.what(), 200));
   }
   if (!msg.is_object()) return rpc_error(nullptr, -32600, "Invalid Request: expected a JSON-RPC 2.0 object");
-  json id = msg.contains("id") ? msg["id"] : json();
   bool is_notification = !msg.contains("id");
-  if (msg.value("jsonrpc", "") != "2.0" || !msg.contains("method") || !msg["method"].is_string()) {
-    if (is_notification && msg.contains("result")) return std::nullopt;  // a response to us: ignore
-    return rpc_error(id, -32600, "Invalid Request: needs jsonrpc \"2.0\" and a string method");
+  json id = is_notification ? json() : msg["id"];
+  auto jsonrpc = msg.find("jsonrpc");
+  bool version_ok = jsonrpc != msg.end() && jsonrpc->is_string() && *jsonrpc == "2.0";
+  auto method_it = msg.find("method");
+  if (!version_ok || method_it == msg.end() || !method_it->is_string()) {
+    if (is_notification && version_ok && (msg.contains("result") || msg.contains("error"))) return std::nullopt;  // a response
+    return rpc_error(valid_id(id) ? id : json(), -32600, "Invalid Request: needs \"jsonrpc\": \"2.0\" and a string method");
   }
-  std::string method = msg["method"];
-  json params = msg.value("params", json::object());
+  if (!is_notification && !valid_id(id))
+    return rpc_error(json(), -32600, "Invalid Request: id must be a string or an integer (not null)");
+  std::string method = *method_it;
+  json params = msg.contains("params") ? msg["params"] : json::object();
   if (is_notification) return std::nullopt;  // notifications/initialized, cancelled, ...: nothing to answer
   try {
     if (method == "initialize") {
-      std::string asked = params.is_object() ? params.value("protocolVersion", "") : "";
+      std::string asked;
+      if (params.is_object() && params.contains("protocolVersion") && params["protocolVersion"].is_string())
+        asked = params["protocolVersion"];
       const auto& v = supported_protocol_versions();
       std::string chosen = std::find(v.begin(), v.end(), asked) != v.end() ? asked : v.back();
       initialized_ = true;
@@ -165,17 +185,35 @@ std::optional<json> Session::handle_line(const std::string& line) {
     if (method == "ping") return rpc_result(id, json::object());
     if (method == "tools/list") return rpc_result(id, {{"tools", tools_list()}});
     if (method == "tools/call") return call_tool(id, params);
-    return rpc_error(id, -32601, "Method not found: " + method);
+    return rpc_error(id, -32601, "Method not found: " + excerpt(method));
   } catch (const std::exception& e) {
-    return rpc_error(id, -32603, std::string("Internal error: ") + e.what());
+    return rpc_error(id, -32603, "Internal error: " + excerpt(e.what(), 300));
   }
+}
+
+std::string to_line(const json& message) {
+  // Replace, never throw: a message echoing input must not kill the server.
+  return message.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 int serve(std::istream& in, std::ostream& out, const ServerOptions& options) {
   Session s(options, &out);
   std::string line;
-  while (std::getline(in, line)) {
-    if (auto reply = s.handle_line(line)) out << reply->dump() << "\n" << std::flush;
+  for (;;) {
+    LineRead r = read_bounded_line(in, line);
+    if (!r.got) break;
+    std::optional<json> reply;
+    if (r.overlong) {
+      reply = rpc_error(nullptr, -32600, fmt::format("Invalid Request: message of {} bytes exceeds the {} byte limit; "
+                                                     "discarded", r.bytes, kMaxMessageBytes));
+    } else {
+      try {
+        reply = s.handle_line(line);
+      } catch (const std::exception& e) {
+        reply = rpc_error(nullptr, -32603, "Internal error: " + excerpt(e.what(), 300));
+      }
+    }
+    if (reply) out << to_line(*reply) << std::flush;
   }
   return 0;
 }

@@ -34,6 +34,9 @@ class Session {
   bool initialized_ = false;
 };
 
+// One protocol message as a line; bytes that are not UTF-8 are replaced.
+std::string to_line(const nlohmann::json& message);
+
 inline constexpr const char* kToolPrefix = "perf_tune_report_";
 const std::vector<std::string>& supported_protocol_versions();  // oldest first
 

@@ -1,6 +1,18 @@
 #include "util/error.hpp"
 
+#include "util/text.hpp"
+
 namespace ptr {
+
+// Messages reach JSON envelopes and terminals: valid UTF-8 only, and bounded
+// (a config error lists many problems, but never megabytes).
+constexpr size_t kMaxMessageBytes = 8192;
+
+static std::string bounded(const std::string& s, size_t max) {
+  std::string v = valid_utf8(s);
+  if (v.size() <= max) return v;
+  return excerpt(v, max);
+}
 
 static std::string compose(const std::string& message, const std::string& file, long line,
                            const std::string& key) {
@@ -16,13 +28,13 @@ static std::string compose(const std::string& message, const std::string& file, 
 
 Error::Error(ErrorKind kind, const std::string& message, std::string file, long line,
              std::string key, std::string hint)
-    : std::runtime_error(compose(message, file, line, key)),
+    : std::runtime_error(compose(bounded(message, kMaxMessageBytes), bounded(file, 512), line, bounded(key, 120))),
       kind(kind),
-      file(std::move(file)),
+      file(bounded(file, 512)),
       line(line),
-      key(std::move(key)),
-      hint(std::move(hint)),
-      message(message) {}
+      key(bounded(key, 120)),
+      hint(bounded(hint, 1024)),
+      message(bounded(message, kMaxMessageBytes)) {}
 
 void throw_input(const std::string& file, const std::string& what, long line,
                  const std::string& key, const std::string& hint) {

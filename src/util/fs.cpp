@@ -13,7 +13,7 @@ namespace ptr {
 
 std::string read_file(const fs::path& path) {
   std::error_code ec;
-  if (fs::is_directory(path, ec)) throw_io(path.string(), "is a directory, expected a file");
+  require_regular_file(path);
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) throw_io(path.string(), std::string("cannot open file: ") + std::strerror(errno));
   // One allocation of the final size, then one read: multi-GB inputs
@@ -31,6 +31,32 @@ std::string read_file(const fs::path& path) {
   std::fclose(f);
   if (bad) throw_io(path.string(), "read error");
   return data;
+}
+
+void require_regular_file(const fs::path& path) {
+  std::error_code ec;
+  auto st = fs::status(path, ec);  // follows symlinks: a link to /dev/zero is a device
+  if (ec) {
+    if (fs::is_symlink(fs::symlink_status(path, ec)))
+      throw_io(path.string(), "is a dangling or looping symbolic link; expected a regular file");
+    throw_io(path.string(), "cannot open file: " + std::error_code(errno ? errno : ENOENT, std::generic_category()).message());
+  }
+  if (fs::is_directory(st)) throw_io(path.string(), "is a directory, expected a file");
+  if (!fs::is_regular_file(st))
+    throw_input(path.string(), std::string("is a ") + special_file_kind(st.type()) +
+                                   ", not a regular file; only regular files are read (a device or pipe never ends)");
+}
+
+const char* special_file_kind(fs::file_type t) {
+  switch (t) {
+    case fs::file_type::character: return "character device";
+    case fs::file_type::block: return "block device";
+    case fs::file_type::fifo: return "named pipe (FIFO)";
+    case fs::file_type::socket: return "socket";
+    case fs::file_type::directory: return "directory";
+    case fs::file_type::regular: return "regular file";
+    default: return "special file";
+  }
 }
 
 static fs::path temp_sibling(const fs::path& path) {

@@ -8,7 +8,12 @@ namespace ptr {
 
 namespace fs = std::filesystem;
 
+// Reads a regular file whole (devices, FIFOs and sockets are refused: they
+// can block or never end).
 std::string read_file(const fs::path& path);
+// Throws unless `path` is (a link to) a regular file.
+void require_regular_file(const fs::path& path);
+const char* special_file_kind(fs::file_type t);
 // Writes `data` to `path` via a sibling temp file and rename(2); creates
 // parents. `durable` also fsyncs before the rename (survives power loss, not
 // just a crash); scratch campaigns skip it.

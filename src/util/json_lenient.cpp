@@ -1,9 +1,12 @@
 #include "util/json_lenient.hpp"
 
 #include <cmath>
+#include <cstring>
+#include <fmt/format.h>
 #include <limits>
 
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace ptr {
 
@@ -51,7 +54,40 @@ static long line_of_byte(std::string_view text, size_t byte) {
   return line;
 }
 
+size_t json_depth_exceeded_at(std::string_view text, size_t limit) {
+  size_t depth = 0;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    char c = *p;
+    if (c == '"') {
+      // Skip the string: find the closing quote not preceded by an odd run of backslashes.
+      const char* q = p + 1;
+      for (;;) {
+        q = static_cast<const char*>(std::memchr(q, '"', end - q));
+        if (!q) return std::string_view::npos;  // unterminated: the parser reports it
+        const char* b = q;
+        while (b > p + 1 && b[-1] == '\\') --b;
+        if (((q - b) & 1) == 0) break;
+        ++q;
+      }
+      p = q + 1;
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      if (++depth > limit) return static_cast<size_t>(p - text.data());
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+    ++p;
+  }
+  return std::string_view::npos;
+}
+
 json parse_json_lenient(std::string_view text, const std::string& file, long line_offset) {
+  if (size_t at = json_depth_exceeded_at(text); at != std::string_view::npos)
+    throw_input(file, fmt::format("JSON nested deeper than {} levels; expected a benchmark document", kMaxJsonDepth),
+                line_offset + line_of_byte(text, at));
   std::string rewritten;
   std::string_view src = rewrite_nonfinite_tokens(text, rewritten) ? std::string_view(rewritten) : text;
   try {
@@ -61,7 +97,7 @@ json parse_json_lenient(std::string_view text, const std::string& file, long lin
     std::string what = e.what();
     // nlohmann's message is "[json.exception.parse_error.101] parse error at line 1, column 5: ..."
     auto pos = what.find(": ");
-    auto detail = pos == std::string::npos ? what : what.substr(pos + 2);
+    auto detail = excerpt(pos == std::string::npos ? what : what.substr(pos + 2), 160);
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
       throw_input(file, "empty file; expected a JSON document");
     throw_input(file, "malformed JSON (" + detail + ")", line);
@@ -94,7 +130,8 @@ std::optional<double> as_number(const json& v, const std::string& file, const st
     if (s == "-inf" || s == "-Infinity") return -std::numeric_limits<double>::infinity();
     if (s == "nan" || s == "NaN") return std::numeric_limits<double>::quiet_NaN();
   }
-  throw_input(file, "expected a number, got " + std::string(v.type_name()) + " " + v.dump(), -1, key);
+  throw_input(file, "expected a number, got " + std::string(v.type_name()) + " " +
+                        excerpt(v.dump(-1, ' ', false, json::error_handler_t::replace)), -1, key);
 }
 
 std::optional<double> number_at(const json& obj, const std::string& key, const std::string& file) {

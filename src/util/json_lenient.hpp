@@ -16,7 +16,14 @@ using json = nlohmann::json;
 // the text has none (then `out` is untouched and the input can be used as is).
 bool rewrite_nonfinite_tokens(std::string_view text, std::string& out);
 
+// Benchmark outputs nest a few levels; past this a document is hostile (a
+// recursive copy or print of it would exhaust the stack).
+inline constexpr size_t kMaxJsonDepth = 256;
+// Byte offset where nesting first exceeds `limit` (strings skipped), or npos.
+size_t json_depth_exceeded_at(std::string_view text, size_t limit = kMaxJsonDepth);
+
 // Parses one JSON document; errors name the file and the 1-based line.
+// Nesting deeper than kMaxJsonDepth is an input error.
 json parse_json_lenient(std::string_view text, const std::string& file, long line_offset = 0);
 
 struct JsonLine {

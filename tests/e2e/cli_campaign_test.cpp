@@ -182,7 +182,8 @@ TEST(Cli, ReimportIsIdempotentAndCacheModeSticks) {
   ASSERT_EQ(first.exit_code, 0) << first.err;
   auto second = run_cli(cmd, t.path);
   ASSERT_EQ(second.exit_code, 0) << second.err;
-  for (const auto& f : second.envelope()["result"]["files"]) EXPECT_FALSE(f["copied"].get<bool>());
+  json second_env = second.envelope();  // a named value: a range-for over a temporary's member dangles
+  for (const auto& f : second_env["result"]["files"]) EXPECT_FALSE(f["copied"].get<bool>());
   auto cell = load_json(t.path / id / "cells/h100-fp8-tp8-mbt8192/normalized.json");
   EXPECT_EQ(cell["cache_mode"], "cold");
   EXPECT_EQ(cell["points"].size(), 9u);

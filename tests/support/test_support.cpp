@@ -52,11 +52,17 @@ static std::string slurp(const fs::path& p) {
 }
 
 CliResult run_cli(const std::string& args, const fs::path& root, const std::string& env) {
+  return run_cli_stdin(args, "/dev/null", root, env);
+}
+
+CliResult run_cli_stdin(const std::string& args, const fs::path& stdin_path, const fs::path& root, const std::string& env,
+                        int timeout_s) {
   TempDir io;
   std::string cmd = env;
   if (!root.empty()) cmd += "PERFREPORT_CAMPAIGNS_DIR=" + quote(root.string()) + " ";
-  cmd += quote(PTR_CLI) + " " + args + " >" + quote((io.path / "out").string()) + " 2>" +
-         quote((io.path / "err").string()) + " </dev/null";
+  // A hang is a failure, not a stuck suite: timeout(1) exits 124 (137 if it had to kill).
+  cmd += "timeout -k 5 " + std::to_string(timeout_s) + " " + quote(PTR_CLI) + " " + args + " >" +
+         quote((io.path / "out").string()) + " 2>" + quote((io.path / "err").string()) + " <" + quote(stdin_path.string());
   int status = std::system(cmd.c_str());
   CliResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -36,7 +36,10 @@ struct CliResult {
 // Runs the built CLI with `args` (already shell-quoted by the caller only
 // through quote()), with PERFREPORT_CAMPAIGNS_DIR=root when root is given.
 // `env` is prepended as VAR=value assignments (already quoted by the caller).
+// Each run is bounded by timeout(1): exit 124/137 means it hung; 128+N a signal.
 CliResult run_cli(const std::string& args, const fs::path& root = {}, const std::string& env = {});
+CliResult run_cli_stdin(const std::string& args, const fs::path& stdin_path, const fs::path& root = {},
+                        const std::string& env = {}, int timeout_s = 120);
 std::string quote(const std::string& s);
 
 // Relative comparison at the tolerance the expected files ask for.

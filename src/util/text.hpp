@@ -1,0 +1,21 @@
+#pragma once
+// Quoting input inside messages: an error names what it saw, but never echoes
+// a megabyte of garbage or a byte that is not UTF-8 (a JSON writer would throw
+// on it, and a terminal would show noise).
+#include <string>
+#include <string_view>
+
+namespace ptr {
+
+// At most `max_bytes` of `s`, control and non-UTF-8 bytes shown as \xNN, and
+// "… (N bytes)" when cut.
+std::string excerpt(std::string_view s, size_t max_bytes = 80);
+// `s` with every byte that is not part of a valid UTF-8 sequence replaced by
+// \xNN (valid text, including non-ASCII, is kept as is).
+std::string valid_utf8(std::string_view s);
+bool is_valid_utf8(std::string_view s);
+// Escapes newlines and pipes so a config string stays inside one Markdown
+// table cell or line.
+std::string markdown_inline(std::string_view s);
+
+}  // namespace ptr
