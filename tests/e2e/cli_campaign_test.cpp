@@ -71,7 +71,7 @@ TEST(Cli, BadConfigReportsEveryProblemAndWritesNothing) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("10 problems in campaign config"), std::string::npos) << r.err;
   for (const char* want : {"unknown top-level key 'colour'", "cell 'Bad/Id': cell_id must match",
-                           "key 'tensor_parallel' must be >= 1, got 0", "got 'XP'", "'mtp' must be true or false",
+                           "key 'tensor_parallel' must be between 1 and 65536, got 0", "got 'XP'", "'mtp' must be true or false",
                            "did you mean 'tensor_parallel'", "'lukewarm'", "duplicate cell_id", "'-4'"})
     EXPECT_NE(r.err.find(want), std::string::npos) << want;
   EXPECT_TRUE(!fs::exists(t.path) || fs::is_empty(t.path));
