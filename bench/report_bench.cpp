@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     std::vector<double> times;
     int pages = 0;
     for (int r = 0; r < 3; ++r) {
-      std::vector<std::string> warnings;
+      ptr::Warnings warnings;
       ptr::RenderRequest req;
       req.campaign = init.id;
       req.out = root / "report.pdf";

@@ -10,7 +10,7 @@
 
 namespace ptr {
 
-AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaign, std::vector<std::string>& warnings) {
+AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaign, Warnings& warnings) {
   Campaign c = open_campaign(root, campaign);
   AggregateResult out;
   std::error_code ec;
@@ -19,8 +19,8 @@ AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaig
       if (!e.is_directory()) continue;
       fs::path norm = e.path() / "normalized.json";
       if (!fs::exists(norm)) {
-        warnings.push_back(fmt::format("cell {} has no normalized.json (nothing imported yet); not in the atlas",
-                                       e.path().filename().string()));
+        add_warning(warnings, {"cell_not_imported", "no normalized.json (nothing imported yet); not in the atlas",
+                               e.path().filename().string(), {}, {}, {}, {}});
         continue;
       }
       out.cells.push_back(cell_from_json(parse_json_lenient(read_file(norm), norm.string()), norm.string()));
@@ -29,7 +29,8 @@ AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaig
   for (const auto& cc : c.config.cells) {
     bool present = std::any_of(out.cells.begin(), out.cells.end(),
                                [&](const AtlasCell& a) { return a.cell_id == cc.identity.cell_id; });
-    if (!present) warnings.push_back(fmt::format("config cell {} has no imported data", cc.identity.cell_id));
+    if (!present)
+      add_warning(warnings, {"cell_not_imported", "configured, but no data imported", cc.identity.cell_id, {}, {}, {}, {}});
   }
   return write_atlas(c, std::move(out.cells));
 }

@@ -1,17 +1,30 @@
+// import_perf_bench: parse every input first, build the new cell in memory from
+// the raw files already there plus the new ones, and only then commit the raw
+// copies, normalized.json, status.txt and cell.json together (StagedCommit): a
+// rejected import, or one killed midway, leaves the cell as it was.
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
 #include <set>
 
+#include "campaign/descriptor.hpp"
 #include "campaign/operations.hpp"
 #include "ingest/discover.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/json_lenient.hpp"
+#include "util/staged_commit.hpp"
 
 namespace ptr {
 
 namespace {
+
+AtlasCell read_cell_json(const fs::path& p) {
+  AtlasCell a = cell_from_json(parse_json_lenient(read_file(p), p.string()), p.string());
+  a.points.clear();
+  a.warnings.clear();
+  return a;
+}
 
 // The identity of a cell: the config's, else the one recorded when the cell
 // was created from flags (cells/<id>/cell.json), else the flags themselves.
@@ -19,14 +32,14 @@ AtlasCell resolve_identity(const Campaign& c, const ImportRequest& req, const fs
   if (const CellConfig* cc = c.config.find_cell(req.cell)) {
     AtlasCell a = cc->identity;
     a.campaign = c.id;
+    if (fs::exists(cell_dir / "cell.json")) {
+      AtlasCell recorded = read_cell_json(cell_dir / "cell.json");
+      a.extra = recorded.extra;
+      if (recorded.cache_mode) a.cache_mode = recorded.cache_mode;  // an earlier --cache-mode wins over the config
+    }
     return a;
   }
-  fs::path recorded = cell_dir / "cell.json";
-  if (fs::exists(recorded)) {
-    AtlasCell a = cell_from_json(parse_json_lenient(read_file(recorded), recorded.string()), recorded.string());
-    a.points.clear();
-    return a;
-  }
+  if (fs::exists(cell_dir / "cell.json")) return read_cell_json(cell_dir / "cell.json");
   std::vector<std::string> missing;
   if (!req.model) missing.push_back("--model");
   if (!req.hardware) missing.push_back("--hardware");
@@ -42,6 +55,11 @@ AtlasCell resolve_identity(const Campaign& c, const ImportRequest& req, const fs
                             c.id, list),
                 "or add the cell to the config and run campaign_init again");
   }
+  auto in_range = [](const char* flag, long v, long max) {
+    if (v < 1 || v > max) throw_usage(fmt::format("--{} must be between 1 and {}, got {}", flag, max, v));
+  };
+  in_range("tensor-parallel", *req.tensor_parallel, 65536);
+  in_range("mbt", *req.mbt, 1L << 40);
   AtlasCell a;
   a.campaign = c.id;
   a.cell_id = req.cell;
@@ -58,50 +76,70 @@ AtlasCell resolve_identity(const Campaign& c, const ImportRequest& req, const fs
   return a;
 }
 
-fs::path free_raw_name(const fs::path& raw, const std::string& rel, const fs::path& source) {
-  fs::path dest = safe_join(raw, rel, "raw file name");
-  for (int n = 2; fs::exists(dest); ++n) {
-    if (files_equal(dest, source)) return {};  // already imported, byte for byte
-    fs::path base = safe_join(raw, rel, "raw file name");
-    dest = base.parent_path() / fmt::format("{}.{}{}", base.stem().string(), n, base.extension().string());
+// Where an input lands under raw/: its own name, or name.2, name.3 ... when a
+// different file already sits there. Re-importing the same files is a no-op;
+// a second sweep folder with the same timestamp name stays a separate folder
+// (a separate arm), never merged file by file into the first.
+std::map<std::string, std::string> choose_raw_tops(const fs::path& raw, const IngestBatch& batch,
+                                                   std::map<std::string, bool>& copy) {
+  std::map<std::string, std::vector<const IngestedFile*>> by_top;
+  for (const auto& f : batch.files) by_top[f.rel.substr(0, f.rel.find('/'))].push_back(&f);
+  std::map<std::string, std::string> tops;
+  std::set<std::string> taken;
+  for (const auto& [top, files] : by_top) {
+    fs::path p(top);
+    for (int n = 1;; ++n) {
+      std::string cand = n == 1 ? top : fmt::format("{}.{}{}", p.stem().string(), n, p.extension().string());
+      if (files.size() > 1 || files.front()->rel.find('/') != std::string::npos)
+        cand = n == 1 ? top : fmt::format("{}.{}", top, n);  // a folder: suffix the whole name
+      if (taken.count(cand)) continue;
+      bool conflict = false;
+      for (const IngestedFile* f : files) {
+        fs::path dest = safe_join(raw, cand + f->rel.substr(top.size()), "raw file name");
+        if (fs::exists(dest) && !files_equal(dest, f->abs)) conflict = true;
+      }
+      if (conflict) continue;
+      taken.insert(cand);
+      tops[top] = cand;
+      for (const IngestedFile* f : files)
+        copy[f->rel] = !fs::exists(safe_join(raw, cand + f->rel.substr(top.size()), "raw file name"));
+      break;
+    }
   }
-  return dest;
+  return tops;
 }
 
-void add_unique(std::vector<std::string>& out, const std::string& w) {
-  if (std::find(out.begin(), out.end(), w) == out.end()) out.push_back(w);
+void tag_warnings(Warnings& list, const std::string& cell) {
+  for (auto& w : list)
+    if (w.cell.empty()) w.cell = cell;
 }
 
-}  // namespace
-
-AtlasCell rebuild_cell(const Campaign& c, const AtlasCell& identity, std::vector<std::string>& warnings) {
-  fs::path dir = c.cell_dir(identity.cell_id);
-  fs::path raw = dir / "raw";
+AtlasCell build_cell(const Campaign& c, const AtlasCell& identity, IngestBatch batch, Warnings& warnings) {
   AtlasCell cell = identity;
   cell.campaign = c.id;
   cell.points.clear();
-  std::vector<RunResult> runs;
-  if (fs::exists(raw)) {
-    IngestBatch b = ingest_paths({raw}, "auto");
-    for (const auto& w : b.warnings) add_unique(warnings, w);
-    runs = std::move(b.results);
-  }
-  cell.points = build_points(runs, cell.gpus);
-  for (const auto& p : cell.points)
-    for (const auto& w : p.warnings) add_unique(warnings, fmt::format("cell {}: {}", cell.cell_id, w));
+  cell.warnings.clear();
+  bool allow_mixed = identity.extra.value("allow_mixed_models", false);
+  check_runs_fit_one_cell(batch.results, cell.cell_id, allow_mixed, cell.warnings);
+  PointRules rules;
+  rules.configured_num_prompts = identity.num_prompts;
+  for (auto& w : batch.warnings) add_warning(cell.warnings, w);
+  cell.points = build_points(batch.results, cell.gpus, rules, cell.warnings);
   std::map<long, int> per_concurrency;
   for (const auto& p : cell.points)
     if (p.concurrency) ++per_concurrency[*p.concurrency];
   for (const auto& [conc, n] : per_concurrency)
     if (n > 1)
-      add_unique(warnings, fmt::format("cell {}: {} distinct configurations or workloads at concurrency {} (different "
-                                       "prompt counts, lengths or --metadata); import each into its own cell",
-                                       cell.cell_id, n, conc));
-  std::set<std::string> backends, engines, models, stamps;
-  for (const auto& r : runs) {
+      add_warning(cell.warnings,
+                  {"several_points_at_concurrency",
+                   fmt::format("{} distinct workloads at concurrency {} (different prompt counts, lengths, datasets or "
+                               "sweep parameters); kept as separate points",
+                               n, conc),
+                   {}, {}, {}, "import each workload into its own cell to compare them side by side", conc});
+  std::set<std::string> backends, engines, stamps;
+  for (const auto& r : batch.results) {
     backends.insert(r.backend);
     if (r.engine) engines.insert(*r.engine);
-    if (r.model_id) models.insert(*r.model_id);
     if (r.date) stamps.insert(*r.date);
     if (r.start_time) stamps.insert(*r.start_time);
     if (r.end_time) stamps.insert(*r.end_time);
@@ -113,30 +151,51 @@ AtlasCell rebuild_cell(const Campaign& c, const AtlasCell& identity, std::vector
   };
   if (!backends.empty()) cell.backend = joined(backends);
   if (!cell.engine && engines.size() == 1) cell.engine = *engines.begin();
-  if (!cell.hf_path && models.size() == 1) cell.hf_path = *models.begin();
+  fill_descriptor_from_data(cell, batch.results);
   if (!stamps.empty())
     cell.extra["bench_timestamps"] = {{"first", *stamps.begin()}, {"last", *stamps.rbegin()},
                                       {"note", "as written by the client (vLLM date / AIPerf start_time: local time, no zone)"}};
   std::vector<long> missing;
-  for (long want : cell.concurrencies_requested) {
-    bool found = false;
-    for (const auto& p : cell.points)
-      if (p.concurrency == want) found = true;
-    if (!found) missing.push_back(want);
-  }
+  for (long want : cell.concurrencies_requested)
+    if (std::none_of(cell.points.begin(), cell.points.end(), [&](const Point& p) { return p.concurrency == want; }))
+      missing.push_back(want);
   cell.extra["missing_concurrencies"] = missing;
   cell.status = cell_status(cell.points, cell.concurrencies_requested);
-  atomic_write(dir / "normalized.json", to_json(cell).dump(2) + "\n");
-  atomic_write(dir / "status.txt", cell.status + "\n");
+  tag_warnings(cell.warnings, cell.cell_id);
+  for (const auto& w : cell.warnings) add_warning(warnings, w);
   return cell;
 }
 
-json import_perf_bench(const fs::path& root, const ImportRequest& req, std::vector<std::string>& warnings) {
+IngestBatch ingest_raw(const fs::path& cell_dir) {
+  fs::path raw = cell_dir / "raw";
+  if (!fs::exists(raw)) return {};
+  return ingest_roots({{raw, "raw"}}, "auto");
+}
+
+std::string cell_json_text(const AtlasCell& c) {
+  return to_json(c).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace
+
+AtlasCell rebuild_cell(const Campaign& c, const AtlasCell& identity, Warnings& warnings) {
+  fs::path dir = c.cell_dir(identity.cell_id);
+  StagedCommit::recover(dir);
+  AtlasCell cell = build_cell(c, identity, ingest_raw(dir), warnings);
+  StagedCommit txn(dir);
+  txn.write("normalized.json", cell_json_text(cell));
+  txn.write("status.txt", cell.status + "\n");
+  txn.commit();
+  return cell;
+}
+
+json import_perf_bench(const fs::path& root, const ImportRequest& req, Warnings& warnings) {
   Campaign c = open_campaign(root, req.campaign);
   fs::path dir = c.cell_dir(req.cell);
   if (req.paths.empty()) throw_usage("import_perf_bench needs at least one --path");
   if (req.cache_mode && *req.cache_mode != "warm" && *req.cache_mode != "cold")
     throw_usage("--cache-mode must be warm or cold, got '" + *req.cache_mode + "'");
+  StagedCommit::recover(dir);
   AtlasCell identity = resolve_identity(c, req, dir);
   // Parse everything first: a bad file stops the import before anything is written.
   std::vector<fs::path> inputs(req.paths.begin(), req.paths.end());
@@ -148,26 +207,51 @@ json import_perf_bench(const fs::path& root, const ImportRequest& req, std::vect
                 "expected vLLM/SGLang result JSON or stdout captures, or AIPerf exports");
   }
   fs::path raw = dir / "raw";
-  json files = json::array();
-  for (const auto& f : batch.files) {
-    fs::path dest = free_raw_name(raw, f.rel, f.abs);
-    std::string stored = dest.empty() ? f.rel : fs::relative(dest, raw).generic_string();
-    if (!dest.empty()) atomic_copy(f.abs, dest);
-    files.push_back({{"path", f.abs.string()}, {"raw", "raw/" + stored}, {"format", f.format},
-                     {"detected_because", f.why}, {"results", f.results}, {"copied", !dest.empty()}});
-  }
+  std::map<std::string, bool> copy;
+  auto tops = choose_raw_tops(raw, batch, copy);
+  auto raw_rel = [&](const std::string& rel) {
+    std::string top = rel.substr(0, rel.find('/'));
+    auto it = tops.find(top);
+    return "raw/" + (it == tops.end() ? rel : it->second + rel.substr(top.size()));
+  };
+  struct Planned {
+    IngestedFile file;
+    std::string dest;
+    bool copy;
+  };
+  std::vector<Planned> planned;
+  for (const auto& f : batch.files) planned.push_back({f, raw_rel(f.rel), copy[f.rel]});
+  // Files already in raw/ byte for byte are read from there, not twice.
+  std::set<std::string> already;
+  for (const auto& p : planned)
+    if (!p.copy) already.insert(p.dest);
+  relocate(batch, raw_rel);
+  batch.results.erase(std::remove_if(batch.results.begin(), batch.results.end(),
+                                     [&](const RunResult& r) { return already.count(r.file) > 0; }),
+                      batch.results.end());
+
   json skipped = json::array();
   for (const auto& s : batch.skipped) skipped.push_back({{"path", s.abs.string()}, {"reason", s.why}});
   if (req.cache_mode) identity.cache_mode = req.cache_mode;
-  else if (fs::exists(dir / "cell.json")) {
-    auto prev = parse_json_lenient(read_file(dir / "cell.json"), (dir / "cell.json").string());
-    if (prev.contains("cache_mode") && prev["cache_mode"].is_string()) identity.cache_mode = prev["cache_mode"].get<std::string>();
-  }
+  if (req.allow_mixed_models) identity.extra["allow_mixed_models"] = true;
   AtlasCell id_only = identity;
   id_only.points.clear();
-  atomic_write(dir / "cell.json", to_json(id_only).dump(2) + "\n");
-  for (const auto& w : batch.warnings) add_unique(warnings, w);
-  AtlasCell cell = rebuild_cell(c, identity, warnings);
+  id_only.warnings.clear();
+  // The new cell, from what raw/ holds plus the new files; nothing written yet.
+  AtlasCell cell = build_cell(c, identity, merge_batches(ingest_raw(dir), std::move(batch)), warnings);
+
+  StagedCommit txn(dir);
+  json files = json::array();
+  for (const auto& p : planned) {
+    if (p.copy) txn.copy(p.file.abs, p.dest);
+    files.push_back({{"path", p.file.abs.string()}, {"raw", p.dest}, {"format", p.file.format},
+                     {"detected_because", p.file.why}, {"results", p.file.results}, {"copied", p.copy}});
+  }
+  txn.write("cell.json", cell_json_text(id_only));
+  txn.write("normalized.json", cell_json_text(cell));
+  txn.write("status.txt", cell.status + "\n");
+  txn.commit();
+
   long ready = 0;
   for (const auto& p : cell.points)
     if (plot_ready(p)) ++ready;

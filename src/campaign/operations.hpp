@@ -34,18 +34,19 @@ struct ImportRequest {
   std::optional<std::string> model, hardware, quant, parallel_strategy;
   std::optional<long> tensor_parallel, mbt;
   std::optional<bool> mtp;
+  bool allow_mixed_models = false;
 };
-json import_perf_bench(const fs::path& root, const ImportRequest& req, std::vector<std::string>& warnings);
+json import_perf_bench(const fs::path& root, const ImportRequest& req, Warnings& warnings);
 
 // Re-reads cells/<id>/raw/ and rewrites normalized.json + status.txt.
-AtlasCell rebuild_cell(const Campaign& c, const AtlasCell& identity, std::vector<std::string>& warnings);
+AtlasCell rebuild_cell(const Campaign& c, const AtlasCell& identity, Warnings& warnings);
 
 struct AggregateResult {
   Coverage coverage;
   fs::path atlas;
   std::vector<AtlasCell> cells;
 };
-AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaign, std::vector<std::string>& warnings);
+AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaign, Warnings& warnings);
 // Reads <campaign>/atlas.jsonl; a malformed line raises, naming the line.
 std::vector<AtlasCell> read_atlas(const Campaign& c);
 // Writes atlas.jsonl for cells already in memory (sorted by cell_id here).

@@ -1,7 +1,10 @@
 #pragma once
-// From runs to points: runs of one configuration at one concurrency (or one
-// offered rate) become one Point with `trials`, averaged statistics and the
-// spread across trials. Failed runs stay as trials; a point with no completed
+// From runs to points. Runs are trials of one point only when their whole
+// measured identity agrees (docs/metrics.md, "What is a trial"): model,
+// client backend, endpoint type, tokenizer, concurrency and request rate,
+// dataset, configured lengths, sweep parameters, and prompt count and
+// measured ISL/OSL within 10 %. A run with neither a concurrency nor a rate
+// is never merged. Failed runs stay as trials; a point with no completed
 // request is `failed`, never dropped and never zero.
 #include <optional>
 #include <string>
@@ -12,7 +15,19 @@
 
 namespace ptr {
 
-std::vector<Point> build_points(const std::vector<RunResult>& runs, std::optional<long> gpus);
+struct PointRules {
+  std::optional<long> configured_num_prompts;  // the cell config's num_prompts (undercount rule)
+};
+
+std::vector<Point> build_points(const std::vector<RunResult>& runs, std::optional<long> gpus, const PointRules& rules,
+                                Warnings& warnings);
+
+// Runs one cell cannot hold: two sweep output folders (A/B arms), two models
+// (unless allowed), two client backends, endpoint types or tokenizers. Throws
+// an input error naming both files and the key that differs; with
+// allow_mixed_models a model difference is a warning instead.
+void check_runs_fit_one_cell(const std::vector<RunResult>& runs, const std::string& cell, bool allow_mixed_models,
+                             Warnings& warnings);
 
 // full: every requested concurrency has an ok point and no point is failed or
 // partial; failed: no point completed a request; else partial.
@@ -20,6 +35,7 @@ std::string cell_status(const std::vector<Point>& points, const std::vector<long
 
 struct Coverage {
   long cells = 0, full = 0, partial = 0, failed = 0, plot_ready_points = 0;
+  long rate_only_points = 0;  // request-rate runs without a concurrency: kept, listed, not plotted
   std::string line() const;
   json to_json() const;
 };
@@ -27,6 +43,8 @@ struct Coverage {
 // A point is plot-ready when it has a concurrency, did not fail, and has an
 // output throughput to place it.
 bool plot_ready(const Point& p);
+// A request-rate run (offered rate, no concurrency cap) that completed requests.
+bool rate_only(const Point& p);
 void add_to_coverage(Coverage& cov, const AtlasCell& cell);
 
 }  // namespace ptr

@@ -55,7 +55,7 @@ void print_envelope(const Envelope& env, bool as_json) {
   } else if (env.ok && !env.human.empty()) {
     std::cout << env.human << "\n";
   }
-  for (const auto& w : env.warnings) std::cerr << "WARNING: " << w << "\n";
+  for (const auto& w : warning_lines(env.warnings)) std::cerr << "WARNING: " << w << "\n";
   if (!env.ok) {
     // A refusal (a safety gate) is FATAL: the tool would not do it as asked.
     bool refusal = env.error.value("kind", std::string()) == "refusal";

@@ -93,7 +93,7 @@ std::vector<RunResult> parse_aiperf_csv(const FileView& f) {
   r.e2el = lat("Request Latency (ms)");
   if (!r.completed && !r.request_throughput)
     throw_input(f.path, "AIPerf CSV without 'Request Count' or 'Request Throughput (requests/sec)'");
-  r.warnings.push_back("AIPerf CSV values are rounded to 2 decimals and carry no concurrency; prefer the JSON export");
+  r.warn("rounded_values", "AIPerf CSV values are rounded to 2 decimals and carry no concurrency; prefer the JSON export");
   return {r};
 }
 

@@ -1,6 +1,9 @@
 // AIPerf profile_export_aiperf.json: v0.1 `records` shape (tags ttft/ttst) and
 // the flat v0.2+ shape (schema 1.0-1.5). The metric set is open; we read the
 // tags we map and keep every avg under `native`.
+#include <cctype>
+#include <cstring>
+
 #include "ingest/formats.hpp"
 #include "util/error.hpp"
 #include "util/json_lenient.hpp"
@@ -11,12 +14,16 @@ Sniff sniff_aiperf_json(const FileView& f) {
   auto line = first_nonblank_line(f.text);
   if (line.find('{') == std::string_view::npos) return {};
   auto h = head(f.text, 1 << 20);
-  bool metric_block = contains(h, "\"unit\"") && (contains(h, "\"avg\"") || contains(h, "\"avg\":"));
+  bool metric_block = contains(h, "\"unit\"") && contains(h, "\"avg\"");
   if (!metric_block) return {};
-  if (contains(h, "\"records\"") && (contains(h, "\"ttft\"") || contains(h, "\"request_throughput\"")))
-    return {90, "JSON with records{tag:{unit,avg,...}} (AIPerf v0.1 profile export)"};
-  if (contains(h, "\"request_throughput\"") && (contains(h, "\"input_config\"") || contains(h, "\"aiperf_version\"")))
-    return {90, "JSON with flat metric blocks {unit,avg,p50,...} and input_config (AIPerf profile export)"};
+  // The shape is read from the top-level keys: AIPerf >= 0.11 has a nested
+  // input_config.artifacts.records, which is not the v0.1 `records` block.
+  auto keys = top_level_keys(f.text);
+  auto has = [&](const char* k) { return keys.count(k) > 0; };
+  if (has("records") && (contains(h, "\"ttft\"") || contains(h, "\"request_throughput\"")))
+    return {90, "JSON with a top-level records{tag:{unit,avg,...}} block (AIPerf v0.1 profile export)"};
+  if (has("request_throughput") && (has("input_config") || has("aiperf_version")))
+    return {90, "JSON with top-level metric blocks {unit,avg,p50,...} and input_config (AIPerf profile export)"};
   return {};
 }
 
@@ -43,6 +50,75 @@ LatencyStat latency(const json* m, const std::string& file) {
   l.p99 = stat(m, "p99", file);
   l.std = stat(m, "std", file);
   return l;
+}
+
+// input_config: UserConfig (v0.1-0.6) or BenchmarkConfig (>= 0.10); sparse.
+void read_input_config(const json& ic, RunResult& r, const std::string& p) {
+  if (const json* c = find_path(ic, {"loadgen", "concurrency"})) r.max_concurrency = as_integer(*c, p, "loadgen.concurrency", 1);
+  if (const json* n = find_path(ic, {"loadgen", "request_count"})) r.num_prompts = as_number(*n, p, "loadgen.request_count");
+  if (const json* rr = find_path(ic, {"loadgen", "request_rate"}); rr && rr->is_number()) r.request_rate = rr->get<double>();
+  if (const json* phases = find_path(ic, {"phases"}); phases && phases->is_array()) {
+    for (const auto& ph : *phases) {
+      if (!ph.is_object() || !ph.contains("name") || ph["name"] != "profiling") continue;
+      if (ph.contains("concurrency")) r.max_concurrency = as_integer(ph["concurrency"], p, "phases.concurrency", 1);
+      if (ph.contains("requests")) r.num_prompts = as_number(ph["requests"], p, "phases.requests");
+    }
+  }
+  auto first_string = [](const json* a, const char* key) -> std::optional<std::string> {
+    if (!a || !a->is_array() || a->empty()) return std::nullopt;
+    const json& e = (*a)[0];
+    if (key && e.is_object() && e.contains(key) && e[key].is_string()) return e[key].get<std::string>();
+    if (!key && e.is_string()) return e.get<std::string>();
+    return std::nullopt;
+  };
+  if (auto m = first_string(find_path(ic, {"models", "items"}), "name")) r.model_id = m;
+  else if (auto mn = first_string(find_path(ic, {"endpoint", "model_names"}), nullptr)) r.model_id = mn;
+  if (const json* t = find_path(ic, {"endpoint", "type"}); t && t->is_string()) r.endpoint_type = t->get<std::string>();
+  if (const json* t = find_path(ic, {"tokenizer", "name"}); t && t->is_string()) r.tokenizer_id = t->get<std::string>();
+  if (auto d = first_string(find_path(ic, {"datasets"}), "type")) r.dataset = d;
+  if (const json* in = find_path(ic, {"input", "prompt", "input_tokens", "mean"}); in && in->is_number()) {
+    r.params["synthetic_input_tokens_mean"] = *in;
+    r.configured_input_len = in->get<double>();
+  }
+  if (const json* out = find_path(ic, {"input", "prompt", "output_tokens", "mean"}); out && out->is_number()) {
+    r.params["synthetic_output_tokens_mean"] = *out;
+    r.configured_output_len = out->get<double>();
+  }
+}
+
+// "--concurrency 16" / "--concurrency=16" in a recorded command line.
+std::optional<long> concurrency_from_cli(const std::string& cmd) {
+  for (const char* flag : {"--concurrency=", "--concurrency "}) {
+    size_t at = cmd.find(flag);
+    if (at == std::string::npos) continue;
+    size_t p = at + std::strlen(flag);
+    while (p < cmd.size() && (cmd[p] == ' ' || cmd[p] == '"' || cmd[p] == '\'')) ++p;
+    size_t e = p;
+    while (e < cmd.size() && std::isdigit(static_cast<unsigned char>(cmd[e])) && e - p < 9) ++e;
+    if (e > p) {
+      long v = std::stol(cmd.substr(p, e - p));
+      if (v >= 1) return v;
+    }
+  }
+  return std::nullopt;
+}
+
+// The host the GPU telemetry came from, when exactly one is named.
+std::optional<std::string> telemetry_hostname(const json& doc) {
+  const json* eps = find_path(doc, {"telemetry_data", "endpoints"});
+  if (!eps || !eps->is_object()) return std::nullopt;
+  std::optional<std::string> host;
+  for (const auto& ep : *eps) {
+    const json* gpus = find_path(ep, {"gpus"});
+    if (!gpus || !gpus->is_object()) continue;
+    for (const auto& g : *gpus) {
+      if (!g.is_object() || !g.contains("hostname") || !g["hostname"].is_string()) continue;
+      std::string h = g["hostname"];
+      if (host && *host != h) return std::nullopt;
+      host = h;
+    }
+  }
+  return host;
 }
 
 }  // namespace
@@ -83,32 +159,18 @@ std::vector<RunResult> parse_aiperf_json(const FileView& f) {
     if (it->is_object() && it->contains("avg") && !(*it)["avg"].is_null()) r.native[it.key() + ".avg"] = (*it)["avg"];
 
   const json* ic = find_path(doc, {"input_config"});
-  if (ic) {
-    if (const json* c = find_path(*ic, {"loadgen", "concurrency"}); c && c->is_number())
-      r.max_concurrency = c->get<long>();
-    if (const json* n = find_path(*ic, {"loadgen", "request_count"}); n && n->is_number()) r.num_prompts = n->get<double>();
-    if (const json* rr = find_path(*ic, {"loadgen", "request_rate"}); rr && rr->is_number()) r.request_rate = rr->get<double>();
-    if (const json* phases = find_path(*ic, {"phases"}); phases && phases->is_array()) {
-      for (const auto& ph : *phases) {
-        if (ph.value("name", "") != "profiling") continue;
-        if (ph.contains("concurrency") && ph["concurrency"].is_number()) r.max_concurrency = ph["concurrency"].get<long>();
-        if (ph.contains("requests") && ph["requests"].is_number()) r.num_prompts = ph["requests"].get<double>();
-      }
-    }
-    if (const json* m = find_path(*ic, {"models", "items"}); m && m->is_array() && !m->empty() && (*m)[0].contains("name"))
-      r.model_id = (*m)[0]["name"].get<std::string>();
-    else if (const json* mn = find_path(*ic, {"endpoint", "model_names"}); mn && mn->is_array() && !mn->empty())
-      r.model_id = (*mn)[0].get<std::string>();
-    if (const json* in = find_path(*ic, {"input", "prompt", "input_tokens", "mean"}); in && in->is_number())
-      r.params["synthetic_input_tokens_mean"] = *in;
-    if (const json* out = find_path(*ic, {"input", "prompt", "output_tokens", "mean"}); out && out->is_number())
-      r.params["synthetic_output_tokens_mean"] = *out;
-  }
+  if (ic) read_input_config(*ic, r, p);
+  if (const json* run_info = find_path(doc, {"run_info", "cli_command"}); !r.max_concurrency && run_info && run_info->is_string())
+    r.max_concurrency = concurrency_from_cli(run_info->get<std::string>());
+  if (const json* cli = find_path(doc, {"input_config", "cli_command"}); !r.max_concurrency && cli && cli->is_string())
+    r.max_concurrency = concurrency_from_cli(cli->get<std::string>());
+  r.node = telemetry_hostname(doc);
   r.start_time = string_at(doc, "start_time");
   r.end_time = string_at(doc, "end_time");
-  if (doc.value("was_cancelled", false)) r.warnings.push_back("AIPerf reports the run was cancelled");
-  if (!r.max_concurrency)
-    r.warnings.push_back("concurrency not found in input_config (loadgen.concurrency or the profiling phase)");
+  if (const json* c = find_path(doc, {"was_cancelled"}); c && c->is_boolean() && c->get<bool>())
+    r.warn("run_cancelled", "AIPerf reports the run was cancelled");
+  if (!r.max_concurrency && !r.request_rate)
+    r.warn("no_concurrency", "concurrency not found in input_config (loadgen.concurrency or the profiling phase) or the command line");
   return {r};
 }
 

@@ -283,7 +283,7 @@ std::vector<RunResult> parse_aiperf_jsonl(const FileView& f) {
   r.e2el = stat_of(std::move(a.latency), 1.0);
   r.itl = a.icl.stat();
   if (!a.icl.exact())
-    r.warnings.push_back(fmt::format("{} inter-chunk gaps: ITL percentiles from a 2^-12 log histogram", a.icl.count));
+    r.warn("approximate_percentiles", fmt::format("{} inter-chunk gaps: ITL percentiles from a 2^-12 log histogram", a.icl.count));
   if (a.max_end > a.min_start) {
     double dur = (a.max_end - a.min_start) / 1e9;
     r.duration_s = dur;
@@ -298,7 +298,7 @@ std::vector<RunResult> parse_aiperf_jsonl(const FileView& f) {
   r.total_output_tokens = a.sum_osl;
   r.native["records_total"] = a.total;
   r.native["records_non_profiling"] = a.skipped_phase;
-  r.warnings.push_back("per-request records carry no concurrency setting; import profile_export_aiperf.json with them");
+  r.warn("no_concurrency", "per-request records carry no concurrency setting; import profile_export_aiperf.json with them");
   return {r};
 }
 

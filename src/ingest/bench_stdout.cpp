@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <map>
 #include <cctype>
+#include <cmath>
 #include <fmt/format.h>
 
 #include "ingest/formats.hpp"
@@ -39,14 +40,21 @@ std::optional<double> to_number(const std::string& v) {
   return d;
 }
 
+// A concurrency is a positive integer; anything else is left unknown (and the
+// run is then never merged with another).
+std::optional<long> checked_concurrency(double v) {
+  if (!(v >= 1 && v <= 1e9) || v != std::floor(v)) return std::nullopt;
+  return static_cast<long>(v);
+}
+
 using Setter = void (*)(RunResult&, double);
 
 const std::map<std::string, Setter>& label_table() {
   static const std::map<std::string, Setter> t = {
       {"Successful requests", [](RunResult& r, double v) { r.completed = v; }},
       {"Failed requests", [](RunResult& r, double v) { r.failed = v; }},
-      {"Maximum request concurrency", [](RunResult& r, double v) { r.max_concurrency = static_cast<long>(v); }},
-      {"Max request concurrency", [](RunResult& r, double v) { r.max_concurrency = static_cast<long>(v); }},
+      {"Maximum request concurrency", [](RunResult& r, double v) { r.max_concurrency = checked_concurrency(v); }},
+      {"Max request concurrency", [](RunResult& r, double v) { r.max_concurrency = checked_concurrency(v); }},
       {"Traffic request rate", [](RunResult& r, double v) { r.request_rate = v; }},
       {"Request rate configured (RPS)", [](RunResult& r, double v) { r.request_rate = v; }},
       {"Benchmark duration (s)", [](RunResult& r, double v) { r.duration_s = v; }},
@@ -202,7 +210,7 @@ std::vector<RunResult> parse_bench_stdout(const FileView& f) {
     if (!r.engine) r.engine = sglang ? "sglang" : "vllm";
     r.format = sglang ? "sglang-bench-serving-stdout" : "vllm-bench-serve-stdout";
     r.format_version = "stdout";
-    r.warnings.push_back("values from a stdout capture are rounded to 2 decimals");
+    r.warn("rounded_values", "values from a stdout capture are rounded to 2 decimals");
     out.push_back(std::move(r));
     pos = block_end;
     preamble_start = block_end;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
+#include <set>
 
 #include "ingest/formats.hpp"
 #include "util/error.hpp"
@@ -109,12 +110,27 @@ void dedupe(IngestBatch& b) {
     for (const auto& k : kept)
       if (k.format == "aiperf-profile-export-json" && records_belong_to(rec, k)) covered = true;
     if (covered) {
-      b.warnings.push_back(fmt::format("{}: per-request records of a run whose aggregate export is also imported; "
-                                       "the aggregate is used", rec.file));
+      add_warning(b.warnings, {"duplicate_run", "per-request records of a run whose aggregate export is also imported; "
+                                                "the aggregate is used", {}, rec.file, {}, {}, {}});
       continue;
     }
     kept.push_back(std::move(rec));
   }
+  // An AIPerf sweep aggregate repeats the per-concurrency exports as means:
+  // when those are imported too, they are the better source.
+  kept.erase(std::remove_if(kept.begin(), kept.end(), [&](const RunResult& agg) {
+               if (agg.format != "aiperf-sweep-aggregate-json") return false;
+               for (const auto& k : kept)
+                 if (k.format == "aiperf-profile-export-json" && k.max_concurrency && k.max_concurrency == agg.max_concurrency) {
+                   add_warning(b.warnings, {"duplicate_run", fmt::format("sweep aggregate entry for concurrency {} dropped: "
+                                                                         "the per-run export {} is imported too",
+                                                                         *agg.max_concurrency, k.file),
+                                            {}, agg.file, {}, {}, agg.max_concurrency});
+                   return true;
+                 }
+               return false;
+             }),
+             kept.end());
   for (auto& r : rounded) {
     bool dup = false;
     for (auto& k : kept) {
@@ -138,6 +154,25 @@ void dedupe(IngestBatch& b) {
   }
 }
 
+// A `vllm bench sweep` run sits in <experiment>/<SERVE--..-BENCH--..>/[<var>=<v>/]run=N.json;
+// the experiment folder is the arm it belongs to.
+std::string sweep_experiment_of(const std::string& rel) {
+  std::filesystem::path p = std::filesystem::path(rel).parent_path();
+  while (!p.empty()) {
+    std::string name = p.filename().string();
+    bool combination = name.rfind("SERVE-", 0) == 0 || name.rfind("BENCH-", 0) == 0 ||
+                       name.rfind("STARTUP-", 0) == 0 || name.find('=') != std::string::npos;
+    if (!combination) break;
+    p = p.parent_path();
+  }
+  return p.generic_string();
+}
+
+bool multi_run_document(const FormatAdapter& a) {
+  std::string n = a.name;
+  return n != "vllm-bench-sweep-summary" && n != "vllm-bench-sweep-summary-csv" && n != "aiperf-sweep-aggregate-json";
+}
+
 void ingest_one(const std::filesystem::path& abs, const std::string& rel, bool explicit_file,
                 const std::string& backend, IngestBatch& b) {
   std::string text = read_file(abs);
@@ -145,7 +180,7 @@ void ingest_one(const std::filesystem::path& abs, const std::string& rel, bool e
   auto skip = [&](const std::string& why) {
     if (explicit_file) throw_input(shown, why);
     b.skipped.push_back({abs, rel, "", why, false, 0});
-    b.warnings.push_back(fmt::format("skipped {}: {}", shown, why));
+    add_warning(b.warnings, {"skipped_file", "skipped: " + why, {}, shown, {}, {}, {}});
   };
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     return skip("empty file; expected a benchmark output (vLLM/SGLang JSON or stdout, AIPerf JSON/JSONL/CSV)");
@@ -153,9 +188,11 @@ void ingest_one(const std::filesystem::path& abs, const std::string& rel, bool e
   FileView view{shown, text};
   Sniff sniff;
   const FormatAdapter* a = best_adapter(view, sniff);
-  if (!a)
+  if (!a) {
+    if (auto why = near_miss(view)) return skip(*why);
     return skip("unknown format: not a vLLM bench serve/sweep result, SGLang bench_serving output, "
                 "bench stdout capture or AIPerf export");
+  }
   std::vector<RunResult> rs;
   try {
     rs = a->parse(view);
@@ -167,12 +204,28 @@ void ingest_one(const std::filesystem::path& abs, const std::string& rel, bool e
     std::string why = fmt::format("detected as {} ({}), which is not --backend {}", a->name, sniff.why, backend);
     if (explicit_file) throw_input(shown, why);
     b.skipped.push_back({abs, rel, a->name, why, false, 0});
-    b.warnings.push_back(fmt::format("skipped {}: {}", shown, why));
+    add_warning(b.warnings, {"skipped_file", "skipped: " + why, {}, shown, {}, {}, {}});
     return;
   }
+  if (a->role == FileRole::telemetry)
+    add_warning(b.warnings, {"telemetry_not_read",
+                             fmt::format("{} is copied to raw/ but not read by import_perf_bench", a->name), {}, rel, {},
+                             "GPU telemetry is read by dcgm_correlate (speed-of-light pages)", {}});
+  bool multi = rs.size() > 1 && multi_run_document(*a);
   for (auto& r : rs) {
     r.file = rel;
-    for (auto& w : r.warnings) w = fmt::format("{}: {}", rel, w);
+    validate_run(r, shown);
+    if (r.backend == "vllm-sweep") r.arm = sweep_experiment_of(rel);
+    r.from_multi_run_document = multi;
+    for (auto& w : r.warnings) {
+      w.file = rel;
+      if (!w.concurrency) w.concurrency = r.max_concurrency;
+    }
+    bool no_latency = r.ttft.empty() && r.tpot.empty() && r.itl.empty() && r.e2el.empty();
+    if (no_latency && !r.run_failed && r.completed.value_or(0) > 0)
+      add_warning(r.warnings, {"no_latency", fmt::format("recognized as {} but it carries no TTFT, TPOT, ITL or E2EL "
+                                                         "statistic; latency charts and SLA capacity leave it out", r.format),
+                               {}, rel, {}, {}, r.max_concurrency});
   }
   b.files.push_back({abs, rel, a->name, sniff.why, a->role == FileRole::telemetry, rs.size()});
   for (auto& r : rs) b.results.push_back(std::move(r));
@@ -181,19 +234,20 @@ void ingest_one(const std::filesystem::path& abs, const std::string& rel, bool e
 // Every regular file under `dir` (hidden entries skipped). Special files,
 // unreadable folders and broken links are named in a warning, never silently
 // skipped; symbolic links to folders are not followed (no loops).
-void walk_folder(const std::filesystem::path& dir, std::vector<std::filesystem::path>& files,
-                 std::vector<std::string>& warnings) {
+void walk_folder(const std::filesystem::path& dir, std::vector<std::filesystem::path>& files, Warnings& warnings) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::directory_iterator it(dir, ec), end;
   if (ec) {
-    warnings.push_back(fmt::format("skipped folder {}: cannot read it ({})", dir.string(), ec.message()));
+    add_warning(warnings, {"unreadable_folder", fmt::format("skipped folder: cannot read it ({})", ec.message()), {},
+                           dir.string(), {}, {}, {}});
     return;
   }
   std::vector<fs::directory_entry> entries;
   for (; it != end; it.increment(ec)) {
     if (ec) {
-      warnings.push_back(fmt::format("folder {}: listing stopped early ({})", dir.string(), ec.message()));
+      add_warning(warnings, {"unreadable_folder", fmt::format("listing stopped early ({})", ec.message()), {}, dir.string(),
+                             {}, {}, {}});
       break;
     }
     entries.push_back(*it);
@@ -204,15 +258,16 @@ void walk_folder(const std::filesystem::path& dir, std::vector<std::filesystem::
     auto link = e.symlink_status(ec);
     auto st = e.status(ec);
     if (fs::is_symlink(link) && fs::is_directory(st)) {
-      warnings.push_back(fmt::format("skipped {}: a symbolic link to a folder (not followed)", e.path().string()));
+      add_warning(warnings, {"skipped_file", "skipped: a symbolic link to a folder (not followed)", {}, e.path().string(), {}, {}, {}});
     } else if (fs::is_directory(st)) {
       walk_folder(e.path(), files, warnings);
     } else if (fs::is_regular_file(st)) {
       files.push_back(e.path());
     } else if (ec || st.type() == fs::file_type::not_found) {
-      warnings.push_back(fmt::format("skipped {}: a dangling or looping symbolic link", e.path().string()));
+      add_warning(warnings, {"skipped_file", "skipped: a dangling or looping symbolic link", {}, e.path().string(), {}, {}, {}});
     } else {
-      warnings.push_back(fmt::format("skipped {}: a {}, not a regular file", e.path().string(), special_file_kind(st.type())));
+      add_warning(warnings, {"skipped_file", fmt::format("skipped: a {}, not a regular file", special_file_kind(st.type())), {},
+                             e.path().string(), {}, {}, {}});
     }
   }
 }
@@ -220,30 +275,63 @@ void walk_folder(const std::filesystem::path& dir, std::vector<std::filesystem::
 }  // namespace
 
 IngestBatch ingest_paths(const std::vector<std::filesystem::path>& inputs, const std::string& backend) {
+  std::vector<IngestRoot> roots;
+  for (const auto& in : inputs) roots.push_back({in, {}});
+  return ingest_roots(roots, backend);
+}
+
+IngestBatch ingest_roots(const std::vector<IngestRoot>& inputs, const std::string& backend) {
   static const std::vector<std::string> backends = {"auto", "vllm", "vllm-sweep", "sglang", "aiperf"};
   if (std::find(backends.begin(), backends.end(), backend) == backends.end())
     throw_usage("unknown --backend '" + backend + "'", "expected one of auto, vllm, vllm-sweep, sglang, aiperf");
   IngestBatch b;
   namespace fs = std::filesystem;
+  std::set<std::string> tops;  // two inputs named alike stay apart: "run", "run.2"
+  auto unique_top = [&](std::string top) {
+    std::string t = top;
+    for (int n = 2; !tops.insert(t).second; ++n) t = fmt::format("{}.{}", top, n);
+    return t;
+  };
   for (const auto& in : inputs) {
     std::error_code ec;
-    if (!fs::exists(in, ec)) throw_io(in.string(), "no such file or folder");
-    if (fs::is_directory(in, ec)) {
+    if (!fs::exists(in.path, ec)) throw_io(in.path.string(), "no such file or folder");
+    if (fs::is_directory(in.path, ec)) {
       std::vector<fs::path> files;
-      walk_folder(in, files, b.warnings);
+      walk_folder(in.path, files, b.warnings);
       std::sort(files.begin(), files.end());
-      std::string top = fs::absolute(in).lexically_normal().filename().string();
-      if (top.empty()) top = fs::absolute(in).lexically_normal().parent_path().filename().string();
-      for (const auto& p : files) {
-        std::string rel = (fs::path(top) / fs::relative(p, in)).generic_string();
-        ingest_one(p, rel, false, backend, b);
+      std::string top = in.name;
+      if (top.empty()) {
+        fs::path norm = fs::absolute(in.path).lexically_normal();
+        top = norm.filename().string();
+        if (top.empty()) top = norm.parent_path().filename().string();
+        top = unique_top(top);
       }
+      for (const auto& p : files) ingest_one(p, (fs::path(top) / fs::relative(p, in.path)).generic_string(), false, backend, b);
     } else {
-      ingest_one(in, in.filename().string(), true, backend, b);
+      ingest_one(in.path, in.name.empty() ? unique_top(in.path.filename().string()) : in.name, true, backend, b);
     }
   }
   dedupe(b);
   return b;
+}
+
+void relocate(IngestBatch& b, const std::function<std::string(const std::string&)>& new_rel) {
+  for (auto& f : b.files) f.rel = new_rel(f.rel);
+  for (auto& r : b.results) {
+    r.file = new_rel(r.file);
+    if (r.backend == "vllm-sweep") r.arm = sweep_experiment_of(r.file);
+    for (auto& w : r.warnings)
+      if (!w.file.empty()) w.file = new_rel(w.file);
+  }
+}
+
+IngestBatch merge_batches(IngestBatch a, IngestBatch b) {
+  for (auto& f : b.files) a.files.push_back(std::move(f));
+  for (auto& s : b.skipped) a.skipped.push_back(std::move(s));
+  for (auto& r : b.results) a.results.push_back(std::move(r));
+  for (auto& w : b.warnings) add_warning(a.warnings, std::move(w));
+  dedupe(a);
+  return a;
 }
 
 std::vector<RunResult> ingest_text(const std::string& display_path, std::string_view text, std::string* format) {

@@ -36,21 +36,29 @@ LatencyStat stat_from_keys(const json& o, const std::string& m, const std::strin
   return s;
 }
 
-void fill_missing(LatencyStat& have, const LatencyStat& computed) {
-  if (!have.mean) have.mean = computed.mean;
-  if (!have.median) have.median = computed.median;
-  if (!have.p90) have.p90 = computed.p90;
-  if (!have.p99) have.p99 = computed.p99;
-  if (!have.std) have.std = computed.std;
-}
-
-static void check_agrees(const char* name, const std::optional<double>& file_v, const std::optional<double>& ours,
-                         RunResult& r) {
-  if (!file_v || !ours || !std::isfinite(*file_v)) return;
-  double tol = 1e-6 * std::max(1.0, std::fabs(*file_v));
-  if (std::fabs(*file_v - *ours) > tol)
-    r.warnings.push_back(fmt::format("{}: file says {} but its per-request arrays give {}; kept the file's value",
-                                     name, *file_v, *ours));
+// The file's own statistic wins; arrays only fill what it lacks. Where both
+// exist and differ by more than 1 %, the file's value is kept and the
+// difference is named (the arrays may cover other requests than the file's
+// statistic, e.g. only those that produced output).
+static void keep_file_stats(const char* metric, LatencyStat& have, const LatencyStat& computed, RunResult& r) {
+  auto one = [&](const char* stat, std::optional<double> LatencyStat::*f) {
+    const auto& file_v = have.*f;
+    const auto& ours = computed.*f;
+    if (!file_v) {
+      have.*f = ours;
+      return;
+    }
+    if (!ours || !std::isfinite(*file_v)) return;
+    if (std::fabs(*file_v - *ours) > 0.01 * std::max(std::fabs(*file_v), 1e-9))
+      r.warn("file_stat_differs_from_arrays",
+             fmt::format("{} {} (ms): the file says {:.6g}, its per-request arrays give {:.6g}; kept the file's value",
+                         stat, metric, *file_v, *ours));
+  };
+  one("mean", &LatencyStat::mean);
+  one("median", &LatencyStat::median);
+  one("p90", &LatencyStat::p90);
+  one("p99", &LatencyStat::p99);
+  one("std", &LatencyStat::std);
 }
 
 void fill_from_per_request_arrays(const json& obj, RunResult& r, const std::string& file) {
@@ -105,13 +113,10 @@ void fill_from_per_request_arrays(const json& obj, RunResult& r, const std::stri
   }
   LatencyStat ttft = stat_of(ttft_s, 1000), tpot = stat_of(tpot_s, 1000), itl = stat_of(itl_s, 1000),
               e2el = stat_of(e2el_s, 1000);
-  check_agrees("mean TTFT (ms)", r.ttft.mean, ttft.mean, r);
-  check_agrees("p99 TTFT (ms)", r.ttft.p99, ttft.p99, r);
-  check_agrees("mean ITL (ms)", r.itl.mean, itl.mean, r);
-  fill_missing(r.ttft, ttft);
-  fill_missing(r.tpot, tpot);
-  fill_missing(r.itl, itl);
-  fill_missing(r.e2el, e2el);
+  keep_file_stats("TTFT", r.ttft, ttft, r);
+  keep_file_stats("TPOT", r.tpot, tpot, r);
+  keep_file_stats("ITL", r.itl, itl, r);
+  keep_file_stats("E2EL", r.e2el, e2el, r);
 }
 
 }  // namespace ptr

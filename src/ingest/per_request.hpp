@@ -7,11 +7,9 @@
 namespace ptr {
 
 // Fills statistics that the file's summary lacks (p90, median ...) from the
-// arrays, and warns when a statistic present in the file disagrees.
+// arrays; a statistic the file reports is kept, with a warning when the
+// arrays disagree by more than 1 %.
 void fill_from_per_request_arrays(const json& obj, RunResult& r, const std::string& file);
-
-// Merge helper: keep `have` where present, else take `computed`.
-void fill_missing(LatencyStat& have, const LatencyStat& computed);
 
 LatencyStat stat_of(std::vector<double> values, double scale);
 

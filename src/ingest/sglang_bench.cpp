@@ -37,8 +37,10 @@ std::vector<RunResult> parse_sglang_bench(const FileView& f) {
     r.format = "sglang-bench-serving";
     r.format_version = generation(o);
     r.backend = "sglang";
-    r.engine = o.value("backend", std::string("sglang"));
-    if (auto v = number_at(o, "max_concurrency", f.path)) r.max_concurrency = static_cast<long>(*v);
+    r.api_backend = string_at(o, "backend");
+    r.engine = r.api_backend.value_or("sglang");
+    r.dataset = string_at(o, "dataset_name");
+    r.max_concurrency = integer_at(o, "max_concurrency", f.path, 1);
     if (o.contains("request_rate") && o["request_rate"].is_string() && o["request_rate"] == "trace")
       r.params["request_rate"] = "trace";
     else
@@ -59,8 +61,18 @@ std::vector<RunResult> parse_sglang_bench(const FileView& f) {
     if (!r.completed) throw_input(f.path, "SGLang result without 'completed'", jl.line + 1, "completed");
     if (const json* si = find_path(o, {"server_info", "model_path"}); si && si->is_string())
       r.model_id = si->get<std::string>();
-    if (const json* v = find_path(o, {"server_info", "version"}); v && v->is_string())
+    if (const json* t = find_path(o, {"server_info", "tokenizer_path"}); t && t->is_string())
+      r.tokenizer_id = t->get<std::string>();
+    if (const json* v = find_path(o, {"server_info", "version"}); v && v->is_string()) {
       r.native["server_version"] = *v;
+      r.engine_version = v->get<std::string>();
+    }
+    if (r.dataset && (*r.dataset == "random" || *r.dataset == "random-ids")) {
+      r.configured_input_len = number_at(o, "random_input_len", f.path);
+      r.configured_output_len = number_at(o, "random_output_len", f.path);
+    }
+    if (const json* hit = find_path(o, {"cache_report", "cache_hit_rate_pct"}); hit && hit->is_number())
+      r.prefix_cache_hit_rate = hit->get<double>() / 100.0;
     for (const char* k : {"tag", "dataset_name", "random_input_len", "random_output_len", "random_range_ratio",
                           "sharegpt_output_len"})
       if (o.contains(k) && !o[k].is_null()) r.params[k] = o[k];

@@ -2,6 +2,7 @@
 // of run objects), *.failure.json, and the experiment-level summary.csv. The
 // run=N.json files are plain bench-serve results (vllm_bench.cpp). Parameters
 // come from the JSON content, never from folder names.
+#include <cmath>
 #include <cstdlib>
 
 #include "ingest/formats.hpp"
@@ -57,7 +58,7 @@ std::vector<RunResult> parse_vllm_sweep_failure(const FileView& f) {
   std::string type = o.value("error_type", std::string("error"));
   std::string msg = o.contains("error") ? (o["error"].is_string() ? o["error"].get<std::string>() : o["error"].dump()) : "";
   r.error = type + (msg.empty() ? "" : ": " + msg);
-  if (auto v = number_at(o, "run_number", f.path)) r.run_number = static_cast<long>(*v);
+  r.run_number = integer_at(o, "run_number", f.path, -1);
   r.completed = 0;
   for (const char* block : {"serve_overrides", "bench_overrides"}) {
     auto it = o.find(block);
@@ -65,7 +66,7 @@ std::vector<RunResult> parse_vllm_sweep_failure(const FileView& f) {
     for (auto kv = it->begin(); kv != it->end(); ++kv) {
       const std::string& k = kv.key();
       if (k == "max_concurrency" || k == "max-concurrency") {
-        if (auto v = as_number(kv.value(), f.path, k)) r.max_concurrency = static_cast<long>(*v);
+        r.max_concurrency = as_integer(kv.value(), f.path, k, 1);
       } else if (k == "request_rate" || k == "request-rate") {
         r.request_rate = as_number(kv.value(), f.path, k);
       } else if (k == "num_prompts" || k == "num-prompts") {
@@ -90,7 +91,7 @@ static json csv_cell_value(const std::string& s) {
   char* end = nullptr;
   double d = std::strtod(s.c_str(), &end);
   if (end && *end == '\0') {
-    bool integral = s.find_first_of(".eEnN") == std::string::npos;
+    bool integral = s.find_first_of(".eEnN") == std::string::npos && std::fabs(d) < 9e15;
     if (integral) return static_cast<long>(d);
     return d;
   }

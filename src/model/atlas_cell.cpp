@@ -104,7 +104,6 @@ json to_json(const Point& p) {
                    {"run_number", s.run_number ? json(*s.run_number) : json(nullptr)}});
   }
   j["source"] = src;
-  j["warnings"] = p.warnings;
   return j;
 }
 
@@ -116,6 +115,7 @@ json to_json(const AtlasCell& c) {
   json pts = json::array();
   for (const auto& p : c.points) pts.push_back(to_json(p));
   j["points"] = pts;
+  j["warnings"] = ptr::to_json(c.warnings);
   j["extra"] = c.extra;
   return j;
 }
@@ -125,8 +125,6 @@ Point point_from_json(const json& j, const std::string& file) {
   Point p;
   read_fields(j, p, file);
   if (auto it = j.find("spread"); it != j.end() && it->is_object()) p.spread = *it;
-  if (auto it = j.find("warnings"); it != j.end() && it->is_array())
-    for (const auto& w : *it) p.warnings.push_back(w.get<std::string>());
   if (auto it = j.find("source"); it != j.end() && it->is_array()) {
     for (const auto& s : *it) {
       PointSource ps;
@@ -150,8 +148,21 @@ AtlasCell cell_from_json(const json& j, const std::string& file) {
   read_fields(j, c, file);
   if (auto it = j.find("concurrencies_requested"); it != j.end() && it->is_array())
     for (const auto& v : *it) c.concurrencies_requested.push_back(v.get<long>());
-  if (auto it = j.find("points"); it != j.end() && it->is_array())
-    for (const auto& p : *it) c.points.push_back(point_from_json(p, file));
+  if (auto it = j.find("points"); it != j.end() && it->is_array()) {
+    for (const auto& p : *it) {
+      c.points.push_back(point_from_json(p, file));
+      // Older atlases kept warnings as strings on each point.
+      if (auto w = p.find("warnings"); w != p.end() && w->is_array())
+        for (const auto& s : *w) {
+          Warning legacy = warning_from_json(s);
+          legacy.cell = c.cell_id;
+          legacy.concurrency = c.points.back().concurrency;
+          add_warning(c.warnings, legacy);
+        }
+    }
+  }
+  if (auto it = j.find("warnings"); it != j.end() && it->is_array())
+    for (const auto& w : *it) add_warning(c.warnings, warning_from_json(w));
   if (auto it = j.find("extra"); it != j.end()) c.extra = *it;
   return c;
 }

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/warning.hpp"
+
 namespace ptr {
 
 using json = nlohmann::json;
@@ -42,11 +44,11 @@ struct Point {
   std::optional<double> mean_input_tokens, mean_output_tokens;
   std::optional<double> measured_concurrency;  // mean in-flight requests, when reported
   std::optional<long> preemptions;
-  bool steady_window_undercount = false;
+  // num_prompts < 2 x concurrency; null when the request count is unknown.
+  std::optional<bool> steady_window_undercount;
   json spread = json::object();  // std across trials, per metric
   std::vector<PointSource> source;
   std::optional<std::string> error;  // why a point failed
-  std::vector<std::string> warnings;
 };
 
 struct AtlasCell {
@@ -66,11 +68,17 @@ struct AtlasCell {
   std::optional<bool> cuda_graphs;     // false = eager mode (--enforce-eager)
   std::optional<bool> prefix_caching;
   // workload
-  std::optional<std::string> dataset, cache_mode;
-  std::optional<long> isl, osl;
+  std::optional<std::string> dataset, cache_mode, tokenizer;
+  std::optional<long> isl, osl, num_prompts;
+  std::optional<double> prefix_cache_hit_rate;
   std::optional<std::string> backend;
+  // where it ran
+  std::optional<std::string> node;
   std::vector<long> concurrencies_requested;
   std::vector<Point> points;
+  // Typed warnings about this cell's data (import, trials, caveats), one list
+  // read by the envelope, the completeness page and the lake.
+  Warnings warnings;
   json extra = json::object();
 };
 

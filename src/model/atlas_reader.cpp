@@ -118,7 +118,7 @@ const std::unordered_map<std::string_view, const FieldSpec<Owner>*>& index_of(co
   return index;
 }
 
-Point read_point(Ctx& c) {
+Point read_point(Ctx& c, std::vector<std::string>& legacy_warnings) {
   Point p;
   if (c.s.peek() != '{') bad(c, "expected a point object");
   const auto& idx = index_of(point_fields());
@@ -135,7 +135,7 @@ Point read_point(Ctx& c) {
     } else if (k == "warnings") {
       bool f2 = true;
       c.s.begin_array();
-      while (c.s.next_element(f2)) p.warnings.push_back(c.s.decoded_string());
+      while (c.s.next_element(f2)) legacy_warnings.push_back(c.s.decoded_string());
     } else if (k == "source") {
       bool f2 = true;
       c.s.begin_array();
@@ -193,7 +193,16 @@ AtlasCell read_atlas_cell(std::string_view text, const std::string& file, long l
       } else if (k == "points") {
         bool f2 = true;
         s.begin_array();
-        while (s.next_element(f2)) cell.points.push_back(read_point(c));
+        while (s.next_element(f2)) {
+          std::vector<std::string> legacy;  // older atlases kept warnings as strings on each point
+          cell.points.push_back(read_point(c, legacy));
+          for (auto& m : legacy) add_warning(cell.warnings, {"note", m, {}, {}, {}, {}, cell.points.back().concurrency});
+        }
+      } else if (k == "warnings") {
+        auto raw = s.raw_value();
+        json list = parse_json_lenient(raw, file, line - 1);
+        if (!list.is_array()) bad(c, "expected a list of warning records");
+        for (const auto& w : list) add_warning(cell.warnings, warning_from_json(w));
       } else if (k == "extra") {
         cell.extra = parse_json_lenient(s.raw_value(), file, line - 1);
       } else {

@@ -122,15 +122,12 @@ void append_atlas_line(const AtlasCell& c, std::string& out) {
       put_opt_long(out, s.run_number);
       out.push_back('}');
     }
-    out += "],\"warnings\":[";
-    for (size_t k = 0; k < p.warnings.size(); ++k) {
-      if (k) out.push_back(',');
-      put_string(out, p.warnings[k]);
-    }
     out += "]}";
   }
-  out += "],\"extra\":";
-  out += c.extra.dump();
+  out += "],\"warnings\":";
+  out += to_json(c.warnings).dump(-1, ' ', false, json::error_handler_t::replace);
+  out += ",\"extra\":";
+  out += c.extra.dump(-1, ' ', false, json::error_handler_t::replace);
   out += "}\n";
 }
 

@@ -32,7 +32,11 @@ const std::vector<FieldSpec<AtlasCell>>& cell_fields() {
       {"isl", "tokens", "Configured input sequence length.", &C::isl},
       {"osl", "tokens", "Configured output sequence length.", &C::osl},
       {"cache_mode", "", "warm | cold (prefix/KV caches before the run).", &C::cache_mode},
+      {"tokenizer", "", "Tokenizer the client counted tokens with, when known (config, else the data).", &C::tokenizer},
+      {"num_prompts", "requests", "Requests per concurrency point as configured (else as the data says, when one value).", &C::num_prompts},
+      {"prefix_cache_hit_rate", "fraction", "Prefix-cache hit rate 0..1 over the runs (SGLang cache_report, or the config); null when unknown.", &C::prefix_cache_hit_rate},
       {"backend", "", "Benchmark client the points came from (vllm, vllm-sweep, sglang, aiperf).", &C::backend},
+      {"node", "", "Machine (host/node name) the cell was served on: the config's, else the data's.", &C::node},
   };
   return fields;
 }
@@ -62,7 +66,7 @@ const std::vector<FieldSpec<Point>>& point_fields() {
       {"mean_output_tokens", "tokens", "total output tokens / completed requests.", &P::mean_output_tokens},
       {"measured_concurrency", "requests", "Mean in-flight requests measured by the client (SGLang), when reported.", &P::measured_concurrency},
       {"preemptions", "events", "KV-cache preemptions recorded by the server, when captured.", &P::preemptions},
-      {"steady_window_undercount", "", "num_prompts < 2 x concurrency: ramp-up/drain dominate, throughput is undercounted.", &P::steady_window_undercount},
+      {"steady_window_undercount", "", "Requests < 2 x concurrency (requests = num_prompts, else the config's, else completed): ramp-up/drain dominate, throughput is undercounted; null when the count is unknown.", &P::steady_window_undercount},
       {"error", "", "Why the point failed, when it did.", &P::error},
   };
   return fields;

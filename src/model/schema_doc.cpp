@@ -77,17 +77,30 @@ nlohmann::json atlas_cell_json_schema() {
   point_props["spread"] = {{"type", "object"}, {"description", "Sample standard deviation across trials (n-1); null values when n < 2."}};
   point_props["source"] = {{"type", "array"},
                            {"description", "Raw files behind the point: file (under the cell folder), format, format_version, line, run_number."}};
-  point_props["warnings"] = {{"type", "array"}, {"items", {{"type", "string"}}}};
-  for (const char* k : {"spread", "source", "warnings"}) point_req.push_back(k);
+  for (const char* k : {"spread", "source"}) point_req.push_back(k);
   json cell_props = json::object(), cell_req = json::array();
   cell_props["schema"] = {{"const", "atlas_cell/v1"}};
   cell_req.push_back("schema");
   add_fields(cell_props, cell_req, cell_fields());
   cell_props["concurrencies_requested"] = {{"type", "array"}, {"items", {{"type", "integer"}}}};
   cell_props["points"] = {{"type", "array"}, {"items", {{"$ref", "#/$defs/point"}}}};
+  cell_props["warnings"] = {
+      {"type", "array"},
+      {"description", "Typed warnings about this cell's data: kind, message, and the cell, file, key, concurrency and hint when known."},
+      {"items",
+       {{"type", "object"},
+        {"properties",
+         {{"kind", {{"type", "string"}}},
+          {"message", {{"type", "string"}}},
+          {"cell", {{"type", json::array({"string", "null"})}}},
+          {"file", {{"type", json::array({"string", "null"})}}},
+          {"key", {{"type", json::array({"string", "null"})}}},
+          {"concurrency", {{"type", json::array({"integer", "null"})}}},
+          {"hint", {{"type", json::array({"string", "null"})}}}}},
+        {"required", json::array({"kind", "message"})}}}};
   cell_props["extra"] = {{"type", "object"},
                          {"description", "bench_timestamps (first/last as written by the client), missing_concurrencies, and later additions."}};
-  for (const char* k : {"concurrencies_requested", "points", "extra"}) cell_req.push_back(k);
+  for (const char* k : {"concurrencies_requested", "points", "warnings", "extra"}) cell_req.push_back(k);
   return {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
           {"$id", "https://perftunereport.dev/schema/atlas_cell.v1.schema.json"},
           {"title", "atlas_cell/v1"},
@@ -108,12 +121,13 @@ std::string atlas_cell_markdown() {
       "Metric definitions: `docs/metrics.md`.\n\n"
       "## Cell\n\n`schema` is always `\"atlas_cell/v1\"`.\n\n" +
       table(cell_fields()) +
-      "\nAlso: `concurrencies_requested` (from the config), `points`, and `extra` (`bench_timestamps`,\n"
-      "`missing_concurrencies`).\n\n## Point\n\n" +
+      "\nAlso: `concurrencies_requested` (from the config), `points`, `warnings` (typed records `{kind, message,\n"
+      "cell, file, key, concurrency, hint}` about the cell's data) and `extra` (`bench_timestamps`,\n"
+      "`missing_concurrencies`, `descriptor_from_data`, `descriptor_conflicts`).\n\n## Point\n\n" +
       table(point_fields()) +
       "\nAlso: `spread` (sample std across trials of `output_tok_s`, `request_throughput_rps`,\n"
       "`ttft_ms_mean`, `tpot_ms_mean`, `itl_ms_mean`, `e2el_ms_mean`, with `n`), `source` (one entry per\n"
-      "run: raw file under the cell folder, detected format and version, line, run_number) and `warnings`.\n";
+      "run: raw file under the cell folder, detected format and version, line, run_number).\n";
   return md;
 }
 

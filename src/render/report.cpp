@@ -55,13 +55,13 @@ json omission_json(const Omission& o) { return {{"page", o.page}, {"reason", o.r
 
 }  // namespace
 
-RenderResult render_report(const fs::path& root, const RenderRequest& req, std::vector<std::string>& warnings) {
+RenderResult render_report(const fs::path& root, const RenderRequest& req, Warnings& warnings) {
   require_fonts();
   Campaign camp = open_campaign(root, req.campaign);
   return render_inputs(load_report_inputs(camp, req.options), req.out, warnings);
 }
 
-RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>& out, std::vector<std::string>& warnings) {
+RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>& out, Warnings& warnings) {
   require_fonts();
   RenderResult res;
   res.coverage = in.coverage;
@@ -69,7 +69,7 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
   for (const auto& spec : report_pages()) {
     if (auto o = spec.precondition(in)) {
       res.omitted.push_back(*o);
-      warnings.push_back(fmt::format("page {} omitted: {} (fix: {})", o->page, o->reason, o->how_to_fix));
+      add_warning(warnings, {"page_omitted", fmt::format("page {} omitted: {}", o->page, o->reason), {}, {}, {}, o->how_to_fix, {}});
       continue;
     }
     for (int i = 0; i < spec.count(in); ++i) plan.push_back({&spec, i});
@@ -202,7 +202,7 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
     throw_io(res.pdf.string(), fmt::format("rendered PDF is only {} bytes (< {}): degenerate output, not written", size, kMinPdfBytes));
   }
   fs::rename(tmp, res.pdf);
-  for (const auto& w : drawn_warnings) warnings.push_back(w);
+  for (const auto& w : drawn_warnings) add_warning(warnings, {"drawing_note", w, {}, {}, {}, {}, {}});
   res.pages = static_cast<int>(plan.size());
   json omitted = json::array();
   for (const auto& o : res.omitted) omitted.push_back(omission_json(o));

@@ -26,10 +26,10 @@ struct RenderResult {
 };
 
 RenderResult render_report(const std::filesystem::path& campaigns_root, const RenderRequest& req,
-                           std::vector<std::string>& warnings);
+                           Warnings& warnings);
 // Renders inputs already loaded (report_smoke keeps its atlas in memory).
 RenderResult render_inputs(const ReportInputs& in, const std::optional<std::filesystem::path>& out,
-                           std::vector<std::string>& warnings);
+                           Warnings& warnings);
 
 inline constexpr size_t kMinPdfBytes = 10 * 1024;  // a smaller PDF is degenerate
 

@@ -80,7 +80,7 @@ void progress_line(size_t i, size_t n, long c, double elapsed, double per_point,
 
 }  // namespace
 
-json cell_run(const fs::path& root, const CellRunRequest& req, std::vector<std::string>& warnings,
+json cell_run(const fs::path& root, const CellRunRequest& req, Warnings& warnings,
               const std::function<void(double, double, const std::string&)>& progress) {
   const BackendSpec* backend = find_backend(req.backend);
   if (!backend) throw_usage("unknown --backend '" + req.backend + "'", "expected vllm-sweep, aiperf or sglang-sweep");
@@ -142,8 +142,9 @@ json cell_run(const fs::path& root, const CellRunRequest& req, std::vector<std::
     long floor = 2 * conc;
     long n = configured > 0 ? std::max(configured, floor) : 10 * conc;
     if (configured > 0 && configured < floor)
-      warnings.push_back(fmt::format("cell {} c={}: num_prompts {} < 2 x concurrency; raised to {} (steady-window rule)",
-                                     req.cell, conc, configured, floor));
+      add_warning(warnings, {"num_prompts_raised",
+                             fmt::format("num_prompts {} < 2 x concurrency; raised to {} (steady-window rule)", configured, floor),
+                             req.cell, {}, {}, {}, conc});
     pp.spec = {conc, n, fmt::format("/tmp/perftunereport/{}/c{}", experiment, conc)};
     pp.local_dir = fmt::format("{}/c{}", local_root, conc);
     if (sweep_serve) {
@@ -267,7 +268,7 @@ json cell_run(const fs::path& root, const CellRunRequest& req, std::vector<std::
   std::string log_text;
   int n_ok = 0, n_failed = 0, run_no = 0;
   auto t0 = std::chrono::steady_clock::now();
-  std::vector<std::string> rebuild_warnings;
+  Warnings rebuild_warnings;
   AtlasCell identity = cell;
   identity.campaign = c.id;
   for (size_t i = 0; i < plan.size(); ++i) {
@@ -357,9 +358,11 @@ json cell_run(const fs::path& root, const CellRunRequest& req, std::vector<std::
                     .dump() +
                 "\n";
     atomic_write(cmd_dir / "log.jsonl", log_text);
-    if (r.exit_code != 0) warnings.push_back("teardown failed; delete jobs labelled experiment=" + experiment + " by hand");
+    if (r.exit_code != 0)
+      add_warning(warnings, {"teardown_failed", "teardown failed; delete jobs labelled experiment=" + experiment + " by hand",
+                             req.cell, {}, {}, {}, {}});
   }
-  for (const auto& w : rebuild_warnings) warnings.push_back(w);
+  for (const auto& w : rebuild_warnings) add_warning(warnings, w);
   std::string status = fs::exists(cell_dir / "status.txt") ? read_file(cell_dir / "status.txt") : "failed\n";
   status.pop_back();
   return {{"plan", plan_json}, {"commands_dir", cmd_dir.string()}, {"executed", true}, {"points_ok", n_ok},

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/warning.hpp"
+
 namespace ptr {
 
 struct CellRunRequest {
@@ -25,7 +27,7 @@ struct CellRunRequest {
 const std::vector<std::string>& protected_names();
 
 nlohmann::json cell_run(const std::filesystem::path& campaigns_root, const CellRunRequest& req,
-                        std::vector<std::string>& warnings,
+                        Warnings& warnings,
                         const std::function<void(double, double, const std::string&)>& progress = {});
 
 }  // namespace ptr

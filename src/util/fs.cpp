@@ -1,10 +1,13 @@
 #include "util/fs.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <vector>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "util/error.hpp"
@@ -60,7 +63,7 @@ const char* special_file_kind(fs::file_type t) {
 }
 
 static fs::path temp_sibling(const fs::path& path) {
-  static unsigned counter = 0;
+  static std::atomic<unsigned> counter{0};
   return path.parent_path() /
          ("." + path.filename().string() + ".tmp." + std::to_string(getpid()) + "." +
           std::to_string(counter++));
@@ -83,12 +86,41 @@ void atomic_write(const fs::path& path, const std::string& data, bool durable) {
   }
   fs::rename(tmp, path, ec);
   if (ec) {
+    std::string why = ec.message();  // before the clean-up overwrites ec
     fs::remove(tmp, ec);
-    throw_io(path.string(), "cannot rename temp file into place: " + ec.message());
+    throw_io(path.string(), "cannot rename temp file into place: " + why);
   }
 }
 
-void atomic_copy(const fs::path& from, const fs::path& to) { atomic_write(to, read_file(from)); }
+void copy_file_durable(const fs::path& from, const fs::path& to) {
+  require_regular_file(from);
+  std::error_code ec;
+  if (!to.parent_path().empty()) fs::create_directories(to.parent_path(), ec);
+  fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
+  if (ec) throw_io(to.string(), "cannot copy " + from.string() + ": " + ec.message());
+  int fd = open(to.c_str(), O_RDONLY | O_CLOEXEC);
+  bool ok = fd >= 0 && fsync(fd) == 0;
+  if (fd >= 0) close(fd);
+  if (!ok) throw_io(to.string(), std::string("cannot sync copied file: ") + std::strerror(errno));
+}
+
+void atomic_copy(const fs::path& from, const fs::path& to) {
+  fs::path tmp = temp_sibling(to);
+  try {
+    copy_file_durable(from, tmp);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+  std::error_code ec;
+  fs::rename(tmp, to, ec);
+  if (ec) {
+    int err = ec.value();
+    fs::remove(tmp, ec);
+    throw_io(to.string(), "cannot rename temp file into place: " + std::error_code(err, std::generic_category()).message());
+  }
+}
 
 fs::path safe_join(const fs::path& base, const std::string& relative, const std::string& what) {
   if (relative.empty()) throw_input({}, what + " is empty");
@@ -103,7 +135,15 @@ fs::path safe_join(const fs::path& base, const std::string& relative, const std:
 bool files_equal(const fs::path& a, const fs::path& b) {
   std::error_code ec;
   if (fs::file_size(a, ec) != fs::file_size(b, ec) || ec) return false;
-  return read_file(a) == read_file(b);
+  std::ifstream fa(a, std::ios::binary), fb(b, std::ios::binary);
+  if (!fa || !fb) return false;
+  static thread_local std::vector<char> ba(1 << 16), bb(1 << 16);
+  while (fa && fb) {
+    fa.read(ba.data(), ba.size());
+    fb.read(bb.data(), bb.size());
+    if (fa.gcount() != fb.gcount() || std::memcmp(ba.data(), bb.data(), fa.gcount()) != 0) return false;
+  }
+  return fa.eof() && fb.eof();
 }
 
 }  // namespace ptr

@@ -18,8 +18,10 @@ const char* special_file_kind(fs::file_type t);
 // parents. `durable` also fsyncs before the rename (survives power loss, not
 // just a crash); scratch campaigns skip it.
 void atomic_write(const fs::path& path, const std::string& data, bool durable = true);
-// Copies a file atomically (temp + rename).
+// Copies a file atomically (temp + rename), streamed (never read whole).
 void atomic_copy(const fs::path& from, const fs::path& to);
+// Copies a file (streamed) and fsyncs it; creates parents.
+void copy_file_durable(const fs::path& from, const fs::path& to);
 // Joins a relative path from input under `base`; refuses absolute paths and any
 // `..` component, so the result always stays inside `base`.
 fs::path safe_join(const fs::path& base, const std::string& relative, const std::string& what);

@@ -141,6 +141,22 @@ std::optional<double> number_at(const json& obj, const std::string& key, const s
   return as_number(*it, file, key);
 }
 
+std::optional<long> as_integer(const json& v, const std::string& file, const std::string& key, long min, long max) {
+  auto d = as_number(v, file, key);
+  if (!d) return std::nullopt;
+  if (!std::isfinite(*d) || *d != std::floor(*d) || *d < static_cast<double>(min) || *d > static_cast<double>(max))
+    throw_input(file, fmt::format("expected an integer between {} and {}, got {}", min, max,
+                                  excerpt(v.dump(-1, ' ', false, json::error_handler_t::replace))), -1, key);
+  return static_cast<long>(*d);
+}
+
+std::optional<long> integer_at(const json& obj, const std::string& key, const std::string& file, long min, long max) {
+  if (!obj.is_object()) return std::nullopt;
+  auto it = obj.find(key);
+  if (it == obj.end()) return std::nullopt;
+  return as_integer(*it, file, key, min, max);
+}
+
 std::optional<std::string> string_at(const json& obj, const std::string& key) {
   if (!obj.is_object()) return std::nullopt;
   auto it = obj.find(key);

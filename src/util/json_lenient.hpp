@@ -37,6 +37,13 @@ std::vector<JsonLine> parse_json_lines(std::string_view text, const std::string&
 // absent -> nullopt; anything else is an input error naming file and key.
 std::optional<double> number_at(const json& obj, const std::string& key, const std::string& file);
 std::optional<double> as_number(const json& v, const std::string& file, const std::string& key);
+// An integer at `key` in [min, max]: a JSON integer or an integral float;
+// NaN, infinities, fractions and out-of-range values are input errors naming
+// file and key (never a silent cast to -9223372036854775808).
+std::optional<long> integer_at(const json& obj, const std::string& key, const std::string& file, long min = 0,
+                               long max = 1L << 53);
+std::optional<long> as_integer(const json& v, const std::string& file, const std::string& key, long min = 0,
+                               long max = 1L << 53);
 std::optional<std::string> string_at(const json& obj, const std::string& key);
 const json* find_path(const json& obj, std::initializer_list<const char*> path);
 

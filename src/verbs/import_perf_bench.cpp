@@ -26,6 +26,8 @@ VerbSpec import_perf_bench_verb() {
            {"TP", "EP", "DP", "PP", "DEP", "tp", "ep", "dp", "pp", "dep"}},
           {"mtp", ParamType::boolean, false, nullptr, "MTP on (true) or off (false) for a cell not in the config."},
           {"mbt", ParamType::integer, false, nullptr, "max_num_batched_tokens of a cell not in the config."},
+          {"allow_mixed_models", ParamType::boolean, false, false,
+           "Accept files of several models in this cell (kept as separate points, with a warning); remembered for the cell."},
       },
       [](const Params& p, const Context& ctx, Envelope& env) {
         ImportRequest req;
@@ -41,6 +43,7 @@ VerbSpec import_perf_bench_verb() {
         req.parallel_strategy = p.opt_str("parallel_strategy");
         req.mtp = p.opt_bool("mtp");
         req.mbt = p.opt_int("mbt");
+        req.allow_mixed_models = p.flag("allow_mixed_models");
         env.result = import_perf_bench(ctx.campaigns_root, req, env.warnings);
         env.human = fmt::format("cell {}: {} ({} points, {} plot-ready) from {} file(s)", req.cell,
                                 env.result["status"].get<std::string>(), env.result["points"].get<long>(),

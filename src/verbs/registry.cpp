@@ -71,7 +71,7 @@ std::vector<std::string> Params::list(const std::string& name) const {
 }
 
 json Envelope::to_json() const {
-  return {{"ok", ok}, {"verb", verb}, {"result", result}, {"warnings", warnings}, {"error", error}};
+  return {{"ok", ok}, {"verb", verb}, {"result", result}, {"warnings", ptr::to_json(warnings)}, {"error", error}};
 }
 
 namespace {

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/warning.hpp"
+
 namespace ptr {
 
 using json = nlohmann::json;
@@ -60,7 +62,7 @@ struct Envelope {
   bool ok = true;
   std::string verb;
   json result = json::object();
-  std::vector<std::string> warnings;
+  Warnings warnings;
   json error = nullptr;  // {"kind","message","file","line","key","hint"}
   std::string human;     // short human summary
   int exit_code = 0;

@@ -44,7 +44,7 @@ VerbSpec report_smoke_verb() {
         // thread builds the campaign, renders as soon as the cells exist in
         // memory, and overlaps with writing the cell files.
         std::promise<ReportInputs> inputs;
-        std::vector<std::string> render_warnings;
+        Warnings render_warnings;
         auto render = std::async(std::launch::async, [&, f = inputs.get_future()]() mutable {
           chart::warm_fonts();
           return render_inputs(f.get(), out, render_warnings);
@@ -65,7 +65,7 @@ VerbSpec report_smoke_verb() {
           throw;
         }
         RenderResult r = render.get();
-        for (auto& w : render_warnings) env.warnings.push_back(std::move(w));
+        for (auto& w : render_warnings) add_warning(env.warnings, std::move(w));
         const Coverage& cov = smoke.coverage;
         std::string summary = fmt::format(
             "{} atlas cells, {} full sweeps, {} partial, {} failed, {} plot-ready points, {} MTP cells that recorded "

@@ -53,7 +53,7 @@ VerbSpec tpm_summary_verb() {
                       {"groups", groups.size()},
                       {"rows", rows},
                       {"methodology_problems", problems.size()}};
-        for (const auto& l : summarize(problems)) env.warnings.push_back("methodology: " + l);
+        for (const auto& l : summarize(problems)) add_warning(env.warnings, {"methodology_problem", l, {}, {}, {}, {}, {}});
         std::string human = fmt::format("{} groups -> {}/tpm_summary.{{json,csv,md}}", groups.size(), c.dir.string());
         for (const auto& g : groups)
           human += fmt::format("\n  {}: peak {} | SLA {}", g.key,

@@ -28,7 +28,7 @@ struct Fixture {
     req.parallel_strategy = "TP";
     req.mtp = false;
     req.mbt = 8192;
-    std::vector<std::string> warnings;
+    Warnings warnings;
     json r = import_perf_bench(root.path, req, warnings);
     fs::path norm = root.path / campaign / "cells" / cell / "normalized.json";
     return cell_from_json(load_json(norm), norm.string());

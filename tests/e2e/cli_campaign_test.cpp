@@ -77,30 +77,41 @@ TEST(Cli, BadConfigReportsEveryProblemAndWritesNothing) {
   EXPECT_TRUE(!fs::exists(t.path) || fs::is_empty(t.path));
 }
 
-// Imports every fixture folder into its own cell and checks the coverage line.
+// Imports every fixture, one model per cell, and checks the coverage line.
 TEST(Cli, EndToEndImportOfEveryFixtureFolder) {
   TempDir t;
   std::string id = init(t);
   struct Case {
     const char* cell;
-    const char* folder;
+    std::vector<const char*> paths;
     const char* status;
     int points;
   };
   // Cells not in the example config are created from identity flags.
   const std::string flags = " --model m --hardware H100 --quant FP8 --tensor-parallel 8 --parallel-strategy TP --no-mtp --mbt 8192";
   std::vector<Case> cases = {
-      {"h100-fp8-tp8-mbt8192", "vllm/sweep-serve", "full", 9},
-      {"vllm-bench-serve", "vllm/bench-serve", "full", 2},     // c=100 and c=1, stdout capture deduplicated
-      {"vllm-legacy", "vllm/bench-serve-legacy", "full", 9},   // 3 deployments x 3 offered rates, no concurrency cap
-      {"sglang", "sglang", "full", 9},                         // 8 rate-driven runs + one c=100 run (JSONL + stdout)
-      {"aiperf", "aiperf", "partial", 3},                      // the v0.1 run lost 11 of 100 requests
+      {"h100-fp8-tp8-mbt8192", {"vllm/sweep-serve"}, "full", 9},
+      // c=100, its stdout capture deduplicated
+      {"vllm-qwen3-32b", {"vllm/bench-serve/run_1_TP8_DP1_CTX1024_C100_P100_O128.json",
+                          "vllm/bench-serve/run_1_TP8_DP1_CTX1024_C100_P100_O128.txt"}, "full", 1},
+      {"vllm-qwen36-27b", {"vllm/bench-serve/tm-l40sx2_qwen27b_in4096_out128_p50_c1_d48e1d.json"}, "full", 1},
+      {"vllm-legacy", {"vllm/bench-serve-legacy"}, "full", 9},  // 3 deployments x 3 offered rates, no concurrency cap
+      {"sglang-qwen3-8b", {"sglang/tp8_dp1_Qwen3-8B_in1024_out128_p100_c100_38769a.jsonl",
+                           "sglang/tp8_dp1_Qwen3-8B_in1024_out128_p100_c100_38769a.txt"}, "full", 1},
+      {"sglang-llama", {"sglang/llama_3_3_70b_online_output.jsonl"}, "full", 7},       // 7 rate-driven runs
+      {"sglang-deepseek", {"sglang/deepseek_dp_mla_output.jsonl"}, "full", 1},        // 1 rate-driven run
+      {"aiperf-gpt-oss", {"aiperf/legacy-v0.1-records__profile_export_aiperf.json",
+                          "aiperf/legacy-v0.1-records__profile_export_aiperf.csv"}, "partial", 1},  // lost 11 of 100
+      {"aiperf-qwen3", {"aiperf/v0.2x-qwen-c1__profile_export_aiperf.json", "aiperf/v0.2x-qwen-c1__profile_export.jsonl"},
+       "full", 1},
+      {"aiperf-qwen36", {"aiperf/v0.10.0-schema1.3-agent-c16__profile_export_aiperf.json",
+                         "aiperf/v0.10.0-schema1.3-agent-c16__profile_export_aiperf.csv"}, "full", 1},
   };
   for (const auto& c : cases) {
     std::string extra = std::string(c.cell) == "h100-fp8-tp8-mbt8192" ? "" : flags;
-    auto r = run_cli("--json import_perf_bench --campaign example --cell " + std::string(c.cell) + " --path " +
-                         quote((fixtures_dir() / c.folder).string()) + extra,
-                     t.path);
+    std::string paths;
+    for (const char* p : c.paths) paths += " --path " + quote((fixtures_dir() / p).string());
+    auto r = run_cli("--json import_perf_bench --campaign example --cell " + std::string(c.cell) + paths + extra, t.path);
     ASSERT_EQ(r.exit_code, 0) << c.cell << ": " << r.err;
     auto env = r.envelope();
     EXPECT_TRUE(env["ok"].get<bool>());
@@ -108,6 +119,14 @@ TEST(Cli, EndToEndImportOfEveryFixtureFolder) {
     EXPECT_EQ(env["result"]["status"].get<std::string>(), c.status) << c.cell;
     EXPECT_EQ(read_file(t.path / id / "cells" / c.cell / "status.txt"), std::string(c.status) + "\n");
   }
+  // A folder of several models is refused, naming both files and the key.
+  auto mixed = run_cli("import_perf_bench --campaign example --cell mixed --path " +
+                           quote((fixtures_dir() / "aiperf").string()) + flags,
+                       t.path);
+  EXPECT_EQ(mixed.exit_code, 1);
+  EXPECT_NE(mixed.err.find("holds runs with different model"), std::string::npos) << mixed.err;
+  EXPECT_NE(mixed.err.find("--allow-mixed-models"), std::string::npos) << mixed.err;
+  EXPECT_FALSE(fs::exists(t.path / id / "cells/mixed"));
   // The gpu/ folder holds telemetry, not benchmark results: nothing to import.
   auto gpu = run_cli("import_perf_bench --campaign example --cell gpu --path " + quote((fixtures_dir() / "gpu").string()) + flags, t.path);
   EXPECT_EQ(gpu.exit_code, 1);
@@ -116,19 +135,20 @@ TEST(Cli, EndToEndImportOfEveryFixtureFolder) {
   auto agg = run_cli("atlas_aggregate --campaign example", t.path);
   ASSERT_EQ(agg.exit_code, 0) << agg.err;
   // Rate-driven runs (no concurrency cap) are not plot-ready concurrency points:
-  // 9 (sweep) + 2 (bench-serve) + 0 (legacy) + 1 (sglang c=100) + 3 (aiperf) = 15.
+  // 9 (sweep) + 1 + 1 (bench-serve) + 0 (legacy) + 1 (sglang c=100) + 0 + 0 + 3 (aiperf) = 15.
   EXPECT_EQ(agg.out,
-            "Coverage: 5 atlas cells | 4 full sweeps | 1 partial sweeps | 0 failed cells | 15 plot-ready concurrency points\n");
-  auto aiperf = load_json(t.path / id / "cells/aiperf/normalized.json");
-  ASSERT_EQ(aiperf["points"].size(), 3u);
-  EXPECT_EQ(aiperf["points"][0]["concurrency"], 1);
-  EXPECT_EQ(aiperf["points"][2]["concurrency"], 100);
-  EXPECT_EQ(aiperf["points"][2]["status"], "partial");
-  EXPECT_EQ(aiperf["points"][2]["failed"], 11);
+            "Coverage: 10 atlas cells | 9 full sweeps | 1 partial sweeps | 0 failed cells | 15 plot-ready concurrency points\n");
+  auto aiperf = load_json(t.path / id / "cells/aiperf-gpt-oss/normalized.json");
+  ASSERT_EQ(aiperf["points"].size(), 1u);
+  EXPECT_EQ(aiperf["points"][0]["concurrency"], 100);
+  EXPECT_EQ(aiperf["points"][0]["status"], "partial");
+  EXPECT_EQ(aiperf["points"][0]["failed"], 11);
   std::ifstream atlas(t.path / id / "atlas.jsonl");
   std::vector<std::string> ids;
   for (std::string line; std::getline(atlas, line);) ids.push_back(json::parse(line)["cell_id"].get<std::string>());
-  EXPECT_EQ(ids, (std::vector<std::string>{"aiperf", "h100-fp8-tp8-mbt8192", "sglang", "vllm-bench-serve", "vllm-legacy"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"aiperf-gpt-oss", "aiperf-qwen3", "aiperf-qwen36", "h100-fp8-tp8-mbt8192",
+                                            "sglang-deepseek", "sglang-llama", "sglang-qwen3-8b", "vllm-legacy",
+                                            "vllm-qwen3-32b", "vllm-qwen36-27b"}));
   EXPECT_EQ(count_files(t.path, ".tmp."), 0u);
   EXPECT_EQ(count_files(t.path, ".staging"), 0u);
 }

@@ -129,7 +129,8 @@ void check_records(const fs::path& root, const json& e) {
 void check_sweep(const fs::path& root, const json& e) {
   SCOPED_TRACE(e["folder"].get<std::string>());
   IngestBatch b = ingest_paths({root / e["folder"].get<std::string>()}, "auto");
-  std::vector<Point> pts = build_points(b.results, 1);
+  Warnings ws;
+  std::vector<Point> pts = build_points(b.results, 1, {}, ws);
   ASSERT_EQ(pts.size(), 1u);
   const Point& pt = pts[0];
   EXPECT_EQ(pt.concurrency.value_or(-1), e["max_concurrency"].get<long>());
@@ -144,7 +145,7 @@ void check_sweep(const fs::path& root, const json& e) {
     auto rs = ingest_text(f.get<std::string>(), read_file(root / f.get<std::string>()));
     runs.insert(runs.end(), rs.begin(), rs.end());
   }
-  auto only_runs = build_points(runs, 1);
+  auto only_runs = build_points(runs, 1, {}, ws);
   ASSERT_EQ(only_runs.size(), 1u);
   EXPECT_EQ(only_runs[0].trials, e["runs_output_throughput"]["n"].get<long>());
   EXPECT_PRED_FORMAT2(near_rel, only_runs[0].output_tok_s, expected_number(e["runs_output_throughput"]["mean"]));

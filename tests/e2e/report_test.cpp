@@ -112,7 +112,7 @@ struct RealCampaign {
   RealCampaign() {
     auto init = run_cli("--json campaign_init --config " + quote((source_dir() / "configs/campaigns/example.yaml").string()), root.path);
     id = init.envelope()["result"]["campaign"];
-    auto imp = run_cli("import_perf_bench --campaign example --cell vllm-c1-c100 --path " +
+    auto imp = run_cli("import_perf_bench --campaign example --cell vllm-c1-c100 --allow-mixed-models --path " +
                            quote((fixtures_dir() / "vllm/bench-serve").string()) +
                            " --model Qwen3 --hardware B200 --quant FP8 --tensor-parallel 8 --parallel-strategy TP --no-mtp --mbt 8192",
                        root.path);

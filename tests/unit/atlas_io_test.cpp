@@ -30,9 +30,10 @@ AtlasCell awkward_cell() {
   p.ttft_ms.p99 = 1e-7;
   p.error = "tab\there";
   p.source.push_back({"raw/x.json", "vllm-bench-serve", "late-2025", 3, std::nullopt});
-  p.warnings = {"w1", "\"quoted\""};
   p.spread = {{"n", 2}, {"output_tok_s", 1.5}};
   c.points.push_back(p);
+  c.warnings.push_back({"note", "w1", "c1", "raw/x.json", "", "", 8});
+  c.warnings.push_back({"undercount", "\"quoted\"", "", "", "key", "hint", std::nullopt});
   c.extra = {{"missing_concurrencies", {1}}};
   return c;
 }
@@ -62,7 +63,7 @@ TEST(AtlasIo, RealImportedCellsRoundTrip) {
   req.campaign = init.id;
   req.cell = "h100-fp8-tp8-mbt8192";
   req.paths = {(fixtures_dir() / "vllm/sweep-serve").string()};
-  std::vector<std::string> w;
+  Warnings w;
   import_perf_bench(root.path, req, w);
   auto agg = aggregate_atlas(root.path, init.id, w);
   ASSERT_EQ(agg.cells.size(), 1u);

@@ -36,8 +36,15 @@ TEST(Vllm2024, SwappedMeanAndMedianE2elAreCorrected) {
   EXPECT_NEAR(*r.e2el.p90, 768.0, 1e-9);
   EXPECT_NEAR(*r.ttft.p90, 280.0, 1e-9);
   EXPECT_TRUE(std::isinf(*r.request_rate));
-  ASSERT_EQ(r.warnings.size(), 1u) << (r.warnings.empty() ? "" : r.warnings[0]);
-  EXPECT_NE(r.warnings[0].find("swapped"), std::string::npos);
+  // The swap is corrected; the file's std of ITL and E2EL (written as 0) are
+  // kept, and their disagreement with the arrays is named.
+  ASSERT_EQ(r.warnings.size(), 3u);
+  EXPECT_EQ(r.warnings[0].kind, "upstream_bug_corrected");
+  EXPECT_NE(r.warnings[0].message.find("swapped"), std::string::npos);
+  EXPECT_EQ(r.warnings[1].kind, "file_stat_differs_from_arrays");
+  EXPECT_NE(r.warnings[1].message.find("std ITL (ms): the file says 0"), std::string::npos) << r.warnings[1].message;
+  EXPECT_NE(r.warnings[2].message.find("std E2EL (ms): the file says 0"), std::string::npos) << r.warnings[2].message;
+  EXPECT_DOUBLE_EQ(*r.itl.std, 0.0);
 }
 
 TEST(Vllm, AppendedObjectsAreSeparateRunsWithLines) {
@@ -57,7 +64,7 @@ TEST(Vllm, DetailedFileRecomputesMissingPercentiles) {
   EXPECT_TRUE(rs[0].tpot.p90.has_value());
   EXPECT_GT(*rs[0].ttft.p90, *rs[0].ttft.median);
   EXPECT_LE(*rs[0].ttft.p90, *rs[0].ttft.p99);
-  for (const auto& w : rs[0].warnings) ADD_FAILURE() << "unexpected warning: " << w;
+  for (const auto& w : rs[0].warnings) ADD_FAILURE() << "unexpected warning: " << w.message;
 }
 
 TEST(Sglang, BareInfinityAndNanAreNumbers) {
@@ -155,7 +162,7 @@ TEST(VllmSweep, FailureRecordIsAFailedTrialOfItsPoint) {
       << R"( "bench_overrides": {"max_concurrency": 8, "num_prompts": 80, "request_rate": 8}})";
   IngestBatch b = ingest_paths({t.path / "exp"}, "vllm-sweep");
   ASSERT_EQ(b.results.size(), 2u);
-  auto pts = build_points(b.results, 8);
+  auto pts = build_points(b.results, 8, {}, b.warnings);
   ASSERT_EQ(pts.size(), 1u);
   EXPECT_EQ(pts[0].trials, 2);
   EXPECT_EQ(pts[0].status, "partial");

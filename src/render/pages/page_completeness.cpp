@@ -49,7 +49,7 @@ std::vector<std::string> data_findings(const ReportInputs& in) {
       else if (p.status == "partial")
         out.push_back(fmt::format("partial {}: {} completed, {} failed", at, p.completed.value_or(0),
                                   p.failed ? std::to_string(*p.failed) : "?"));
-      if (p.steady_window_undercount)
+      if (p.steady_window_undercount.value_or(false))
         out.push_back(fmt::format("undercount {}: num_prompts {} < 2 x concurrency; throughput is undercounted", at,
                                   p.num_prompts.value_or(0)));
       if (p.preemptions && *p.preemptions > 0)
