@@ -12,7 +12,8 @@
 namespace ptr {
 
 struct MethodologyProblem {
-  std::string kind;    // unknown_field | descriptor_mismatch
+  // unknown_field | descriptor_mismatch | descriptor_conflict | declared_vs_measured | mixed_workloads | high_variance
+  std::string kind;
   std::string scope;   // a cell id, a group key, or "across groups"
   std::string field;
   std::string detail;

@@ -30,7 +30,10 @@ TpmConfig discover_tpm_config(const json& tpm, const json& cost, const std::stri
   };
   if (auto v = num(tpm, "ttft_sla_ms", "tpm:")) cfg.ttft_sla_ms = *v;
   if (auto v = num(tpm, "tpot_sla_ms", "tpm:")) cfg.tpot_sla_ms = *v;
-  if (auto v = num(tpm, "gpus_per_node", "tpm:")) cfg.gpus_per_node = static_cast<long>(*v);
+  if (auto v = num(tpm, "gpus_per_node", "tpm:")) {
+    if (*v != std::floor(*v) || *v < 1 || *v > 4096) throw_input(file, "gpus_per_node must be a whole number between 1 and 4096", -1, "tpm.gpus_per_node");
+    cfg.gpus_per_node = static_cast<long>(*v);
+  }
   if (tpm.is_object() && tpm.contains("sla_percentile")) {
     if (!tpm["sla_percentile"].is_string()) throw_input(file, "expected mean, p50, p90 or p99", -1, "sla_percentile");
     cfg.sla_percentile = tpm["sla_percentile"].get<std::string>();
@@ -38,24 +41,54 @@ TpmConfig discover_tpm_config(const json& tpm, const json& cost, const std::stri
   static const std::set<std::string> pcts = {"mean", "p50", "p90", "p99"};
   if (!pcts.count(cfg.sla_percentile))
     throw_input(file, "sla_percentile must be mean, p50, p90 or p99, got '" + cfg.sla_percentile + "'", -1, "sla_percentile");
-  if (cost.is_object()) {
-    for (auto it = cost.begin(); it != cost.end(); ++it) {
-      const json& v = it.value();
-      double rate;
-      bool estimate = false;
-      if (v.is_number()) rate = v.get<double>();
-      else if (v.is_object() && v.contains("usd_per_gpu_hour") && v["usd_per_gpu_hour"].is_number()) {
-        rate = v["usd_per_gpu_hour"].get<double>();
-        estimate = v.value("estimate", false);
-      } else {
-        throw_input(file, "cost entries are $/GPU-hour numbers or {usd_per_gpu_hour, estimate}", -1, "cost." + it.key());
+  // Two shapes: {B200: 4.5, H100: {usd_per_gpu_hour: 6.16, estimate: true}}, or
+  // the seed's {usd_per_gpu_hour: {B200: 4.5}[, estimate: {B200: true}]}.
+  auto add_rate = [&](const std::string& hw, const json& v, bool estimate, const std::string& key) {
+    double rate;
+    if (v.is_number()) rate = v.get<double>();
+    else if (v.is_object() && v.contains("usd_per_gpu_hour") && v["usd_per_gpu_hour"].is_number()) {
+      rate = v["usd_per_gpu_hour"].get<double>();
+      if (v.contains("estimate")) {
+        if (!v["estimate"].is_boolean()) throw_input(file, "estimate must be true or false", -1, key + ".estimate");
+        estimate = v["estimate"].get<bool>();
       }
-      if (!(rate > 0)) throw_input(file, "a $/GPU-hour rate must be > 0", -1, "cost." + it.key());
-      cfg.cost[it.key()] = {rate, estimate, "config"};
+    } else {
+      throw_input(file, "cost entries are $/GPU-hour numbers or {usd_per_gpu_hour, estimate}", -1, key);
+    }
+    if (!(rate > 0) || !std::isfinite(rate)) throw_input(file, "a $/GPU-hour rate must be a finite number > 0", -1, key);
+    cfg.cost[hw] = {rate, estimate, "config"};
+  };
+  if (!cost.is_null() && !cost.is_object()) throw_input(file, "cost: must be a mapping", -1, "cost");
+  if (cost.is_object()) {
+    if (auto by_hw = cost.find("usd_per_gpu_hour"); by_hw != cost.end()) {
+      if (!by_hw->is_object()) throw_input(file, "expected a mapping of hardware to $/GPU-hour", -1, "cost.usd_per_gpu_hour");
+      const json* est = cost.contains("estimate") ? &cost["estimate"] : nullptr;
+      if (est && !est->is_object()) throw_input(file, "expected a mapping of hardware to true/false", -1, "cost.estimate");
+      for (auto it = by_hw->begin(); it != by_hw->end(); ++it) {
+        bool e = false;
+        if (est && est->contains(it.key())) {
+          if (!(*est)[it.key()].is_boolean()) throw_input(file, "expected true or false", -1, "cost.estimate." + it.key());
+          e = (*est)[it.key()].get<bool>();
+        }
+        add_rate(it.key(), it.value(), e, "cost.usd_per_gpu_hour." + it.key());
+      }
+      for (auto it = cost.begin(); it != cost.end(); ++it)
+        if (it.key() != "usd_per_gpu_hour" && it.key() != "estimate")
+          throw_input(file, "with usd_per_gpu_hour: as a mapping, cost: may only hold it and estimate:", -1, "cost." + it.key());
+    } else {
+      for (auto it = cost.begin(); it != cost.end(); ++it) add_rate(it.key(), it.value(), false, "cost." + it.key());
     }
   }
-  if (!(cfg.ttft_sla_ms > 0) || !(cfg.tpot_sla_ms > 0)) throw_input(file, "SLA thresholds must be > 0", -1, "tpm");
-  if (cfg.gpus_per_node < 1) throw_input(file, "gpus_per_node must be >= 1", -1, "gpus_per_node");
+  static const std::set<std::string> tpm_keys = {"ttft_sla_ms", "tpot_sla_ms", "sla_percentile", "gpus_per_node"};
+  if (!tpm.is_null() && !tpm.is_object()) throw_input(file, "tpm: must be a mapping", -1, "tpm");
+  if (tpm.is_object())
+    for (auto it = tpm.begin(); it != tpm.end(); ++it)
+      if (!tpm_keys.count(it.key()))
+        throw_input(file, "unknown key; expected ttft_sla_ms, tpot_sla_ms, sla_percentile or gpus_per_node", -1,
+                    "tpm." + it.key());
+  if (!(cfg.ttft_sla_ms > 0) || !(cfg.tpot_sla_ms > 0) || !std::isfinite(cfg.ttft_sla_ms) || !std::isfinite(cfg.tpot_sla_ms))
+    throw_input(file, "SLA thresholds must be finite numbers > 0", -1, "tpm");
+  if (cfg.gpus_per_node < 1 || cfg.gpus_per_node > 4096) throw_input(file, "gpus_per_node must be between 1 and 4096", -1, "tpm.gpus_per_node");
   return cfg;
 }
 
@@ -247,6 +280,17 @@ std::vector<TpmGroup> compute_tpm(const std::vector<AtlasCell>& cells, const Tpm
   }
   std::vector<TpmGroup> out;
   for (auto& [k, g] : groups) {
+    if (!g.peak && g.sla_status == "no data") {
+      long rate_runs = 0;
+      for (const auto& cell : cells)
+        if (std::find(g.cells.begin(), g.cells.end(), cell.cell_id) != g.cells.end())
+          for (const auto& p : cell.points) rate_runs += rate_only(p);
+      if (rate_runs > 0) {
+        g.sla_status = "request-rate runs only";
+        g.sla_reason = fmt::format("{} point{} {} request-rate run{} without a concurrency; capacity needs a concurrency sweep",
+                                   rate_runs, rate_runs == 1 ? "" : "s", rate_runs == 1 ? "is a" : "are", rate_runs == 1 ? "" : "s");
+      }
+    }
     if (g.peak) g.peak->basis = basis_of(g.peak->output_tok_s_per_gpu, g.peak->total_tok_s_per_gpu, g.replica_gpus, cfg.gpus_per_node, g.cost);
     if (g.sla) g.sla->basis = basis_of(g.sla->output_tok_s_per_gpu, g.sla->total_tok_s_per_gpu, g.replica_gpus, cfg.gpus_per_node, g.cost);
     out.push_back(std::move(g));

@@ -14,7 +14,7 @@ const std::vector<TpmColumn>& tpm_columns() {
       {"parallel_strategy", "", "TP | EP ..."},
       {"mtp", "", "Multi-token prediction on."},
       {"point", "", "peak (warm best case) | sla (the customer-commitment number)."},
-      {"sla_status", "", "met | interpolated | above sweep | below sweep | no decode metric | no data (sla rows)."},
+      {"sla_status", "", "met | interpolated | above sweep | below sweep | no decode metric | request-rate runs only | no data (sla rows)."},
       {"binding_constraint", "", "ttft | tpot: the SLA limit reached first (sla rows)."},
       {"cell_id", "", "Cell the point comes from."},
       {"max_num_batched_tokens", "tokens", "mbt of that cell."},
@@ -175,6 +175,13 @@ std::string tpm_markdown(const std::vector<TpmGroup>& groups, const TpmConfig& c
                       md_num(r["output_tpm_per_replica"], 0), md_num(r["output_tpm_per_node"], 0), md_num(r["total_tpm_per_gpu"], 0),
                       md_num(r["usd_per_1m_output_tokens"], 3), md_num(r["usd_per_1m_total_tokens"], 3));
   }
+  bool any_missing = false;
+  for (const auto& g : groups)
+    if (!g.sla && !g.sla_reason.empty()) {
+      if (!any_missing) md += "\n## Groups without an SLA point\n\n";
+      any_missing = true;
+      md += fmt::format("- {}: {} — {}\n", g.key, g.sla_status, g.sla_reason);
+    }
   md += "\n## Methodology problems\n\n";
   auto lines = summarize(problems);
   if (lines.empty()) md += "None.\n";

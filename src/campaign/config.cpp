@@ -6,6 +6,7 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include "analysis/tpm.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
@@ -39,6 +40,9 @@ const std::vector<ConfigKey>& cell_config_keys() {
       {"osl", "int", false, "Output sequence length (tokens)."},
       {"num_prompts", "int", false, "Requests per concurrency point (at least 2x concurrency is advised)."},
       {"cache_mode", "enum", false, "warm | cold."},
+      {"tokenizer", "string", false, "Tokenizer the client counts tokens with (default: the data's, else hf_path)."},
+      {"node", "string", false, "Machine (node/host name) the cell is served on."},
+      {"prefix_cache_hit_rate", "number", false, "Prefix-cache hit rate 0..1 of the workload, when known."},
       {"vllm_sweep", "map", false, "Backend block for cell_run --backend vllm-sweep (kept verbatim)."},
       {"aiperf", "map", false, "Backend block for cell_run --backend aiperf (kept verbatim)."},
       {"sglang", "map", false, "Backend block for cell_run --backend sglang-sweep (kept verbatim)."},
@@ -161,6 +165,27 @@ json yaml_to_json(const YAML::Node& n) {
   return yaml_to_json(n, budget);
 }
 
+// Every mapping in the document, aliases included (within the node budget):
+// keys are plain strings and appear once (`cell_id: c1` then `cell_id: ../x`
+// is an error, not "the last one wins").
+void check_keys(const YAML::Node& n, size_t& budget) {
+  if (budget == 0)
+    throw YAML::Exception(n.Mark(), fmt::format("the document expands to more than {} nodes through aliases; "
+                                                "expected a plain config (alias bomb?)", kMaxYamlNodes));
+  --budget;
+  if (n.IsSequence()) {
+    for (const auto& e : n) check_keys(e, budget);
+  } else if (n.IsMap()) {
+    std::set<std::string> seen;
+    for (const auto& kv : n) {
+      if (!kv.first.IsScalar()) throw YAML::Exception(kv.first.Mark(), "a mapping key must be a plain string");
+      if (!seen.insert(kv.first.Scalar()).second)
+        throw YAML::Exception(kv.first.Mark(), fmt::format("duplicate key '{}'", excerpt(kv.first.Scalar())));
+      check_keys(kv.second, budget);
+    }
+  }
+}
+
 std::string key_of(const YAML::detail::iterator_value& kv) {
   if (!kv.first.IsScalar()) throw YAML::Exception(kv.first.Mark(), "a mapping key must be a plain string");
   return kv.first.Scalar();
@@ -231,10 +256,12 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
     throw_input(file, fmt::format("{} YAML documents ('---' separators); expected one campaign config", docs.size()),
                 docs[1].Mark().line >= 0 ? docs[1].Mark().line + 1 : -1);
   YAML::Node root = docs.empty() ? YAML::Node() : docs[0];
+  size_t budget = kMaxYamlNodes;
+  check_keys(root, budget);
   if (!root || !root.IsMap()) throw_input(file, "expected a YAML mapping with 'name' and 'cells'");
   Problems problems{file, {}};
   CampaignConfig cfg;
-  static const std::vector<std::string> top_keys = {"name", "description", "provenance", "defaults",
+  static const std::vector<std::string> top_keys = {"name", "description", "focus", "provenance", "defaults",
                                                     "cells", "tpm", "cost"};
   for (const auto& kv : root) {
     auto k = key_of(kv);
@@ -249,6 +276,13 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
     if (cfg.slug.empty()) problems.add(root["name"], "key 'name' must contain letters or digits");
   }
   if (root["description"] && root["description"].IsScalar()) cfg.description = root["description"].Scalar();
+  if (YAML::Node focus = root["focus"]) {
+    static const std::vector<std::string> focuses = {"latency", "throughput", "mixed"};
+    if (!focus.IsScalar() || std::find(focuses.begin(), focuses.end(), focus.Scalar()) == focuses.end())
+      problems.add(focus, fmt::format("key 'focus' must be latency, throughput or mixed, got '{}'",
+                                      focus.IsScalar() ? excerpt(focus.Scalar()) : "a list or map"));
+    else cfg.focus = focus.Scalar();
+  }
   for (const char* block : {"provenance", "tpm", "cost"}) {
     if (!root[block]) continue;
     if (!root[block].IsMap()) {
@@ -259,6 +293,14 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
     if (std::string(block) == "provenance") cfg.provenance = j;
     else if (std::string(block) == "tpm") cfg.tpm = j;
     else cfg.cost = j;
+  }
+  // tpm: and cost: are parsed by the one function tpm_summary, the report and
+  // the lake use: a block it would refuse later is refused here.
+  try {
+    discover_tpm_config(cfg.tpm, cfg.cost, file);
+  } catch (const Error& e) {
+    YAML::Node at = root[e.key.rfind("cost", 0) == 0 ? "cost" : "tpm"];
+    problems.add(at ? at : root, fmt::format("{}{}", e.key.empty() ? "" : "key '" + e.key + "': ", e.message));
   }
   YAML::Node defaults = root["defaults"];
   if (defaults && !defaults.IsMap()) {
@@ -344,7 +386,7 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
       a.max_num_seqs = r.positive("max_num_seqs", false);
       a.max_model_len = r.positive("max_model_len", false);
       a.gpu_memory_utilization = r.scalar<double>("gpu_memory_utilization", false, "a number in (0, 1]");
-      if (a.gpu_memory_utilization && (*a.gpu_memory_utilization <= 0 || *a.gpu_memory_utilization > 1)) {
+      if (a.gpu_memory_utilization && !(*a.gpu_memory_utilization > 0 && *a.gpu_memory_utilization <= 1)) {
         problems.add(r.get("gpu_memory_utilization"),
                      fmt::format("{}: key 'gpu_memory_utilization' must be in (0, 1], got {}", where,
                                  *a.gpu_memory_utilization));
@@ -355,6 +397,15 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
       a.isl = r.positive("isl", false);
       a.osl = r.positive("osl", false);
       cc.num_prompts = r.positive("num_prompts", false);
+      a.num_prompts = cc.num_prompts;
+      a.tokenizer = r.scalar<std::string>("tokenizer", false, "a string");
+      a.node = r.scalar<std::string>("node", false, "a string");
+      a.prefix_cache_hit_rate = r.scalar<double>("prefix_cache_hit_rate", false, "a number in [0, 1]");
+      if (a.prefix_cache_hit_rate && !(*a.prefix_cache_hit_rate >= 0 && *a.prefix_cache_hit_rate <= 1)) {
+        problems.add(r.get("prefix_cache_hit_rate"),
+                     fmt::format("{}: key 'prefix_cache_hit_rate' must be in [0, 1], got {}", where, *a.prefix_cache_hit_rate));
+        a.prefix_cache_hit_rate.reset();
+      }
       if (auto m = r.scalar<std::string>("cache_mode", false, "warm or cold")) {
         if (*m != "warm" && *m != "cold")
           problems.add(r.get("cache_mode"), fmt::format("{}: key 'cache_mode' must be warm or cold, got '{}'", where, *m));

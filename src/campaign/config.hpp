@@ -22,6 +22,7 @@ struct CampaignConfig {
   std::string name;
   std::string slug;
   std::string description;
+  std::string focus = "mixed";  // latency | throughput | mixed: what the campaign optimizes
   json provenance = json::object();
   json tpm = json::object();
   json cost = json::object();

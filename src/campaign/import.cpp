@@ -14,6 +14,7 @@
 #include "util/fs.hpp"
 #include "util/json_lenient.hpp"
 #include "util/staged_commit.hpp"
+#include "util/timestamp.hpp"
 
 namespace ptr {
 
@@ -152,9 +153,21 @@ AtlasCell build_cell(const Campaign& c, const AtlasCell& identity, IngestBatch b
   if (!backends.empty()) cell.backend = joined(backends);
   if (!cell.engine && engines.size() == 1) cell.engine = *engines.begin();
   fill_descriptor_from_data(cell, batch.results);
-  if (!stamps.empty())
-    cell.extra["bench_timestamps"] = {{"first", *stamps.begin()}, {"last", *stamps.rbegin()},
-                                      {"note", "as written by the client (vLLM date / AIPerf start_time: local time, no zone)"}};
+  // The capture window, by time (not as text): the earliest and latest stamp
+  // of each kind (UTC, and local time whose zone the client did not write).
+  json window = json::array();
+  for (bool zone_known : {true, false}) {
+    std::vector<std::string> kind;
+    for (const auto& s : stamps)
+      if (auto t = parse_timestamp(s); t && t->zone_known == zone_known) kind.push_back(s);
+    if (auto r = time_range(kind)) {
+      window.push_back(r->first.raw);
+      if (r->second.raw != r->first.raw) window.push_back(r->second.raw);
+    }
+  }
+  if (!window.empty())
+    cell.extra["bench_timestamps"] = {{"stamps", window}, {"window", capture_window(window.get<std::vector<std::string>>())},
+                                      {"note", "vLLM date and AIPerf start/end times are local wall-clock time without a zone"}};
   std::vector<long> missing;
   for (long want : cell.concurrencies_requested)
     if (std::none_of(cell.points.begin(), cell.points.end(), [&](const Point& p) { return p.concurrency == want; }))

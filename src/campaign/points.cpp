@@ -295,10 +295,6 @@ std::string cell_status(const std::vector<Point>& points, const std::vector<long
   return all_ok ? "full" : "partial";
 }
 
-bool plot_ready(const Point& p) { return p.concurrency && p.status != "failed" && p.output_tok_s; }
-
-bool rate_only(const Point& p) { return !p.concurrency && p.request_rate && p.status != "failed"; }
-
 void add_to_coverage(Coverage& cov, const AtlasCell& cell) {
   ++cov.cells;
   if (cell.status == "full") ++cov.full;

@@ -40,11 +40,6 @@ struct Coverage {
   json to_json() const;
 };
 
-// A point is plot-ready when it has a concurrency, did not fail, and has an
-// output throughput to place it.
-bool plot_ready(const Point& p);
-// A request-rate run (offered rate, no concurrency cap) that completed requests.
-bool rate_only(const Point& p);
 void add_to_coverage(Coverage& cov, const AtlasCell& cell);
 
 }  // namespace ptr

@@ -171,7 +171,7 @@ SmokeCampaign build_smoke_campaign(const fs::path& root,
     }
     cell.status = cell_status(cell.points, cell.concurrencies_requested);
     cell.extra["missing_concurrencies"] = json::array();
-    cell.extra["bench_timestamps"] = {{"first", "20260101-000000"}, {"last", "20260101-060000"}, {"note", "synthetic"}};
+    cell.extra["bench_timestamps"] = {{"stamps", {"2026-01-01T00:00:00Z", "2026-01-01T06:00:00Z"}}, {"note", "synthetic"}};
     bool preempted = false;
     for (const auto& p : cell.points) preempted = preempted || (p.preemptions && *p.preemptions > 0);
     if (preempted && cell.mtp.value_or(false)) ++out.mtp_cells_with_preemptions;

@@ -25,7 +25,8 @@ std::string kebab(std::string s) {
 struct Slot {
   const ParamSpec* spec;
   CLI::Option* option = nullptr;
-  std::string s;
+  CLI::Option* positional = nullptr;  // the same value given as a bare argument
+  std::string s, s_positional;
   long i = 0;
   double d = 0;
   bool b = false;
@@ -45,7 +46,7 @@ struct Slot {
 std::string describe(const ParamSpec& p) {
   std::string h = p.help;
   if (!p.default_value.is_null()) h += " [default: " + (p.default_value.is_string() ? p.default_value.get<std::string>() : p.default_value.dump()) + "]";
-  if (p.required) h += " (required)";
+  if (p.required) h += p.positional ? " (required, as this flag or as the first bare argument)" : " (required)";
   return h;
 }
 
@@ -99,6 +100,7 @@ int main(int argc, char** argv) {
         case ParamType::string:
           slot->option = sub->add_option(names, slot->s, describe(p));
           if (!p.choices.empty()) slot->option->check(CLI::IsMember(p.choices));
+          if (p.positional) slot->positional = sub->add_option(p.name + "_positional", slot->s_positional, "Same as --" + kebab(p.name))->excludes(slot->option)->type_name("FILE");
           break;
         case ParamType::integer: slot->option = sub->add_option(names, slot->i, describe(p)); break;
         case ParamType::number: slot->option = sub->add_option(names, slot->d, describe(p)); break;
@@ -138,8 +140,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   json args = json::object();
-  for (const auto& slot : slots[chosen->name])
+  for (const auto& slot : slots[chosen->name]) {
     if (slot->option->count() > 0) args[slot->spec->name] = slot->value();
+    else if (slot->positional && slot->positional->count() > 0) args[slot->spec->name] = slot->s_positional;
+  }
 
   Context ctx;
   ctx.campaigns_root = resolve_campaigns_root(campaigns_dir.empty() ? std::nullopt : std::optional(campaigns_dir));

@@ -165,7 +165,7 @@ std::vector<RunResult> parse_bench_stdout(const FileView& f) {
     // Lines before the block that vLLM prints: "Maximum request concurrency: 100", "Traffic request rate: inf".
     size_t p = line_start;
     size_t block_end = t.size();
-    bool first = true;
+    bool first = true, closed = false;
     while (p < t.size()) {
       size_t e = t.find('\n', p);
       if (e == std::string_view::npos) e = t.size();
@@ -177,6 +177,7 @@ std::vector<RunResult> parse_bench_stdout(const FileView& f) {
       }
       if (line.rfind("=====", 0) == 0) {
         block_end = p;
+        closed = true;
         break;
       }
       if (line.find("End-to-End") != std::string::npos || line.find("Inter-Token") != std::string::npos) sglang = true;
@@ -211,6 +212,9 @@ std::vector<RunResult> parse_bench_stdout(const FileView& f) {
     r.format = sglang ? "sglang-bench-serving-stdout" : "vllm-bench-serve-stdout";
     r.format_version = "stdout";
     r.warn("rounded_values", "values from a stdout capture are rounded to 2 decimals");
+    if (!closed)
+      r.warn("truncated_capture", "the 'Serving Benchmark Result' block ends without its closing ===== line: the "
+                                  "capture was cut, statistics after the cut are missing");
     out.push_back(std::move(r));
     pos = block_end;
     preamble_start = block_end;

@@ -44,10 +44,15 @@ bool backend_matches(const std::string& wanted, const FormatAdapter& a, const st
   return b == wanted;
 }
 
+// The same run seen through several files of one experiment (run=N.json,
+// summary.json, summary.csv) has the same stamp, run number, concurrency,
+// counts, duration, throughput and model.
 std::string dedupe_key(const RunResult& r) {
   auto n = [](const std::optional<double>& v) { return v ? fmt::format("{:.17g}", *v) : std::string("-"); };
-  return fmt::format("{}|{}|{}|{}|{}", r.date.value_or("-"), r.run_number ? std::to_string(*r.run_number) : "-",
-                     r.max_concurrency ? std::to_string(*r.max_concurrency) : "-", n(r.completed), n(r.duration_s));
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", r.arm, r.date.value_or("-"),
+                     r.run_number ? std::to_string(*r.run_number) : "-",
+                     r.max_concurrency ? std::to_string(*r.max_concurrency) : "-", n(r.completed), n(r.duration_s),
+                     n(r.output_throughput), r.model_id.value_or("-"));
 }
 
 // Equal to the printed precision (2 decimals, rounded half away).

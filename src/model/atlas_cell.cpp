@@ -93,6 +93,10 @@ void read_fields(const json& j, Owner& o, const std::string& file) {
 
 }  // namespace
 
+bool plot_ready(const Point& p) { return p.concurrency && p.status != "failed" && p.output_tok_s; }
+
+bool rate_only(const Point& p) { return !p.concurrency && p.request_rate && p.status != "failed"; }
+
 json to_json(const Point& p) {
   json j = json::object();
   write_fields(j, p);

@@ -82,6 +82,13 @@ struct AtlasCell {
   json extra = json::object();
 };
 
+// A point is plot-ready when it has a concurrency, did not fail, and has an
+// output throughput to place it.
+bool plot_ready(const Point& p);
+// A request-rate run (offered rate, no concurrency cap) that completed requests:
+// kept and listed, never placed on a concurrency axis.
+bool rate_only(const Point& p);
+
 json to_json(const Point& p);
 json to_json(const AtlasCell& c);
 Point point_from_json(const json& j, const std::string& file);

@@ -44,7 +44,7 @@ void draw_chrome(Canvas& c, const ReportInputs& in, const std::string& title, in
   c.line(kMargin, fy - 4, kPageW - kMargin, fy - 4, Color::hex(0xcccccc), 0.6);
   std::string left = fmt::format("campaign={}  rendered={}", in.campaign_id, in.rendered_utc);
   if (page_no == 1)
-    left += fmt::format("  bench capture window: {}..{}", in.capture_first.value_or("unknown"), in.capture_last.value_or("unknown"));
+    left += "  bench capture window: " + in.capture_window;
   if (in.options.synthetic) left += "  SYNTHETIC DATA (report_smoke fixture)";
   c.text(kMargin, fy, left, Font{6.5}, in.options.synthetic ? Color::hex(0xb71c1c) : Color::hex(0x555555));
   c.text(kPageW - kMargin, fy, fmt::format("perftunereport {} · page {}/{}", PERFTUNEREPORT_VERSION, page_no, page_total),
@@ -206,23 +206,43 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
   res.pages = static_cast<int>(plan.size());
   json omitted = json::array();
   for (const auto& o : res.omitted) omitted.push_back(omission_json(o));
-  res.status_json = {{"campaign", in.campaign_id},
-                     {"rendered", in.rendered_utc},
-                     {"pdf", res.pdf.string()},
-                     {"pdf_bytes", size},
-                     {"synthetic", in.options.synthetic},
-                     {"coverage", in.coverage.to_json()},
-                     // Speed-of-light pages need DCGM correlation and model configs (later verbs).
-                     {"sol_complete", false},
-                     {"sol_rigor", "none"},
-                     {"focus", "serving: latency/throughput frontier and heatmaps"},
-                     {"pages", pages},
-                     {"omitted_pages", omitted},
-                     {"warnings", drawn_warnings}};
+  Warnings drawing;
+  for (const auto& w : drawn_warnings) add_warning(drawing, {"drawing_note", w, {}, {}, {}, {}, {}});
+  json rate_runs = json::array();
+  Warnings data_warnings;
+  for (const auto& cell : in.cells) {
+    for (const auto& p : cell.points)
+      if (rate_only(p))
+        rate_runs.push_back({{"cell", cell.cell_id}, {"request_rate", to_json(p)["request_rate"]},
+                             {"output_tok_s", p.output_tok_s ? json(*p.output_tok_s) : json(nullptr)},
+                             {"reason", "a request-rate run has no concurrency: kept in the atlas, not placed on the "
+                                        "concurrency charts"}});
+    for (const auto& w : cell.warnings) add_warning(data_warnings, w);
+  }
+  json render_status = {{"campaign", in.campaign_id},
+                        {"rendered", in.rendered_utc},
+                        {"pdf", res.pdf.string()},
+                        {"pdf_bytes", size},
+                        {"synthetic", in.options.synthetic},
+                        {"coverage", in.coverage.to_json()},
+                        // Speed-of-light pages need DCGM correlation and model configs (later verbs).
+                        {"sol_complete", false},
+                        {"sol_rigor", "none"},
+                        {"dcgm_grounded", false},
+                        {"focus", in.config.focus},
+                        {"bench_capture_window", in.capture_window},
+                        {"pages", pages},
+                        {"omitted_pages", omitted},
+                        {"request_rate_runs", rate_runs},
+                        {"warnings", to_json(drawing)},
+                        {"data_warnings", to_json(data_warnings)}};
+  // The seed names the block render_status; its fields stay at the top level too.
+  res.status_json = render_status;
+  res.status_json["render_status"] = render_status;
   res.status = res.pdf.parent_path() / "report_status.json";
   // Like the PDF, the status is a re-renderable artifact: atomic (rename),
   // but not fsynced; campaign data files are.
-  atomic_write(res.status, res.status_json.dump(2) + "\n", false);
+  atomic_write(res.status, res.status_json.dump(2, ' ', false, json::error_handler_t::replace) + "\n", false);
   return res;
 }
 

@@ -9,6 +9,7 @@
 #include "util/fs.hpp"
 #include "util/json_lenient.hpp"
 #include "util/time_utc.hpp"
+#include "util/timestamp.hpp"
 
 namespace ptr {
 
@@ -95,8 +96,11 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
     in.variant_of_cell[cell->cell_id] = found->second;
     if (cell->max_num_batched_tokens) mbts.insert(*cell->max_num_batched_tokens);
     if (auto ts = cell->extra.find("bench_timestamps"); ts != cell->extra.end() && ts->is_object()) {
-      if ((*ts)["first"].is_string()) stamps.insert((*ts)["first"].get<std::string>());
-      if ((*ts)["last"].is_string()) stamps.insert((*ts)["last"].get<std::string>());
+      for (const char* k : {"first", "last"})  // atlases written before stamps were parsed
+        if (ts->contains(k) && (*ts)[k].is_string()) stamps.insert((*ts)[k].get<std::string>());
+      if (auto list = ts->find("stamps"); list != ts->end() && list->is_array())
+        for (const auto& s : *list)
+          if (s.is_string()) stamps.insert(s.get<std::string>());
     }
   }
   in.tpm_config = discover_tpm_config(c.config.tpm, c.config.cost, (c.dir / "config.yaml").string());
@@ -113,10 +117,7 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
     size_t col = std::lower_bound(in.mbt_values.begin(), in.mbt_values.end(), *cell.max_num_batched_tokens) - in.mbt_values.begin();
     in.cell_at[in.variant_of_cell[cell.cell_id]][col] = static_cast<long>(i);
   }
-  if (!stamps.empty()) {
-    in.capture_first = *stamps.begin();
-    in.capture_last = *stamps.rbegin();
-  }
+  in.capture_window = capture_window(std::vector<std::string>(stamps.begin(), stamps.end()));
   return in;
 }
 

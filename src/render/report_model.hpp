@@ -44,7 +44,7 @@ struct ReportInputs {
   // cell_at[variant][mbt index] -> index into cells, or -1.
   std::vector<std::vector<long>> cell_at;
   std::string rendered_utc;                      // YYYYMMDDTHHMMSSZ
-  std::optional<std::string> capture_first, capture_last;
+  std::string capture_window = "unknown";  // parsed, ordered by time, zones named
   std::vector<std::string> warnings;
   ReportOptions options;
   // Capacity view (same compute_tpm as tpm_summary), computed once per render:

@@ -11,7 +11,7 @@ VerbSpec campaign_init_verb() {
       "Validate a campaign YAML and create its campaign folder (SOURCE.md, summary.md, frozen config, cells/, commands/).",
       "perftunereport campaign_init --config configs/campaigns/example.yaml",
       Safety::writes_campaign,
-      {{"config", ParamType::string, true, nullptr, "Campaign YAML file (schema: docs/campaign-config.md).", {}, PathRole::input}},
+      {{"config", ParamType::string, true, nullptr, "Campaign YAML file (schema: docs/campaign-config.md); also accepted as the first bare argument.", {}, PathRole::input, true}},
       [](const Params& p, const Context& ctx, Envelope& env) {
         InitResult r = init_campaign(ctx.campaigns_root, p.str("config"));
         env.result = {{"campaign", r.id}, {"dir", r.dir.string()}, {"cells", r.cells}};

@@ -32,6 +32,7 @@ struct ParamSpec {
   std::string help;
   std::vector<std::string> choices = {};  // enum values for strings
   PathRole path = PathRole::none;
+  bool positional = false;  // the CLI also takes it as the first bare argument
 };
 
 struct Context {

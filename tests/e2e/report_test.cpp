@@ -83,7 +83,7 @@ TEST_F(Smoke, TextShowsCoverageTitlesFailedCellAndFooter) {
   EXPECT_NE(text.find("Source under test"), std::string::npos);
   EXPECT_NE(text.find("vllm/vllm-openai:v0.11.2"), std::string::npos);
   EXPECT_NE(text.find("SYNTHETIC DATA"), std::string::npos);
-  EXPECT_NE(text.find("bench capture window: 20260101-000000..20260101-060000"), std::string::npos);
+  EXPECT_NE(text.find("bench capture window: 2026-01-01T00:00:00Z..2026-01-01T06:00:00Z (UTC)"), std::string::npos);
 }
 
 TEST_F(Smoke, PagesAreBookmarked) {

@@ -1,6 +1,7 @@
 // Report completeness: what this report could not show and why — omitted
 // pages with how to populate them, failed and partial points, missing
 // concurrencies, undercounted windows, and the pages' own drawing warnings.
+#include <cmath>
 #include <fmt/format.h>
 
 #include "analysis/methodology.hpp"
@@ -50,11 +51,23 @@ std::vector<std::string> data_findings(const ReportInputs& in) {
         out.push_back(fmt::format("partial {}: {} completed, {} failed", at, p.completed.value_or(0),
                                   p.failed ? std::to_string(*p.failed) : "?"));
       if (p.steady_window_undercount.value_or(false))
-        out.push_back(fmt::format("undercount {}: num_prompts {} < 2 x concurrency; throughput is undercounted", at,
-                                  p.num_prompts.value_or(0)));
+        out.push_back(fmt::format("undercount {}: {} requests < 2 x concurrency; throughput is undercounted", at,
+                                  p.num_prompts ? std::to_string(*p.num_prompts) : fmt::format("{} completed", p.completed.value_or(0))));
       if (p.preemptions && *p.preemptions > 0)
         out.push_back(fmt::format("preemptions {}: {} KV-cache evictions recorded", at, *p.preemptions));
     }
+    std::string rates;
+    long n_rates = 0;
+    for (const auto& p : cell.points)
+      if (rate_only(p)) {
+        ++n_rates;
+        if (n_rates <= 8)
+          rates += (rates.empty() ? "" : ", ") + (std::isinf(*p.request_rate) ? std::string("inf") : fmt::format("{:g}", *p.request_rate));
+      }
+    if (n_rates > 0)
+      out.push_back(fmt::format("request-rate runs {}: {} run(s) at offered rates {}{} req/s carry no concurrency; kept in the "
+                                "atlas and report_status.json, not placed on the concurrency charts",
+                                cell.cell_id, n_rates, rates, n_rates > 8 ? ", ..." : ""));
     if (auto m = cell.extra.find("missing_concurrencies"); m != cell.extra.end() && m->is_array() && !m->empty())
       out.push_back(fmt::format("missing {}: requested concurrencies without any point: {}", cell.cell_id, m->dump()));
   }
