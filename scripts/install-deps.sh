@@ -11,6 +11,7 @@ packages=(
   libcairo2-dev libpango1.0-dev fonts-dejavu-core
   libsqlite3-dev
   poppler-utils
+  procps
 )
 
 # Node.js + npm run the MCP tests' client. Some images ship them outside

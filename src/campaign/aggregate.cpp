@@ -5,6 +5,7 @@
 #include "model/atlas_reader.hpp"
 #include "model/atlas_writer.hpp"
 #include "util/error.hpp"
+#include "util/file_lock.hpp"
 #include "util/fs.hpp"
 #include "util/json_lenient.hpp"
 
@@ -12,6 +13,7 @@ namespace ptr {
 
 AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaign, Warnings& warnings) {
   Campaign c = open_campaign(root, campaign);
+  FileLock lock(c.dir, "atlas_aggregate", lock_wait_seconds());
   AggregateResult out;
   std::error_code ec;
   if (fs::is_directory(c.cells_dir(), ec)) {

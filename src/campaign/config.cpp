@@ -8,6 +8,7 @@
 
 #include "analysis/tpm.hpp"
 #include "util/error.hpp"
+#include "util/k8s_names.hpp"
 #include "util/text.hpp"
 
 namespace ptr {
@@ -39,6 +40,7 @@ const std::vector<ConfigKey>& cell_config_keys() {
       {"isl", "int", false, "Input sequence length (tokens)."},
       {"osl", "int", false, "Output sequence length (tokens)."},
       {"num_prompts", "int", false, "Requests per concurrency point (at least 2x concurrency is advised)."},
+      {"warmup_requests", "int", false, "Warm-up requests before each point when cache_mode is warm (default: the concurrency); 0 = none."},
       {"cache_mode", "enum", false, "warm | cold."},
       {"tokenizer", "string", false, "Tokenizer the client counts tokens with (default: the data's, else hf_path)."},
       {"node", "string", false, "Machine (node/host name) the cell is served on."},
@@ -397,6 +399,11 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
       a.isl = r.positive("isl", false);
       a.osl = r.positive("osl", false);
       cc.num_prompts = r.positive("num_prompts", false);
+      cc.warmup_requests = r.scalar<long>("warmup_requests", false, "a whole number >= 0");
+      if (cc.warmup_requests && (*cc.warmup_requests < 0 || *cc.warmup_requests > kMaxConfigInt)) {
+        problems.add(r.get("warmup_requests"), fmt::format("{}: key 'warmup_requests' must be >= 0, got {}", where, *cc.warmup_requests));
+        cc.warmup_requests.reset();
+      }
       a.num_prompts = cc.num_prompts;
       a.tokenizer = r.scalar<std::string>("tokenizer", false, "a string");
       a.node = r.scalar<std::string>("node", false, "a string");
@@ -414,8 +421,28 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
       for (const char* block : {"vllm_sweep", "aiperf", "sglang"}) {
         YAML::Node b = r.get(block);
         if (!b || b.IsNull()) continue;
-        if (!b.IsMap()) problems.add(b, fmt::format("{}: key '{}' must be a mapping", where, block));
-        else cc.backends[block] = yaml_to_json(b);
+        if (!b.IsMap()) {
+          problems.add(b, fmt::format("{}: key '{}' must be a mapping", where, block));
+          continue;
+        }
+        json j = yaml_to_json(b);
+        // What cell_run passes to a cluster is checked here, before any run.
+        auto check = [&](const char* key, bool ok, const char* expected) {
+          if (j.contains(key) && !ok) problems.add(b[key], fmt::format("{}: key '{}.{}' must be {}", where, block, key, expected));
+        };
+        check("image", j.value("image", json()).is_string() && k8s::valid_image(j["image"].get<std::string>()),
+              "an image reference without spaces (e.g. vllm/vllm-openai:v0.11.2)");
+        check("extra_args", j.value("extra_args", json()).is_array(), "a list of arguments");
+        check("dataset_args", j.value("dataset_args", json()).is_array(), "a list of arguments");
+        check("dataset_path", j.value("dataset_path", json()).is_string(), "a path in the benchmark pod");
+        check("serve_cmd", j.value("serve_cmd", json()).is_string(), "a command line string");
+        check("num_runs", j.value("num_runs", json()).is_number_integer() && j["num_runs"].get<long>() >= 1 &&
+                              j["num_runs"].get<long>() <= 100, "a whole number from 1 to 100");
+        check("server_ready_timeout_s", j.value("server_ready_timeout_s", json()).is_number() &&
+                                            j["server_ready_timeout_s"].get<double>() > 0, "a number of seconds > 0");
+        check("timeout_per_point_s", j.value("timeout_per_point_s", json()).is_number() &&
+                                         j["timeout_per_point_s"].get<double>() > 0, "a number of seconds > 0");
+        cc.backends[block] = j;
       }
       a.gpus = gpus_of(a);
       a.concurrencies_requested = cc.concurrencies;

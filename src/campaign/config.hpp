@@ -15,6 +15,7 @@ struct CellConfig {
   AtlasCell identity;              // identity/parallelism/serving/workload fields, no points
   std::vector<long> concurrencies;
   std::optional<long> num_prompts;
+  std::optional<long> warmup_requests;
   json backends = json::object();  // vllm_sweep / aiperf / sglang blocks, kept verbatim
 };
 

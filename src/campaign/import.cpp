@@ -13,6 +13,7 @@
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/json_lenient.hpp"
+#include "util/file_lock.hpp"
 #include "util/staged_commit.hpp"
 #include "util/timestamp.hpp"
 
@@ -208,6 +209,7 @@ json import_perf_bench(const fs::path& root, const ImportRequest& req, Warnings&
   if (req.paths.empty()) throw_usage("import_perf_bench needs at least one --path");
   if (req.cache_mode && *req.cache_mode != "warm" && *req.cache_mode != "cold")
     throw_usage("--cache-mode must be warm or cold, got '" + *req.cache_mode + "'");
+  FileLock lock(c.dir, "import_perf_bench " + req.cell, lock_wait_seconds());
   StagedCommit::recover(dir);
   AtlasCell identity = resolve_identity(c, req, dir);
   // Parse everything first: a bad file stops the import before anything is written.

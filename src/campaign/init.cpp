@@ -88,6 +88,7 @@ InitResult create_campaign(const fs::path& root, const std::string& text, const 
   atomic_write(staging / "SOURCE.md", source);
   atomic_write(staging / "summary.md", summary_md(cfg, out.id));
   atomic_write(staging / "config.yaml", text);
+  atomic_write(staging / ".lock", "");  // the campaign's writer lock (util/file_lock.hpp)
   out.dir = root / out.id;
   fs::rename(staging, out.dir, ec);
   if (ec) {

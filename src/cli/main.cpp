@@ -53,7 +53,7 @@ std::string describe(const ParamSpec& p) {
 void print_envelope(const Envelope& env, bool as_json) {
   if (as_json) {
     std::cout << env.to_json().dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-  } else if (env.ok && !env.human.empty()) {
+  } else if (!env.human.empty()) {
     std::cout << env.human << "\n";
   }
   for (const auto& w : warning_lines(env.warnings)) std::cerr << "WARNING: " << w << "\n";
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(options.campaigns_root, ec);
     std::cerr << "perftunereport mcp: serving " << verb_registry().size() << " tools on stdio; campaigns root "
               << options.campaigns_root.string() << "\n";
-    return mcp::serve(std::cin, std::cout, options);
+    return mcp::serve(0, 1, options);
   }
 
   const VerbSpec* chosen = nullptr;

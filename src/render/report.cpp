@@ -12,6 +12,7 @@
 
 #include "render/chart/axes.hpp"
 #include "util/error.hpp"
+#include "util/file_lock.hpp"
 #include "util/fs.hpp"
 
 namespace ptr {
@@ -58,6 +59,7 @@ json omission_json(const Omission& o) { return {{"page", o.page}, {"reason", o.r
 RenderResult render_report(const fs::path& root, const RenderRequest& req, Warnings& warnings) {
   require_fonts();
   Campaign camp = open_campaign(root, req.campaign);
+  FileLock lock(camp.dir, "report_render", lock_wait_seconds());
   return render_inputs(load_report_inputs(camp, req.options), req.out, warnings);
 }
 

@@ -1,16 +1,32 @@
 #pragma once
 // Command builders for cell_run: one small function per benchmark client,
-// behind one interface. Each turns (cell, concurrency, prompts, output dir)
-// into the argv that runs one point inside the benchmark pod. A
-// telemetry-capturing backend (a roofline sweep with `dcgmi dmon` beside each
-// point) is one more entry in backend_table().
+// behind one interface. Each turns (workload, target, point) into the argv
+// that runs one point inside the benchmark pod, with the flags that make the
+// measured workload the configured one on every client (exact lengths,
+// output length held, warm-up, tokenizer). Flags checked against the clients'
+// own definitions: vLLM `vllm bench serve` / `bench sweep serve`, SGLang
+// `sglang.bench_serving` (python/sglang/benchmark/args.py), AIPerf
+// `aiperf profile` (docs/cli_options.md).
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "model/atlas_cell.hpp"
+#include <nlohmann/json.hpp>
+
 #include "run/process.hpp"
 
 namespace ptr {
+
+using json = nlohmann::json;
+
+struct WorkloadSpec {
+  std::string dataset = "random";           // the cell's dataset (random = synthetic random tokens)
+  std::optional<long> isl, osl;
+  std::optional<std::string> dataset_path;  // sharegpt file in the pod
+  json dataset_args = json::array();        // the client's own dataset flags, for other datasets
+  std::optional<std::string> tokenizer;     // when it differs from the served name
+  long warmup_requests = 0;                 // 0 = cold
+};
 
 struct PointSpec {
   long concurrency;
@@ -27,12 +43,17 @@ struct BenchTarget {
 struct BackendSpec {
   const char* name;  // vllm-sweep | aiperf | sglang-sweep
   const char* summary;
-  Argv (*bench)(const AtlasCell&, const BenchTarget&, const PointSpec&);
-  bool results_in_logs;  // the client prints a parseable result block (job mode reads it from logs)
-  const char* config_block;  // cell config block holding extra_args / image
+  Argv (*bench)(const WorkloadSpec&, const BenchTarget&, const PointSpec&);
+  const char* result_file;    // written under remote_dir ("" = the whole folder is the result)
+  bool results_in_logs;       // the client prints a parseable result block (job mode reads it from logs)
+  const char* config_block;   // cell config block holding extra_args / image / dataset_path
+  const char* output_length;  // how the output length is held at OSL (recorded in the plan)
 };
 
 const std::vector<BackendSpec>& backend_table();
 const BackendSpec* find_backend(const std::string& name);
+
+// Datasets the planner knows how to drive on every client.
+bool dataset_planned(const std::string& dataset);
 
 }  // namespace ptr

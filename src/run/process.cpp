@@ -5,6 +5,8 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <mutex>
+#include <set>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -31,8 +33,33 @@ std::string shell_line(const Argv& argv) {
   return out;
 }
 
+namespace {
+
+std::mutex children_mutex;
+std::set<pid_t> children;  // process groups currently running
+
+void kill_group(pid_t pgid) {
+  kill(-pgid, SIGTERM);
+  for (int i = 0; i < 40; ++i) {  // up to 200 ms to exit cleanly
+    if (kill(-pgid, 0) != 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(-pgid, SIGKILL);
+}
+
+}  // namespace
+
+void kill_all_children() {
+  std::set<pid_t> now;
+  {
+    std::lock_guard<std::mutex> lock(children_mutex);
+    now = children;
+  }
+  for (pid_t p : now) kill_group(p);
+}
+
 ProcessResult run_process(const Argv& argv, const std::string& stdout_path, const std::string& stderr_path,
-                          std::optional<double> timeout_s) {
+                          std::optional<double> timeout_s, const std::atomic<bool>* cancel) {
   ProcessResult r;
   r.start_utc = utc_iso_now();
   auto t0 = std::chrono::steady_clock::now();
@@ -70,6 +97,7 @@ ProcessResult run_process(const Argv& argv, const std::string& stdout_path, cons
     (void)!write(pipefd[1], &e, sizeof e);
     _exit(127);
   }
+  if (pid > 0) setpgid(pid, pid);  // also here: the parent may signal the group before the child ran setpgid
   close(pipefd[1]);
   close(out);
   close(err);
@@ -87,22 +115,31 @@ ProcessResult run_process(const Argv& argv, const std::string& stdout_path, cons
     return r;
   }
   close(pipefd[0]);
+  {
+    std::lock_guard<std::mutex> lock(children_mutex);
+    children.insert(pid);
+  }
   int status = 0;
   for (;;) {
     pid_t w = waitpid(pid, &status, WNOHANG);
     if (w == pid) break;
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (timeout_s && elapsed > *timeout_s) {
-      kill(-pid, SIGTERM);
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      kill(-pid, SIGKILL);
+    bool stop_timeout = timeout_s && elapsed > *timeout_s;
+    bool stop_cancel = cancel && cancel->load();
+    if (stop_timeout || stop_cancel) {
+      kill_group(pid);
       waitpid(pid, &status, 0);
-      r.timed_out = true;
+      r.timed_out = stop_timeout;
+      r.cancelled = stop_cancel;
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  r.exit_code = r.timed_out ? 124 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  {
+    std::lock_guard<std::mutex> lock(children_mutex);
+    children.erase(pid);
+  }
+  r.exit_code = r.timed_out ? 124 : r.cancelled ? 130 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.end_utc = utc_iso_now();
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;

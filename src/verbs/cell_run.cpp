@@ -10,13 +10,16 @@ VerbSpec cell_run_verb() {
   return {
       "cell_run",
       "Run a cell's sweep on a Kubernetes cluster (vLLM, AIPerf, SGLang) via kubectl; --dry-run writes and prints the commands only.",
-      "perftunereport cell_run --campaign example --cell h100-fp8-tp8-mbt8192 --backend vllm-sweep --bench-pod bench-0 --dry-run",
+      "perftunereport cell_run --campaign example --cell h100-fp8-tp8-mbt8192 --backend vllm-sweep --namespace bench "
+      "--bench-pod bench-0 --dry-run",
       Safety::submits_jobs,
+      "Run a cell on the cluster",
+      false,
       {
           {"campaign", ParamType::string, true, nullptr, "Campaign id or slug (newest wins)."},
           {"cell", ParamType::string, true, nullptr, "Configured cell to run."},
           {"backend", ParamType::string, true, nullptr, "Benchmark client.", {"vllm-sweep", "aiperf", "sglang-sweep"}},
-          {"namespace", ParamType::string, false, "default", "Kubernetes namespace."},
+          {"namespace", ParamType::string, true, nullptr, "Kubernetes namespace the benchmark runs in (never implied)."},
           {"bench_pod", ParamType::string, false, nullptr, "Pod to exec the client in (--mode exec)."},
           {"container", ParamType::string, false, nullptr, "Container in that pod."},
           {"kube_context", ParamType::string, false, nullptr, "kubectl context."},
@@ -27,7 +30,11 @@ VerbSpec cell_run_verb() {
           {"i_understand_this_submits_jobs", ParamType::boolean, false, false,
            "Required to run for real: this submits work to the cluster."},
           {"resume", ParamType::boolean, false, false, "Skip concurrencies already measured ok."},
-          {"timeout_per_point", ParamType::number, false, nullptr, "Seconds before a point is killed and recorded as failed."},
+          {"allow_default_namespace", ParamType::boolean, false, false,
+           "Allow the 'default' namespace (a standing namespace, refused otherwise)."},
+          {"timeout_per_point", ParamType::number, false, nullptr,
+           "Seconds a point may run (in-pod timeout / Job activeDeadlineSeconds) [default: 7200]."},
+          {"poll_interval", ParamType::number, false, 2.0, "Seconds between Job status polls (--mode job)."},
       },
       [](const Params& p, const Context& ctx, Envelope& env) {
         if (!p.flag("dry_run") && !p.flag("i_understand_this_submits_jobs"))
@@ -38,7 +45,7 @@ VerbSpec cell_run_verb() {
         req.campaign = p.str("campaign");
         req.cell = p.str("cell");
         req.backend = p.str("backend");
-        req.ns = p.str("namespace");
+        req.ns = p.opt_str("namespace");
         req.bench_pod = p.opt_str("bench_pod");
         req.container = p.opt_str("container");
         req.kube_context = p.opt_str("kube_context");
@@ -47,20 +54,39 @@ VerbSpec cell_run_verb() {
         req.mode = p.str("mode");
         req.dry_run = p.flag("dry_run");
         req.resume = p.flag("resume");
-        if (auto t = p.opt_num("timeout_per_point")) req.timeout_per_point_s = *t;
-        env.result = cell_run(ctx.campaigns_root, req, env.warnings, ctx.progress);
+        req.allow_default_namespace = p.flag("allow_default_namespace");
+        req.timeout_per_point_s = p.opt_num("timeout_per_point");
+        req.poll_interval_s = p.opt_num("poll_interval").value_or(2.0);
+        if (!(req.poll_interval_s > 0 && req.poll_interval_s <= 600)) throw_usage("--poll-interval must be in (0, 600] seconds");
+        env.result = cell_run(ctx.campaigns_root, req, env.warnings, ctx.progress, ctx.cancel);
         std::string human;
-        for (const auto& pt : env.result["plan"]["points"])
+        for (const auto& s : env.result["plan"]["preflight"]) human += "# check: " + s["display"].get<std::string>() + "\n";
+        for (const auto& pt : env.result["plan"]["points"]) {
           for (const auto& s : pt["steps"]) human += s["display"].get<std::string>() + "\n";
-        if (env.result["plan"].contains("teardown")) human += env.result["plan"]["teardown"]["display"].get<std::string>() + "\n";
-        if (env.result["executed"].get<bool>())
-          human += fmt::format("cell {}: {} ({} points ok, {} failed); log: {}/log.jsonl", req.cell,
-                               env.result["status"].get<std::string>(), env.result["points_ok"].get<int>(),
-                               env.result["points_failed"].get<int>(), env.result["commands_dir"].get<std::string>());
-        else
+          if (pt.contains("status_poll")) human += "# polled until Complete or Failed: " + pt["status_poll"]["display"].get<std::string>() + "\n";
+        }
+        for (const auto& s : env.result["plan"]["teardown"]) human += s["display"].get<std::string>() + "\n";
+        if (!env.result["executed"].get<bool>()) {
           human += fmt::format("dry run: {} point(s) planned, nothing run; scripts and plan.json in {}",
                                env.result["plan"]["points"].size(), env.result["commands_dir"].get<std::string>());
+          env.human = human;
+          return;
+        }
+        human += fmt::format("cell {}: {} ({} points ok, {} failed{}); log: {}/log.jsonl", req.cell,
+                             env.result["status"].get<std::string>(), env.result["points_ok"].get<int>(),
+                             env.result["points_failed"].get<int>(),
+                             env.result["cancelled"].get<bool>() ? ", CANCELLED" : "",
+                             env.result["commands_dir"].get<std::string>());
         env.human = human;
+        // A script must notice: a cell that ended failed is exit 1 (partial is 0, with warnings).
+        if (env.result["status"] == "failed") {
+          env.ok = false;
+          env.exit_code = 1;
+          env.error = {{"kind", "run_failed"},
+                       {"message", fmt::format("cell {} failed: no point completed a request (see {}/log.jsonl)", req.cell,
+                                               env.result["commands_dir"].get<std::string>())},
+                       {"file", nullptr}, {"line", nullptr}, {"key", nullptr}, {"hint", nullptr}};
+        }
       },
   };
 }

@@ -11,6 +11,8 @@ VerbSpec import_perf_bench_verb() {
       "Import existing benchmark outputs (files or folders, format detected by content) into a campaign cell.",
       "perftunereport import_perf_bench --campaign example --cell h100-fp8-tp8-mbt8192 --path results/",
       Safety::writes_campaign,
+      "Import benchmark outputs",
+      true,
       {
           {"campaign", ParamType::string, true, nullptr, "Campaign id or slug (newest wins)."},
           {"cell", ParamType::string, true, nullptr, "Cell id ([a-z0-9][a-z0-9._-]*)."},
@@ -45,6 +47,7 @@ VerbSpec import_perf_bench_verb() {
         req.mbt = p.opt_int("mbt");
         req.allow_mixed_models = p.flag("allow_mixed_models");
         env.result = import_perf_bench(ctx.campaigns_root, req, env.warnings);
+        env.files = {fs::absolute(env.result["normalized"].get<std::string>()).string()};
         env.human = fmt::format("cell {}: {} ({} points, {} plot-ready) from {} file(s)", req.cell,
                                 env.result["status"].get<std::string>(), env.result["points"].get<long>(),
                                 env.result["plot_ready_points"].get<long>(), env.result["files"].size());

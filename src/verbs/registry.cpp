@@ -42,8 +42,10 @@ const char* type_name(ParamType t) {
 const char* safety_name(Safety s) {
   switch (s) {
     case Safety::read_only: return "read_only";
+    case Safety::writes_files: return "writes_files";
     case Safety::writes_campaign: return "writes_campaign";
     case Safety::submits_jobs: return "submits_jobs";
+    case Safety::writes_shared: return "writes_shared";
   }
   return "read_only";
 }

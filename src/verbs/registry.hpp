@@ -3,6 +3,7 @@
 // safety class, typed parameters, handler); the CLI and, later, the MCP
 // server are generated from this table, so a flag, its help and its schema
 // cannot drift apart. Nothing here knows about command lines.
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -19,7 +20,13 @@ namespace ptr {
 using json = nlohmann::json;
 
 enum class ParamType { string, integer, number, boolean, string_list };
-enum class Safety { read_only, writes_campaign, submits_jobs };
+// What a verb may change; the CLI help and the MCP annotations derive from it.
+//  read_only       reads files, writes nothing
+//  writes_files    writes only the file(s) its parameters name (report_smoke)
+//  writes_campaign writes inside one campaign folder (atomic, under the campaign lock)
+//  submits_jobs    starts and stops work on a cluster (ack-gated)
+//  writes_shared   writes state other users share (the perf lake)
+enum class Safety { read_only, writes_files, writes_campaign, submits_jobs, writes_shared };
 // Parameters that name files: the MCP face confines them to the campaigns
 // root (and folders the server was started with); the CLI takes them as given.
 enum class PathRole { none, input, output };
@@ -39,6 +46,8 @@ struct Context {
   std::filesystem::path campaigns_root;
   // Long verbs report progress (done, total, message) when someone listens.
   std::function<void(double, double, const std::string&)> progress;
+  // Set when the caller cancels (MCP notifications/cancelled, a closing client).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Validated arguments: defaults applied, types checked.
@@ -66,6 +75,7 @@ struct Envelope {
   Warnings warnings;
   json error = nullptr;  // {"kind","message","file","line","key","hint"}
   std::string human;     // short human summary
+  std::vector<std::string> files;  // absolute paths of the files this call wrote (MCP resource links)
   int exit_code = 0;
   json to_json() const;
 };
@@ -75,6 +85,8 @@ struct VerbSpec {
   std::string summary;
   std::string example;  // a full command line that works
   Safety safety;
+  std::string title;     // human title (MCP tool title)
+  bool idempotent;       // repeating the call with the same arguments changes nothing more
   std::vector<ParamSpec> params;
   // Fills result/human/warnings; throws ptr::Error on failure.
   std::function<void(const Params&, const Context&, Envelope&)> run;

@@ -17,6 +17,8 @@ VerbSpec report_render_verb() {
       "Render the campaign's atlas to report.pdf (latency/throughput, heatmaps, TPM, completeness, source under test) + report_status.json.",
       "perftunereport report_render --campaign example",
       Safety::writes_campaign,
+      "Render the PDF report",
+      true,
       params,
       [](const Params& p, const Context& ctx, Envelope& env) {
         RenderRequest req;
@@ -26,6 +28,7 @@ VerbSpec report_render_verb() {
         RenderResult r = render_report(ctx.campaigns_root, req, env.warnings);
         env.result = r.status_json;
         env.result["status_file"] = r.status.string();
+        env.files = {fs::absolute(r.pdf).string(), fs::absolute(r.status).string()};
         env.human = fmt::format("{} ({} pages, {} omitted)\n{}", r.pdf.string(), r.pages, r.omitted.size(), r.coverage.line());
       },
   };

@@ -20,7 +20,9 @@ VerbSpec report_smoke_verb() {
       "report_smoke",
       "Build the bundled synthetic 40-cell campaign in a temporary folder and render its report (marked SYNTHETIC).",
       "perftunereport report_smoke --out build/smoke.pdf",
-      Safety::read_only,
+      Safety::writes_files,
+      "Render the synthetic smoke report",
+      true,
       params,
       [](const Params& p, const Context&, Envelope& env) {
         // The scratch campaign lives in memory-backed /dev/shm when there is one:
@@ -73,6 +75,7 @@ VerbSpec report_smoke_verb() {
             cov.cells, cov.full, cov.partial, cov.failed, cov.plot_ready_points, smoke.mtp_cells_with_preemptions);
         env.result = r.status_json;
         env.result["status_file"] = r.status.string();
+        env.files = {fs::absolute(r.pdf).string(), fs::absolute(r.status).string()};
         env.result["summary"] = summary;
         env.result["mtp_cells_with_preemptions"] = smoke.mtp_cells_with_preemptions;
         env.human = fmt::format("{} ({} pages)\nSYNTHETIC smoke campaign: {}", r.pdf.string(), r.pages, summary);

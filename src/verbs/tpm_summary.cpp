@@ -4,6 +4,7 @@
 #include "analysis/tpm_export.hpp"
 #include "campaign/operations.hpp"
 #include "util/error.hpp"
+#include "util/file_lock.hpp"
 #include "util/fs.hpp"
 #include "verbs/registry.hpp"
 
@@ -15,6 +16,8 @@ VerbSpec tpm_summary_verb() {
       "Tokens-per-minute capacity (peak and SLA point) per group at per-GPU/replica/node bases, with $/1M tokens; writes tpm_summary.{json,csv,md}.",
       "perftunereport tpm_summary --campaign example --ttft-sla-ms 2000 --tpot-sla-ms 50",
       Safety::writes_campaign,
+      "Capacity (TPM) and cost tables",
+      true,
       {
           {"campaign", ParamType::string, true, nullptr, "Campaign id or slug (newest wins)."},
           {"ttft_sla_ms", ParamType::number, false, nullptr, "TTFT limit in ms [default: config tpm.ttft_sla_ms, else 2000]."},
@@ -26,6 +29,7 @@ VerbSpec tpm_summary_verb() {
       },
       [](const Params& p, const Context& ctx, Envelope& env) {
         Campaign c = open_campaign(ctx.campaigns_root, p.str("campaign"));
+        FileLock lock(c.dir, "tpm_summary", lock_wait_seconds());
         TpmConfig cfg = discover_tpm_config(c.config.tpm, c.config.cost, (c.dir / "config.yaml").string());
         if (auto v = p.opt_num("ttft_sla_ms")) cfg.ttft_sla_ms = *v;
         if (auto v = p.opt_num("tpot_sla_ms")) cfg.tpot_sla_ms = *v;
@@ -46,6 +50,8 @@ VerbSpec tpm_summary_verb() {
         atomic_write(c.dir / "tpm_summary.csv", tpm_csv(groups));
         atomic_write(c.dir / "tpm_summary.md", tpm_markdown(groups, cfg, problems, c.id));
         json rows = tpm_rows(groups);
+        for (const char* f : {"tpm_summary.json", "tpm_summary.csv", "tpm_summary.md"})
+          env.files.push_back(fs::absolute(c.dir / f).string());
         env.result = {{"campaign", c.id},
                       {"files", {(c.dir / "tpm_summary.json").string(), (c.dir / "tpm_summary.csv").string(),
                                  (c.dir / "tpm_summary.md").string()}},

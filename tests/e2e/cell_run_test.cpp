@@ -1,8 +1,10 @@
-// cell_run against a stand-in kubectl (tests/data/fake-kubectl) that checks
-// its argv and plays back real benchmark outputs from ../shared/fixtures.
+// cell_run against a stand-in kubectl (tests/data/fake-kubectl, Node) that
+// checks its argv and runs the commands for real against fake clients
+// (tests/data/fake-clients: vllm, python3 -m sglang.bench_serving, aiperf)
+// that check theirs and write real-format outputs from ../shared/fixtures.
 #include <algorithm>
+#include <chrono>
 #include <fstream>
-#include <sys/wait.h>
 
 #include "test_support.hpp"
 #include "util/fs.hpp"
@@ -14,15 +16,16 @@ struct Cluster {
   TempDir root, pod;
   std::string id;
   fs::path log;
-  Cluster() {
+  explicit Cluster(const std::string& config = "tests/data/cell-run-campaign.yaml") {
     log = pod.path / "kubectl.log";
-    auto init = run_cli("--json campaign_init --config " + quote((source_dir() / "configs/campaigns/example.yaml").string()), root.path);
+    auto init = run_cli("--json campaign_init --config " + quote((source_dir() / config).string()), root.path);
+    EXPECT_EQ(init.exit_code, 0) << init.err;
     id = init.envelope()["result"]["campaign"];
   }
-  CliResult run(const std::string& args, const std::string& fail = "") const {
+  CliResult run(const std::string& args, const std::string& knobs = "") const {
     std::string env = "PATH=" + quote((source_dir() / "tests/data/fake-kubectl").string()) + ":$PATH FAKE_KUBECTL_LOG=" +
                       quote(log.string()) + " FAKE_POD_ROOT=" + quote(pod.path.string()) + " FAKE_FIXTURES=" +
-                      quote(fixtures_dir().string()) + " FAKE_FAIL_CONCURRENCY=" + quote(fail) + " ";
+                      quote(fixtures_dir().string()) + " " + knobs + " ";
     return run_cli(args, root.path, env);
   }
   std::vector<std::vector<std::string>> invocations() const {
@@ -34,8 +37,7 @@ struct Cluster {
       size_t end = text.find('\x1e', start);
       if (end == std::string::npos) break;
       std::vector<std::string> argv;
-      size_t a = start;
-      while (a < end) {
+      for (size_t a = start; a < end;) {
         size_t b = text.find('\x1f', a);
         argv.push_back(text.substr(a, b - a));
         a = b + 1;
@@ -46,13 +48,25 @@ struct Cluster {
     return out;
   }
   json cell(const std::string& cell_id) const { return load_json(root.path / id / "cells" / cell_id / "normalized.json"); }
+  // The steps cell_run logged, in order.
+  std::vector<std::string> steps(const json& env) const {
+    std::vector<std::string> out;
+    std::ifstream in(fs::path(env["result"]["commands_dir"].get<std::string>()) / "log.jsonl");
+    for (std::string l; std::getline(in, l);) out.push_back(json::parse(l)["step"].get<std::string>() + "@" +
+                                                            std::to_string(json::parse(l)["concurrency"].get<long>()));
+    return out;
+  }
 };
 
-const std::string kCell = "h100-fp8-tp8-mbt8192";  // concurrencies 1, 8, 32, 64; num_prompts 200
+const std::string kRun = " --namespace bench --i-understand-this-submits-jobs";
+
+bool has_step(const std::vector<std::string>& steps, const std::string& s) {
+  return std::find(steps.begin(), steps.end(), s) != steps.end();
+}
 
 TEST(CellRun, WithoutAckRefusesWritesNothingAndExits2) {
   Cluster k;
-  auto r = k.run("cell_run --campaign example --cell " + kCell + " --backend vllm-sweep --bench-pod bench-0");
+  auto r = k.run("cell_run --campaign cellrun --cell vllm-cell --backend vllm-sweep --namespace bench --bench-pod bench-0");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err.rfind("FATAL: ", 0), 0u) << r.err;
   EXPECT_NE(r.err.find("--i-understand-this-submits-jobs"), std::string::npos);
@@ -64,163 +78,265 @@ TEST(CellRun, WithoutAckRefusesWritesNothingAndExits2) {
 TEST(CellRun, DryRunWritesQuotedScriptsAndPlanAndRunsNothing) {
   Cluster k;
   std::string evil = "http://svc:8000/$(touch /tmp/pwned); echo 'x'\nnext";
-  auto r = k.run("--json cell_run --campaign example --cell " + kCell + " --backend vllm-sweep --bench-pod bench-0 --endpoint-url " +
-                 quote(evil) + " --dry-run");
+  auto r = k.run("--json cell_run --campaign cellrun --cell vllm-cell --backend vllm-sweep --namespace bench --bench-pod bench-0 "
+                 "--endpoint-url " + quote(evil) + " --dry-run");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(k.invocations().empty());  // nothing ran
   fs::path cmds = r.envelope()["result"]["commands_dir"].get<std::string>();
-  EXPECT_EQ(cmds.parent_path(), k.root.path / k.id / "commands" / kCell);  // commands/<cell>/<experiment>/
+  EXPECT_EQ(cmds.parent_path(), k.root.path / k.id / "commands" / "vllm-cell");  // commands/<cell>/<run>/
   json plan = load_json(cmds / "plan.json");
   ASSERT_EQ(plan["points"].size(), 4u);
   const json& p8 = plan["points"][1];
   EXPECT_EQ(p8["concurrency"], 8);
   EXPECT_EQ(p8["num_prompts"], 200);  // max(configured 200, 2 x 8)
   const json& bench = p8["steps"][1]["argv"];
-  // The endpoint is one argv item, byte for byte.
-  EXPECT_NE(std::find(bench.begin(), bench.end(), evil), bench.end());
-  std::string script = read_file(cmds / p8["steps"][1]["script"].get<std::string>());
-  EXPECT_NE(script.find("'http://svc:8000/$(touch /tmp/pwned); echo '\\''x'\\''\nnext'"), std::string::npos) << script;
+  EXPECT_NE(std::find(bench.begin(), bench.end(), evil), bench.end());  // one argv item, byte for byte
+  EXPECT_EQ(plan["labels"]["experiment"], k.id);  // campaign id = experiment id
+  EXPECT_EQ(plan["workload"]["exact_lengths"], true);
+  bool found = false;
+  for (const auto& e : fs::directory_iterator(cmds)) {
+    std::string s = read_file(e.path());
+    if (e.path().extension() == ".sh" && s.find("c8") != std::string::npos && s.find("vllm bench serve") != std::string::npos) {
+      found = true;
+      EXPECT_NE(s.find("'http://svc:8000/$(touch /tmp/pwned); echo '\\''x'\\''\nnext'"), std::string::npos) << s;
+      EXPECT_NE(s.find("--max-concurrency 8"), std::string::npos);
+      EXPECT_NE(s.find("--percentile-metrics ttft,tpot,itl,e2el"), std::string::npos);
+    }
+  }
+  EXPECT_TRUE(found);
   EXPECT_FALSE(fs::exists("/tmp/pwned"));
-  EXPECT_NE(script.find("--max-concurrency 8"), std::string::npos);
-  EXPECT_NE(script.find("--percentile-metrics ttft,tpot,itl,e2el"), std::string::npos);
 }
 
-TEST(CellRun, ExecSweepIngestsEveryPoint) {
+TEST(CellRun, ExecSweepChecksThenIngestsEveryPointAndTearsDown) {
   Cluster k;
-  auto r = k.run("--json cell_run --campaign example --cell " + kCell +
-                 " --backend vllm-sweep --bench-pod bench-0 --i-understand-this-submits-jobs");
+  auto r = k.run("--json cell_run --campaign cellrun --cell vllm-cell --backend vllm-sweep --bench-pod bench-0" + kRun);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto env = r.envelope();
   EXPECT_EQ(env["result"]["status"], "full");
   EXPECT_EQ(env["result"]["points_ok"], 4);
-  json cell = k.cell(kCell);
+  json cell = k.cell("vllm-cell");
   ASSERT_EQ(cell["points"].size(), 4u);
   EXPECT_EQ(cell["points"][2]["concurrency"], 32);
   EXPECT_EQ(cell["points"][2]["completed"], 200);
-  EXPECT_EQ(read_file(k.root.path / k.id / "cells" / kCell / "status.txt"), "full\n");
-  // Every executed command is logged with times, exit code and captures.
+  EXPECT_EQ(read_file(k.root.path / k.id / "cells/vllm-cell/status.txt"), "full\n");
+  auto steps = k.steps(env);
+  // Preflight first, a guard before every point, teardown and the leftover check last.
+  EXPECT_EQ(steps[0], "check-namespace@0");
+  EXPECT_EQ(steps[1], "check-pod@0");
+  EXPECT_EQ(steps[2], "check-rbac@0");
+  EXPECT_EQ(steps[3], "standing@0");
+  EXPECT_EQ(steps[4], "guard@1");
+  EXPECT_EQ(steps[5], "mkdir@1");
+  EXPECT_EQ(steps[6], "bench@1");
+  EXPECT_EQ(steps[7], "fetch@1");
+  EXPECT_EQ(steps[8], "guard@8");
+  EXPECT_EQ(steps[steps.size() - 3], "teardown@0");
+  EXPECT_EQ(steps[steps.size() - 2], "leftovers@0");
+  EXPECT_EQ(steps.back(), "standing@0");
+  EXPECT_EQ(steps.size(), 4u + 4 * 4 + 3);
   std::string log = read_file(fs::path(env["result"]["commands_dir"].get<std::string>()) / "log.jsonl");
-  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 12);  // 4 points x (mkdir, bench, fetch)
   json first = json::parse(log.substr(0, log.find('\n')));
   for (const char* key : {"start_utc", "end_utc", "exit_code", "stdout", "stderr", "argv"}) EXPECT_TRUE(first.contains(key)) << key;
-  auto calls = k.invocations();
-  ASSERT_EQ(calls.size(), 12u);
-  EXPECT_EQ(calls[1][0], "-n");
-  EXPECT_EQ(calls[1][2], "exec");
-  EXPECT_EQ(calls[1][4], "--");
-  EXPECT_EQ(calls[1][5], "vllm");
 }
 
-TEST(CellRun, MidSweepFailureGivesPartialAndAllFailingGivesFailed) {
+TEST(CellRun, MidSweepFailureGivesPartialAndAllFailingIsExit1) {
   Cluster k;
-  auto r = k.run("--json cell_run --campaign example --cell " + kCell +
-                     " --backend vllm-sweep --bench-pod bench-0 --i-understand-this-submits-jobs",
-                 "32");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto r = k.run("--json cell_run --campaign cellrun --cell vllm-cell --backend vllm-sweep --bench-pod bench-0" + kRun,
+                 "FAKE_FAIL_CONCURRENCY=32");
+  ASSERT_EQ(r.exit_code, 0) << r.err;  // partial: exit 0, with the failure recorded
   EXPECT_EQ(r.envelope()["result"]["status"], "partial");
-  json cell = k.cell(kCell);
+  json cell = k.cell("vllm-cell");
   ASSERT_EQ(cell["points"].size(), 4u);
   const json& p32 = cell["points"][2];
-  EXPECT_EQ(p32["concurrency"], 32);
   EXPECT_EQ(p32["status"], "failed");
   EXPECT_NE(p32["error"].get<std::string>().find("engine died at c=32"), std::string::npos) << p32["error"];
   EXPECT_EQ(cell["points"][3]["status"], "ok");  // the sweep went on after the failure
 
   Cluster all;
-  auto f = all.run("--json cell_run --campaign example --cell " + kCell +
-                       " --backend vllm-sweep --bench-pod bench-0 --i-understand-this-submits-jobs",
-                   "1,8,32,64");
-  ASSERT_EQ(f.exit_code, 0) << f.err;
-  EXPECT_EQ(f.envelope()["result"]["status"], "failed");
-  EXPECT_EQ(read_file(all.root.path / all.id / "cells" / kCell / "status.txt"), "failed\n");
+  auto f = all.run("--json cell_run --campaign cellrun --cell vllm-cell --backend vllm-sweep --bench-pod bench-0" + kRun,
+                   "FAKE_FAIL_CONCURRENCY=1,8,32,64");
+  EXPECT_EQ(f.exit_code, 1) << f.err;  // a failed cell: a script must notice
+  auto env = f.envelope();
+  EXPECT_FALSE(env["ok"].get<bool>());
+  EXPECT_EQ(env["result"]["status"], "failed");
+  EXPECT_EQ(env["error"]["kind"], "run_failed");
+  EXPECT_EQ(read_file(all.root.path / all.id / "cells/vllm-cell/status.txt"), "failed\n");
 }
 
 TEST(CellRun, ResumeSkipsMeasuredPoints) {
   Cluster k;
-  std::string cmd = "--json cell_run --campaign example --cell " + kCell +
-                    " --backend sglang-sweep --bench-pod bench-0 --i-understand-this-submits-jobs";
-  ASSERT_EQ(k.run(cmd, "64").exit_code, 0);
-  size_t before = k.invocations().size();
+  std::string cmd = "--json cell_run --campaign cellrun --cell sglang-cell --backend sglang-sweep --bench-pod bench-0" + kRun;
+  ASSERT_EQ(k.run(cmd, "FAKE_FAIL_CONCURRENCY=64").exit_code, 0);
   auto r = k.run(cmd + " --resume");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto env = r.envelope();
   EXPECT_EQ(env["result"]["plan"]["skipped_as_measured"], json({1, 8, 32}));
   EXPECT_EQ(env["result"]["plan"]["points"].size(), 1u);
-  EXPECT_EQ(k.invocations().size() - before, 3u);  // only c=64 ran again
+  auto steps = k.steps(env);
+  EXPECT_TRUE(has_step(steps, "bench@64"));
+  EXPECT_FALSE(has_step(steps, "bench@8"));
   EXPECT_EQ(env["result"]["status"], "full");
 }
 
 TEST(CellRun, AiperfExecWritesArtifactsPerPoint) {
   Cluster k;
-  auto r = k.run("--json cell_run --campaign example --cell " + kCell +
-                 " --backend aiperf --bench-pod bench-0 --i-understand-this-submits-jobs");
+  auto r = k.run("--json cell_run --campaign cellrun --cell aiperf-cell --backend aiperf --bench-pod bench-0" + kRun);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  json cell = k.cell(kCell);
+  json cell = k.cell("aiperf-cell");
   ASSERT_EQ(cell["points"].size(), 4u);
   EXPECT_EQ(cell["points"][0]["concurrency"], 1);
   EXPECT_EQ(cell["points"][0]["source"][0]["format"], "aiperf-profile-export-json");
   EXPECT_EQ(r.envelope()["result"]["status"], "full");
 }
 
-TEST(CellRun, JobModeLabelsManifestsAndTearsDownByLabel) {
-  Cluster k;
-  auto r = k.run("--json cell_run --campaign example --cell " + kCell +
-                 " --backend vllm-sweep --mode job --namespace bench --i-understand-this-submits-jobs");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto env = r.envelope();
-  std::string experiment = env["result"]["experiment"];
-  std::string manifest = read_file(k.pod.path / "applied-job-c8.yaml");
-  EXPECT_NE(manifest.find("    experiment: " + experiment), std::string::npos) << manifest;
-  EXPECT_NE(manifest.find("    cell: " + kCell), std::string::npos);
-  EXPECT_NE(manifest.find("namespace: bench"), std::string::npos);
-  EXPECT_NE(manifest.find("\"--max-concurrency\",\"8\""), std::string::npos);
-  auto calls = k.invocations();
-  const auto& last = calls.back();
-  EXPECT_EQ(last[2], "delete");
-  EXPECT_NE(std::find(last.begin(), last.end(), "experiment=" + experiment + ",cell=" + kCell), last.end());
-  // Nothing else was deleted or applied outside the experiment.
-  for (const auto& c : calls) {
-    if (c.size() > 2 && c[2] == "delete") EXPECT_EQ(&c, &last);
+// Job mode, every client: a fresh container per point (the SGLang output folder
+// must be created), result files carried in the Job's log, the Job deleted by
+// label before the next point, nothing left after teardown.
+TEST(CellRun, JobModeForEveryClient) {
+  for (auto [cell, backend, format] : {std::tuple{"vllm-cell", "vllm-sweep", "vllm-bench-serve"},
+                                       {"sglang-cell", "sglang-sweep", "sglang-bench-serving"},
+                                       {"aiperf-cell", "aiperf", "aiperf-profile-export-json"}}) {
+    SCOPED_TRACE(cell);
+    Cluster k;
+    auto r = k.run(std::string("--json cell_run --campaign cellrun --cell ") + cell + " --backend " + backend +
+                   " --mode job --poll-interval 0.05" + kRun);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto env = r.envelope();
+    EXPECT_EQ(env["result"]["status"], "full");
+    json c = k.cell(cell);
+    ASSERT_EQ(c["points"].size(), 4u);
+    EXPECT_EQ(c["points"][1]["source"][0]["format"], format);
+    EXPECT_EQ(c["points"][1]["concurrency"], 8);
+    auto calls = k.invocations();
+    int applies = 0, deletes = 0;
+    for (const auto& call : calls) {
+      if (call.size() > 2 && call[2] == "apply") ++applies;
+      if (call.size() > 2 && call[2] == "delete") {
+        ++deletes;
+        auto sel = std::find(call.begin(), call.end(), "-l");
+        ASSERT_NE(sel, call.end());  // by label, never by name
+        EXPECT_EQ((sel + 1)->rfind("experiment=" + k.id + ",cell=" + cell + ",run=", 0), 0u) << *(sel + 1);
+      }
+    }
+    EXPECT_EQ(applies, 4);
+    EXPECT_EQ(deletes, 5);  // one before each next point, one teardown
+    EXPECT_TRUE(fs::is_empty(k.pod.path / "jobs"));  // nothing left
+    for (const auto& w : env["warnings"]) EXPECT_NE(w["kind"], "leftovers_after_teardown");
   }
-  json cell = k.cell(kCell);
-  ASSERT_EQ(cell["points"].size(), 4u);  // results read from the Jobs' logs (stdout capture)
-  EXPECT_EQ(cell["points"][1]["source"][0]["format"], "vllm-bench-serve-stdout");
-  EXPECT_EQ(cell["points"][1]["concurrency"], 8);
 }
 
-TEST(CellRun, ServeCmdDrivesOneVllmSweepServe) {
+TEST(CellRun, AFailedJobFailsThePointAtOnceWithItsLogTail) {
   Cluster k;
-  const std::string cell = "b200-nvfp4-tp4-mbt16384";  // example.yaml gives it vllm_sweep.serve_cmd
-  auto r = k.run("--json cell_run --campaign example --cell " + cell +
-                     " --backend vllm-sweep --bench-pod bench-0 --i-understand-this-submits-jobs",
-                 "64");
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = k.run("--json cell_run --campaign cellrun --cell vllm-cell --backend vllm-sweep --mode job --poll-interval 0.05" + kRun,
+                 "FAKE_FAIL_CONCURRENCY=8");
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  json cell = k.cell("vllm-cell");
+  const json& p8 = cell["points"][1];
+  EXPECT_EQ(p8["status"], "failed");
+  EXPECT_NE(p8["error"].get<std::string>().find("failed: RuntimeError: engine died at c=8"), std::string::npos) << p8["error"];
+  auto steps = k.steps(r.envelope());
+  EXPECT_EQ(std::count(steps.begin(), steps.end(), "status@8"), 1);  // Failed seen on the first poll: no wait
+  EXPECT_TRUE(has_step(steps, "bench@32") || has_step(steps, "apply@32"));
+  EXPECT_LT(took, 60);  // never the 3600 s of a wait on condition=complete
+}
+
+TEST(CellRun, AHangingBenchmarkTimesOutInThePodAndTheNextPointStartsClean) {
+  Cluster k;
+  auto r = k.run("--json cell_run --campaign cellrun --cell vllm-cell --backend vllm-sweep --bench-pod bench-0 "
+                 "--timeout-per-point 1" + kRun,
+                 "FAKE_HANG_CONCURRENCY=8");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json cell = k.cell("vllm-cell");
+  EXPECT_EQ(cell["points"][1]["status"], "failed");
+  EXPECT_NE(cell["points"][1]["error"].get<std::string>().find("bench exited 124"), std::string::npos) << cell["points"][1]["error"];
+  EXPECT_EQ(cell["points"][2]["status"], "ok");
+  auto steps = k.steps(r.envelope());
+  EXPECT_FALSE(has_step(steps, "stop@32"));  // the in-pod timeout stopped it: the guard found nothing
+  // The bench ran under timeout(1) inside the pod.
   auto calls = k.invocations();
-  ASSERT_EQ(calls.size(), 4u);  // mkdir, push params, sweep, fetch
-  const auto& sweep = calls[2];
-  auto at = [&](const std::string& flag) {
-    auto it = std::find(sweep.begin(), sweep.end(), flag);
-    return it == sweep.end() || it + 1 == sweep.end() ? std::string() : *(it + 1);
-  };
-  EXPECT_EQ(at("--serve-cmd"), "vllm serve zai-org/GLM-4.7-FP8 --tensor-parallel-size 4");
-  EXPECT_EQ(at("--bench-cmd").find("--max-concurrency"), std::string::npos);  // set per combination by the sweep
+  bool bounded = false;
+  for (const auto& c : calls)
+    if (c.size() > 9 && c[5] == "timeout" && c[8] == "1" && c[9] == "vllm") bounded = true;
+  EXPECT_TRUE(bounded);
+}
+
+TEST(CellRun, WorkLeftRunningIsStoppedBeforeTheNextPoint) {
+  Cluster k;
+  auto r = k.run("--json cell_run --campaign cellrun --cell vllm-cell --backend vllm-sweep --bench-pod bench-0" + kRun,
+                 "FAKE_DETACH_CONCURRENCY=8");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto steps = k.steps(r.envelope());
+  auto guard32 = std::find(steps.begin(), steps.end(), "guard@32");
+  ASSERT_NE(guard32, steps.end());
+  EXPECT_EQ(*(guard32 + 1), "stop@32");   // something of c=8 still ran
+  EXPECT_EQ(*(guard32 + 2), "guard@32");  // checked again
+  EXPECT_EQ(*(guard32 + 3), "mkdir@32");  // then the point ran
+  EXPECT_EQ(r.envelope()["result"]["status"], "full");
+}
+
+TEST(CellRun, ServeCmdSweepFailingMidwayKeepsTheFinishedRuns) {
+  Cluster k;
+  auto r = k.run("--json cell_run --campaign cellrun --cell sweep-cell --backend vllm-sweep --bench-pod bench-0" + kRun,
+                 "FAKE_SWEEP_DIE_AFTER=2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto steps = k.steps(r.envelope());
+  EXPECT_TRUE(has_step(steps, "fetch@0"));  // fetched although the sweep failed
   json params = load_json(fs::path(r.envelope()["result"]["commands_dir"].get<std::string>()) / "bench-params.json");
-  EXPECT_EQ(params.size(), 4u);
   EXPECT_EQ(params[3], json({{"max_concurrency", 64}, {"num_prompts", 200}}));
-  json c = k.cell(cell);
+  json c = k.cell("sweep-cell");
   ASSERT_EQ(c["points"].size(), 4u);
-  EXPECT_EQ(c["points"][3]["status"], "failed");  // the sweep's own failure record
   EXPECT_EQ(c["points"][0]["status"], "ok");
+  EXPECT_EQ(c["points"][1]["status"], "ok");
+  EXPECT_EQ(c["points"][2]["status"], "failed");  // only the missing ones get failure records
+  EXPECT_NE(c["points"][2]["error"].get<std::string>().find("server crashed during the sweep"), std::string::npos);
   EXPECT_EQ(r.envelope()["result"]["status"], "partial");
 }
 
-TEST(CellRun, PlatformNamespaceIsRefused) {
+TEST(CellRun, PreflightErrorsStopBeforeAnyBenchmark) {
+  struct Case {
+    std::string args, knobs, message;
+  };
+  std::vector<Case> cases = {
+      {" --namespace missing", "", "namespace 'missing' does not exist"},
+      {" --namespace bench --kube-context nope", "", "kube context 'nope' is not in the kubeconfig"},
+      {" --namespace bench", "FAKE_POD_PHASE=Pending", "pod 'bench-0' is not Running"},
+      {" --namespace bench", "FAKE_DENY='create pods/exec'", "RBAC does not allow 'create pods/exec'"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.message);
+    Cluster k;
+    auto r = k.run("cell_run --campaign cellrun --cell vllm-cell --backend vllm-sweep --bench-pod bench-0 "
+                   "--i-understand-this-submits-jobs" + c.args,
+                   c.knobs);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("preflight failed: " + c.message), std::string::npos) << r.err;
+    for (const auto& call : k.invocations()) EXPECT_EQ(std::find(call.begin(), call.end(), "vllm"), call.end());
+    EXPECT_FALSE(fs::exists(k.root.path / k.id / "cells/vllm-cell/normalized.json"));
+  }
+}
+
+TEST(CellRun, InjectionAttemptsAndPlatformNamespacesAreRefused) {
   Cluster k;
-  auto r = k.run("cell_run --campaign example --cell " + kCell +
-                 " --backend vllm-sweep --mode job --namespace kube-system --i-understand-this-submits-jobs");
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("platform namespace"), std::string::npos) << r.err;
+  for (const std::string ns : {"bench\n  annotations: {evil: true}", "Bench", "kube-system", "default"}) {
+    auto r = k.run("cell_run --campaign cellrun --cell vllm-cell --backend vllm-sweep --mode job --namespace " + quote(ns) +
+                   " --i-understand-this-submits-jobs");
+    EXPECT_EQ(r.exit_code, 2) << ns;
+  }
   EXPECT_TRUE(k.invocations().empty());
+  auto ok = k.run("cell_run --campaign cellrun --cell vllm-cell --backend vllm-sweep --mode job --namespace default "
+                  "--allow-default-namespace --dry-run");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
+TEST(CellRun, AVanishedStandingObjectIsNamed) {
+  Cluster k;
+  auto r = k.run("--json cell_run --campaign cellrun --cell vllm-cell --backend vllm-sweep --bench-pod bench-0" + kRun,
+                 "FAKE_STANDING_AFTER=service/vllm");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string w = r.envelope()["warnings"].dump();
+  EXPECT_NE(w.find("deployment.apps/vllm-server existed before the run and is gone after it"), std::string::npos) << w;
 }
 
 }  // namespace

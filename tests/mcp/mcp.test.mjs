@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
@@ -25,6 +25,9 @@ async function connect(root, { allow = [], env = {} } = {}) {
   const transport = new StdioClientTransport({ command: CLI, args, env: { ...process.env, ...env }, stderr: 'pipe' });
   const client = new Client({ name: 'perftunereport-tests', version: '1.0.0' });
   await client.connect(transport);
+  // With the tools listed, the SDK validates every result's structuredContent
+  // against the tool's outputSchema (and throws when it does not conform).
+  await client.listTools();
   return client;
 }
 
@@ -90,7 +93,7 @@ test('cell_run needs the ack unless dry_run; dry_run lists the commands', async 
   const client = await connect(root);
   try {
     await call(client, 'campaign_init', { config: path.join(SRC, 'configs/campaigns/example.yaml') });
-    const args = { campaign: 'example', cell: 'h100-fp8-tp8-mbt8192', backend: 'vllm-sweep', bench_pod: 'bench-0' };
+    const args = { campaign: 'example', cell: 'h100-fp8-tp8-mbt8192', backend: 'vllm-sweep', namespace: 'bench', bench_pod: 'bench-0' };
     const refused = await call(client, 'cell_run', args);
     assert.equal(refused.isError, true);
     assert.equal(refused.structuredContent.error.kind, 'refusal');
@@ -158,9 +161,9 @@ test('long verbs report progress when the client asks', async () => {
     await call(client, 'campaign_init', { config: path.join(SRC, 'configs/campaigns/example.yaml') });
     const seen = [];
     const res = await call(client, 'cell_run', {
-      campaign: 'example', cell: 'h100-fp8-tp8-mbt8192', backend: 'vllm-sweep', bench_pod: 'bench-0',
+      campaign: 'example', cell: 'h100-fp8-tp8-mbt8192', backend: 'vllm-sweep', namespace: 'bench', bench_pod: 'bench-0',
       i_understand_this_submits_jobs: true,
-    }, { onprogress: (p) => seen.push(p) });
+    }, { onprogress: (p) => seen.push(p), timeout: 120000 });
     assert.equal(res.isError, false, JSON.stringify(res.structuredContent.error));
     assert.equal(res.structuredContent.result.status, 'full');
     // One notification per point, in order (the server sends all four before
@@ -202,3 +205,228 @@ test('raw stdio: malformed JSON gets a JSON-RPC parse error and the server goes 
   assert.equal(lines[3].error.code, -32602);
   assert.deepEqual(lines[4], { jsonrpc: '2.0', id: 9, result: {} });
 });
+
+// --- cell_run / MCP checks of the hardening issue -----------------------------
+
+const fakeCluster = () => {
+  const pod = tmp('pod');
+  return {
+    pod,
+    env: {
+      PATH: `${path.join(SRC, 'tests/data/fake-kubectl')}:${process.env.PATH}`,
+      FAKE_KUBECTL_LOG: path.join(pod, 'log'), FAKE_POD_ROOT: pod, FAKE_FIXTURES: path.join(SHARED, 'fixtures'),
+    },
+    // kubectl invocations so far (argv arrays)
+    calls() {
+      const f = path.join(pod, 'log');
+      if (!fs.existsSync(f)) return [];
+      return fs.readFileSync(f, 'utf8').split('\x1e').filter((s) => s.length).map((s) => s.split('\x1f').slice(0, -1));
+    },
+  };
+};
+
+// A raw JSON-RPC session on stdio (for ordering and cancellation, which the SDK hides).
+function rawSession(root, env = {}, extraArgs = []) {
+  const proc = spawn(CLI, ['--campaigns-dir', root, 'mcp', '--allow-path', path.join(SRC, 'tests/data'), ...extraArgs],
+                     { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const messages = [];
+  let buf = '';
+  proc.stdout.on('data', (d) => {
+    buf += d;
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      messages.push(JSON.parse(buf.slice(0, i)));
+      buf = buf.slice(i + 1);
+    }
+  });
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const send = (m) => proc.stdin.write(JSON.stringify({ jsonrpc: '2.0', ...m }) + '\n');
+  const waitFor = async (pred, ms = 60000) => {
+    for (let t = 0; t < ms / 10; t++) {
+      const m = messages.find(pred);
+      if (m) return m;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`timed out waiting; got ${JSON.stringify(messages).slice(0, 2000)}`);
+  };
+  const init = async () => {
+    send({ id: 'init', method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+    await waitFor((m) => m.id === 'init');
+    send({ method: 'notifications/initialized' });
+  };
+  return { proc, messages, send, waitFor, init, exited };
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function cellRunCampaign(root) {
+  const client = await connect(root, { allow: [path.join(SRC, 'tests/data')] });
+  const init = await call(client, 'campaign_init', { config: path.join(SRC, 'tests/data/cell-run-campaign.yaml') });
+  await client.close();
+  return init.structuredContent.result.campaign;
+}
+
+test('annotations follow the safety class; every result conforms to the output schema', async () => {
+  const client = await connect(tmp('annot'));
+  try {
+    const { tools } = await client.listTools();
+    const by = Object.fromEntries(tools.map((t) => [t.name.replace('perf_tune_report_', ''), t]));
+    assert.deepEqual(by.cell_run.annotations,
+      { title: 'Run a cell on the cluster', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true });
+    assert.equal(by.report_smoke.annotations.readOnlyHint, false);  // it writes the PDF it is given
+    assert.equal(by.import_perf_bench.annotations.idempotentHint, true);
+    assert.equal(by.campaign_init.annotations.idempotentHint, false);
+    assert.equal(by.atlas_aggregate.annotations.destructiveHint, false);
+    for (const t of tools) {
+      assert.ok(t.title && t.title.length > 5, `${t.name} has a human title`);
+      assert.equal(t.outputSchema.type, 'object');
+      assert.deepEqual(t.outputSchema.required, ['ok', 'verb', 'result', 'warnings', 'error']);
+    }
+    // The SDK validated this result against the schema (callTool throws otherwise); check by hand too.
+    const { default: Ajv } = await import('ajv');
+    const validate = new Ajv({ strict: false }).compile(by.atlas_aggregate.outputSchema);
+    const bad = await call(client, 'atlas_aggregate', { campaign: 'nope' });
+    assert.equal(bad.isError, true);
+    assert.ok(validate(bad.structuredContent), JSON.stringify(validate.errors));
+  } finally {
+    await client.close();
+  }
+});
+
+test('written files come back as resource links that resolve; warnings arrive as log messages', async () => {
+  const root = tmp('links');
+  const client = await connect(root);
+  const logs = [];
+  const { LoggingMessageNotificationSchema } = await import('@modelcontextprotocol/sdk/types.js');
+  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push(n.params));
+  try {
+    const init = await call(client, 'campaign_init', { config: path.join(SRC, 'configs/campaigns/example.yaml') });
+    const id = init.structuredContent.result.campaign;
+    const imp = await call(client, 'import_perf_bench', {
+      campaign: id, cell: 'h100-fp8-tp8-mbt8192', path: [path.join(SHARED, 'fixtures/vllm/sweep-serve')] });
+    assert.equal(imp.isError, false);
+    await call(client, 'atlas_aggregate', { campaign: id });
+    const rep = await call(client, 'report_render', { campaign: id });
+    assert.equal(rep.isError, false, JSON.stringify(rep.structuredContent.error));
+    const links = rep.content.filter((c) => c.type === 'resource_link');
+    const pdf = links.find((l) => l.name === 'report.pdf');
+    assert.equal(pdf.uri, `perftunereport://campaigns/${id}/report.pdf`);
+    assert.equal(pdf.mimeType, 'application/pdf');
+    const read = await client.readResource({ uri: pdf.uri });
+    assert.ok(Buffer.from(read.contents[0].blob, 'base64').subarray(0, 5).toString() === '%PDF-');
+    const { resources } = await client.listResources();
+    const atlas = resources.find((r) => r.uri === `perftunereport://campaigns/${id}/atlas.jsonl`);
+    assert.ok(atlas, 'atlas.jsonl is listed');
+    const text = await client.readResource({ uri: atlas.uri });
+    assert.equal(JSON.parse(text.contents[0].text.split('\n')[0]).cell_id, 'h100-fp8-tp8-mbt8192');
+    await assert.rejects(client.readResource({ uri: `perftunereport://campaigns/${id}/../../etc/passwd` }));
+    // atlas_aggregate warned (two configured cells have no data): as log messages too.
+    assert.ok(logs.some((l) => l.level === 'warning' && l.logger === 'perftunereport.atlas_aggregate' &&
+                               l.data.kind === 'cell_not_imported'), JSON.stringify(logs).slice(0, 500));
+  } finally {
+    await client.close();
+  }
+});
+
+test('the defaulted report_smoke path is confined like an explicit one', async () => {
+  const root = tmp('defconf');
+  const cwd = tmp('cwd');  // the server's working directory, outside the root
+  const transport = new StdioClientTransport({ command: CLI, args: ['--campaigns-dir', root, 'mcp'], cwd, stderr: 'pipe' });
+  const client = new Client({ name: 't', version: '1' });
+  await client.connect(transport);
+  try {
+    const res = await call(client, 'report_smoke', {});
+    assert.equal(res.isError, true);
+    assert.match(res.structuredContent.error.message, /out 'smoke.pdf' \(the default\) is outside the campaigns root/);
+    assert.equal(fs.existsSync(path.join(cwd, 'smoke.pdf')), false);
+  } finally {
+    await client.close();
+  }
+});
+
+test('requests before initialize are refused; ping is allowed', async () => {
+  const s = rawSession(tmp('preinit'));
+  s.send({ id: 1, method: 'tools/list' });
+  s.send({ id: 2, method: 'ping' });
+  const refused = await s.waitFor((m) => m.id === 1);
+  assert.equal(refused.error.code, -32600);
+  assert.deepEqual(await s.waitFor((m) => m.id === 2), { jsonrpc: '2.0', id: 2, result: {} });
+  s.proc.stdin.end();
+  await s.exited;
+});
+
+test('a ping during a running tool call is answered before the call ends', async () => {
+  const root = tmp('ping');
+  const id = await cellRunCampaign(root);
+  const k = fakeCluster();
+  const s = rawSession(root, { ...k.env, FAKE_HANG_CONCURRENCY: '1' });
+  await s.init();
+  s.send({ id: 'run', method: 'tools/call', params: { name: 'perf_tune_report_cell_run', arguments: {
+    campaign: id, cell: 'vllm-cell', backend: 'vllm-sweep', namespace: 'bench', bench_pod: 'bench-0',
+    timeout_per_point: 3, i_understand_this_submits_jobs: true } } });
+  // Wait until the benchmark is running, then ping.
+  for (let t = 0; t < 3000 && !k.calls().some((c) => c.includes('vllm')); t++) await sleep(10);
+  s.send({ id: 'ping', method: 'ping' });
+  await s.waitFor((m) => m.id === 'run', 120000);
+  const order = s.messages.map((m) => m.id);
+  assert.ok(order.indexOf('ping') >= 0 && order.indexOf('ping') < order.indexOf('run'), JSON.stringify(order));
+  s.proc.stdin.end();
+  await s.exited;
+});
+
+test('after notifications/cancelled no further work starts, teardown runs, and no result arrives', async () => {
+  const root = tmp('cancel');
+  const id = await cellRunCampaign(root);
+  const k = fakeCluster();
+  const s = rawSession(root, { ...k.env, FAKE_HANG_CONCURRENCY: '8' });
+  await s.init();
+  s.send({ id: 7, method: 'tools/call', params: { name: 'perf_tune_report_cell_run', arguments: {
+    campaign: id, cell: 'vllm-cell', backend: 'vllm-sweep', namespace: 'bench', bench_pod: 'bench-0',
+    i_understand_this_submits_jobs: true } } });
+  // The c=8 benchmark hangs: cancel once it has started.
+  const benchAt8 = () => k.calls().findIndex((c) => c.includes('vllm') && c.includes('--max-concurrency') &&
+                                                      c[c.indexOf('--max-concurrency') + 1] === '8');
+  for (let t = 0; t < 6000 && benchAt8() < 0; t++) await sleep(10);
+  assert.ok(benchAt8() >= 0, 'the c=8 benchmark started');
+  await sleep(200);
+  const before = k.calls().length;
+  s.send({ method: 'notifications/cancelled', params: { requestId: 7, reason: 'test' } });
+  s.send({ id: 8, method: 'ping' });
+  await s.waitFor((m) => m.id === 8);
+  // Teardown by label happens; no new point starts.
+  for (let t = 0; t < 3000 && !k.calls().slice(before).some((c) => c.includes('pkill')); t++) await sleep(10);
+  await sleep(500);
+  const after = k.calls().slice(before);
+  for (const c of after) {
+    assert.ok(!c.includes('vllm') && !c.includes('mkdir') && !c.includes('cp'), `work after cancel: ${c.join(' ')}`);
+  }
+  assert.ok(after.some((c) => c.includes('pkill')), 'teardown ran');
+  assert.equal(s.messages.find((m) => m.id === 7), undefined, 'no result for a cancelled request');
+  const cmdRoot = path.join(root, id, 'commands', 'vllm-cell');
+  const run = fs.readdirSync(cmdRoot)[0];
+  assert.ok(fs.existsSync(path.join(cmdRoot, run, 'cancelled.json')), 'the cancellation is recorded');
+  s.proc.stdin.end();
+  await s.exited;
+});
+
+for (const how of ['closes its input', 'sends SIGTERM']) {
+  test(`no orphaned child when the client ${how}`, async () => {
+    const root = tmp('orphan');
+    const id = await cellRunCampaign(root);
+    const k = fakeCluster();
+    const s = rawSession(root, { ...k.env, FAKE_HANG_CONCURRENCY: '1' });
+    await s.init();
+    s.send({ id: 3, method: 'tools/call', params: { name: 'perf_tune_report_cell_run', arguments: {
+      campaign: id, cell: 'vllm-cell', backend: 'vllm-sweep', namespace: 'bench', bench_pod: 'bench-0',
+      i_understand_this_submits_jobs: true } } });
+    for (let t = 0; t < 6000 && !k.calls().some((c) => c.includes('vllm')); t++) await sleep(10);
+    await sleep(200);
+    if (how === 'closes its input') s.proc.stdin.end();
+    else s.proc.kill('SIGTERM');
+    const exit = await s.exited;
+    assert.ok(exit.code === 0 || exit.code === 143, JSON.stringify(exit));
+    // Nothing of the run is left: no kubectl, no benchmark client.
+    const left = spawnSync('pgrep', ['-f', k.pod]);
+    assert.equal(left.status, 1, `left running: ${left.stdout}`);
+  });
+}

@@ -1,0 +1,89 @@
+#pragma once
+// The cell_run planner: config + flags -> every command of a run, as argv
+// vectors, with no side effect. The executor (executor.hpp) runs a plan; the
+// dry run prints it; tests assert it argv for argv.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "campaign/config.hpp"
+#include "run/backends.hpp"
+#include "util/warning.hpp"
+
+namespace ptr {
+
+struct CellRunRequest {
+  std::string campaign, cell, backend;
+  std::optional<std::string> ns;  // required: no implicit "default"
+  std::optional<std::string> bench_pod, container, kube_context, endpoint_url, served_model;
+  std::string mode = "exec";  // exec | job
+  bool dry_run = false;
+  bool resume = false;
+  bool allow_default_namespace = false;
+  std::optional<double> timeout_per_point_s;
+  double poll_interval_s = 2.0;  // job status polling
+};
+
+struct Step {
+  std::string name;  // check-* | guard | stop | mkdir | bench | fetch | apply | status | logs | delete | params | sweep | teardown | leftovers | standing
+  Argv argv;
+  std::optional<double> timeout_s;
+  std::string stdout_to;  // a result capture (job logs): where it goes
+  std::string expect;     // a check: what its stdout must be (trimmed), else exit 0 suffices
+  std::string fails_with; // a check: the error to report when it fails
+};
+
+struct PointPlan {
+  long concurrency = 0;  // 0: one `vllm bench sweep serve` runs every concurrency
+  long num_prompts = 0;
+  std::string remote_dir;  // in the pod
+  std::string local_dir;   // under cells/<id>/raw/
+  std::vector<Step> steps;
+  // Job mode: the Job, its status (polled until Complete or Failed), its log tail.
+  nlohmann::json manifest;
+  std::string manifest_file;
+  std::string job_name;
+  std::optional<Step> status, log_tail;
+  std::vector<nlohmann::json> sweep_points;  // sweep serve: {max_concurrency, num_prompts} per concurrency
+};
+
+struct RunPlan {
+  std::string campaign, cell, backend, mode, ns, experiment, run;
+  const BackendSpec* spec = nullptr;
+  nlohmann::json workload = nlohmann::json::object();  // what the runs will measure, and how
+  std::vector<Step> preflight;
+  std::optional<Step> standing;  // objects of the namespace not from this experiment (before and after)
+  Step guard, stop;              // is anything of this experiment still running; stop it
+  std::vector<PointPlan> points;
+  std::vector<Step> teardown;
+  Step leftovers;                // what still carries the run's labels after teardown (must be nothing)
+  std::vector<long> skipped_as_measured;
+  nlohmann::json to_json() const;
+};
+
+struct PlanInputs {
+  std::string campaign_id, campaign_slug;
+  const CellConfig* cell = nullptr;
+  nlohmann::json provenance = nlohmann::json::object();
+  std::string stamp;               // UTC stamp of this run (compact)
+  std::string cell_dir;            // for local paths in fetch steps
+  std::string commands_dir;        // where scripts and manifests go
+  std::vector<long> done;          // concurrencies already measured ok (--resume)
+};
+
+// Validates names (namespace, pod, context, image) by the Kubernetes rules and
+// refuses what it cannot plan (a platform namespace, a dataset without its
+// path, job mode without an image); warnings name what it adjusted.
+RunPlan plan_cell_run(const CellRunRequest& req, const PlanInputs& in, Warnings& warnings);
+
+// In job mode the container prints each result file between these lines
+// ("<<<perftunereport-file NAME>>>" ... "<<<perftunereport-end>>>").
+inline constexpr const char* kJobFileBegin = "<<<perftunereport-file";
+inline constexpr const char* kJobFileEnd = "<<<perftunereport-end>>>";
+
+// Names no generated object may take (platform and standing services).
+const std::vector<std::string>& protected_names();
+
+}  // namespace ptr
