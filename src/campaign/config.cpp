@@ -7,52 +7,46 @@
 #include <yaml-cpp/yaml.h>
 
 #include "analysis/tpm.hpp"
+#include "model/fields.hpp"
 #include "util/error.hpp"
 #include "util/k8s_names.hpp"
 #include "util/text.hpp"
 
 namespace ptr {
 
-const std::vector<ConfigKey>& cell_config_keys() {
-  static const std::vector<ConfigKey> keys = {
-      {"cell_id", "string", true, "Unique id, [a-z0-9][a-z0-9._-]*."},
-      {"model", "string", true, "Model name (e.g. GLM-5.1)."},
-      {"hardware", "string", true, "Accelerator (H100, H200, B200, GB300 ...)."},
-      {"quant", "string", true, "Weight quantization (FP8, NVFP4 ...)."},
-      {"tensor_parallel", "int", true, "Tensor-parallel size (>= 1)."},
-      {"parallel_strategy", "enum", true, "TP | EP | DP | PP | DEP (how the model is sharded)."},
-      {"mtp", "bool", true, "Multi-token prediction (speculative decoding) on."},
-      {"max_num_batched_tokens", "int", true, "Scheduler token budget per step (mbt)."},
-      {"concurrencies", "int_list", true, "Client concurrencies to measure (each >= 1)."},
-      {"data_parallel", "int", false, "Data-parallel size (default 1)."},
-      {"pipeline_parallel", "int", false, "Pipeline-parallel size (default 1)."},
-      {"expert_parallel", "int", false, "Expert-parallel size."},
-      {"kv_cache_dtype", "string", false, "KV-cache dtype (fp8, auto ...)."},
-      {"engine", "string", false, "Serving engine (vllm, sglang)."},
-      {"engine_version", "string", false, "Engine version or commit."},
-      {"hf_path", "string", false, "Hugging Face model path."},
-      {"max_num_seqs", "int", false, "Scheduler cap on concurrent sequences."},
-      {"gpu_memory_utilization", "number", false, "Fraction of GPU memory, 0 < x <= 1."},
-      {"max_model_len", "int", false, "Maximum context length."},
-      {"cuda_graphs", "bool", false, "CUDA graphs on (false = eager mode)."},
-      {"prefix_caching", "bool", false, "Automatic prefix caching on."},
-      {"dataset", "string", false, "Benchmark dataset (random, sharegpt ...)."},
-      {"isl", "int", false, "Input sequence length (tokens)."},
-      {"osl", "int", false, "Output sequence length (tokens)."},
-      {"num_prompts", "int", false, "Requests per concurrency point (at least 2x concurrency is advised)."},
-      {"warmup_requests", "int", false, "Warm-up requests before each point when cache_mode is warm (default: the concurrency); 0 = none."},
-      {"cache_mode", "enum", false, "warm | cold."},
-      {"tokenizer", "string", false, "Tokenizer the client counts tokens with (default: the data's, else hf_path)."},
-      {"node", "string", false, "Machine (node/host name) the cell is served on."},
-      {"prefix_cache_hit_rate", "number", false, "Prefix-cache hit rate 0..1 of the workload, when known."},
-      {"vllm_sweep", "map", false, "Backend block for cell_run --backend vllm-sweep (kept verbatim)."},
-      {"aiperf", "map", false, "Backend block for cell_run --backend aiperf (kept verbatim)."},
-      {"sglang", "map", false, "Backend block for cell_run --backend sglang-sweep (kept verbatim)."},
-  };
-  return keys;
+namespace {
+
+const char* kind_of(const FieldSpec<AtlasCell>& f) {
+  if (f.choices) return "enum";
+  return std::visit(
+      [](auto m) -> const char* {
+        using M = std::decay_t<decltype(std::declval<AtlasCell>().*m)>;
+        if constexpr (std::is_same_v<M, std::optional<long>>) return "int";
+        else if constexpr (std::is_same_v<M, std::optional<double>>) return "number";
+        else if constexpr (std::is_same_v<M, std::optional<bool>>) return "bool";
+        else return "string";
+      },
+      f.member);
 }
 
-static const std::vector<std::string> kStrategies = {"TP", "EP", "DP", "PP", "DEP"};
+}  // namespace
+
+// The cell keys: every field of the table that a config may set, then the
+// keys that describe the run rather than the cell (concurrencies, backend blocks).
+const std::vector<ConfigKey>& cell_config_keys() {
+  static const std::vector<ConfigKey> keys = [] {
+    std::vector<ConfigKey> k = {{"cell_id", "string", true, "Unique id: [a-z0-9][a-z0-9._-]*, ends in a letter or digit, at most 55 characters."}};
+    for (const auto& f : cell_fields())
+      if (f.config != ConfigUse::none) k.push_back({f.name, kind_of(f), f.config == ConfigUse::required, f.doc});
+    k.push_back({"concurrencies", "int_list", true, "Client concurrencies to measure (each >= 1)."});
+    k.push_back({"warmup_requests", "int", false, "Warm-up requests before each point when cache_mode is warm (default: the concurrency); 0 = none."});
+    k.push_back({"vllm_sweep", "map", false, "Backend block for cell_run --backend vllm-sweep (image, extra_args, serve_cmd, num_runs, server_ready_timeout_s, dataset_path, dataset_args, timeout_per_point_s)."});
+    k.push_back({"aiperf", "map", false, "Backend block for cell_run --backend aiperf (image, extra_args, dataset_args, timeout_per_point_s)."});
+    k.push_back({"sglang", "map", false, "Backend block for cell_run --backend sglang-sweep (image, extra_args, dataset_path, dataset_args, timeout_per_point_s)."});
+    return k;
+  }();
+  return keys;
+}
 
 // Cell ids become folder names and Kubernetes label values (with suffixes
 // such as "-prefill"): checked by hand, never by std::regex, whose recursion
@@ -121,7 +115,6 @@ std::string did_you_mean(const std::string& key, const std::vector<std::string>&
 // A YAML alias is a reference: a few hundred bytes of nested aliases expand to
 // gigabytes ("billion laughs"). Expansion is bounded by a node budget.
 constexpr size_t kMaxYamlNodes = 200000;
-constexpr long kMaxParallel = 65536;      // GPUs along one parallel dimension
 constexpr long kMaxConfigInt = 1L << 40;  // token budgets, lengths, request counts
 
 json yaml_to_json(const YAML::Node& n, size_t& budget) {
@@ -229,15 +222,43 @@ struct CellReader {
     }
     return v;
   }
-  // Integers in [1, max]: a parallel size of 2^62 is a typo, not a cluster.
-  std::optional<long> positive(const char* key, bool required, long max = kMaxConfigInt) {
-    auto v = scalar<long>(key, required, "a positive integer");
-    if (v && (*v < 1 || *v > max)) {
-      problems.add(get(key), fmt::format("{}: key '{}' must be between 1 and {}, got {}", where, key, max, *v));
-      return std::nullopt;
-    }
-    return v;
+  // One field of the table, typed by its member, checked by its declared
+  // range or choices; the messages name the cell, the key and what it must be.
+  void field(const FieldSpec<AtlasCell>& f, AtlasCell& a) {
+    bool required = f.config == ConfigUse::required;
+    std::visit(
+        [&](auto m) {
+          using M = std::decay_t<decltype(a.*m)>;
+          if constexpr (std::is_same_v<M, std::optional<std::string>>) {
+            auto v = scalar<std::string>(f.name, required, f.choices ? "one of the listed values" : "a string");
+            if (!v) return;
+            if (auto bad = field_value_problem(f, *v); !bad.empty()) {
+              problems.add(get(f.name), fmt::format("{}: key '{}' must be {}, got '{}'", where, f.name, bad, excerpt(*v)));
+              return;
+            }
+            a.*m = f.choices ? normalized_choice(f, *v) : *v;
+          } else if constexpr (std::is_same_v<M, std::optional<long>>) {
+            auto v = scalar<long>(f.name, required, "a whole number");
+            if (v && !field_value_problem(f, static_cast<double>(*v)).empty()) {
+              problems.add(get(f.name), fmt::format("{}: key '{}' must be {}, got {}", where, f.name,
+                                                    field_value_problem(f, static_cast<double>(*v)), *v));
+              return;
+            }
+            a.*m = v;
+          } else if constexpr (std::is_same_v<M, std::optional<double>>) {
+            auto v = scalar<double>(f.name, required, "a number");
+            if (v && !field_value_problem(f, *v).empty()) {
+              problems.add(get(f.name), fmt::format("{}: key '{}' must be {}, got {}", where, f.name, field_value_problem(f, *v), *v));
+              return;
+            }
+            a.*m = v;
+          } else if constexpr (std::is_same_v<M, std::optional<bool>>) {
+            a.*m = scalar<bool>(f.name, required, "true or false");
+          }
+        },
+        f.member);
   }
+
 };
 
 }  // namespace
@@ -263,7 +284,7 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
   if (!root || !root.IsMap()) throw_input(file, "expected a YAML mapping with 'name' and 'cells'");
   Problems problems{file, {}};
   CampaignConfig cfg;
-  static const std::vector<std::string> top_keys = {"name", "description", "focus", "provenance", "defaults",
+  static const std::vector<std::string> top_keys = {"name", "description", "focus", "baseline", "provenance", "defaults",
                                                     "cells", "tpm", "cost"};
   for (const auto& kv : root) {
     auto k = key_of(kv);
@@ -348,20 +369,8 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
         problems.add(c["cell_id"], fmt::format("{}: duplicate cell_id", where));
       }
       a.cell_id = id;
-      a.model = r.scalar<std::string>("model", true, "a string");
-      a.hardware = r.scalar<std::string>("hardware", true, "a string");
-      a.quant = r.scalar<std::string>("quant", true, "a string");
-      a.tensor_parallel = r.positive("tensor_parallel", true, kMaxParallel);
-      if (auto s = r.scalar<std::string>("parallel_strategy", true, "one of TP, EP, DP, PP, DEP")) {
-        std::string up = *s;
-        for (auto& ch : up) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-        if (std::find(kStrategies.begin(), kStrategies.end(), up) == kStrategies.end())
-          problems.add(r.get("parallel_strategy"),
-                       fmt::format("{}: key 'parallel_strategy' must be one of TP, EP, DP, PP, DEP, got '{}'", where, *s));
-        else a.parallel_strategy = up;
-      }
-      a.mtp = r.scalar<bool>("mtp", true, "true or false");
-      a.max_num_batched_tokens = r.positive("max_num_batched_tokens", true);
+      for (const auto& f : cell_fields())
+        if (f.config != ConfigUse::none) r.field(f, a);
       YAML::Node conc = r.get("concurrencies");
       if (!conc || conc.IsNull()) {
         problems.add(c, fmt::format("{}: missing required key 'concurrencies' (a list of positive integers)", where));
@@ -378,45 +387,11 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
         std::sort(cc.concurrencies.begin(), cc.concurrencies.end());
         cc.concurrencies.erase(std::unique(cc.concurrencies.begin(), cc.concurrencies.end()), cc.concurrencies.end());
       }
-      a.data_parallel = r.positive("data_parallel", false, kMaxParallel);
-      a.pipeline_parallel = r.positive("pipeline_parallel", false, kMaxParallel);
-      a.expert_parallel = r.positive("expert_parallel", false, kMaxParallel);
-      a.kv_cache_dtype = r.scalar<std::string>("kv_cache_dtype", false, "a string");
-      a.engine = r.scalar<std::string>("engine", false, "a string");
-      a.engine_version = r.scalar<std::string>("engine_version", false, "a string");
-      a.hf_path = r.scalar<std::string>("hf_path", false, "a string");
-      a.max_num_seqs = r.positive("max_num_seqs", false);
-      a.max_model_len = r.positive("max_model_len", false);
-      a.gpu_memory_utilization = r.scalar<double>("gpu_memory_utilization", false, "a number in (0, 1]");
-      if (a.gpu_memory_utilization && !(*a.gpu_memory_utilization > 0 && *a.gpu_memory_utilization <= 1)) {
-        problems.add(r.get("gpu_memory_utilization"),
-                     fmt::format("{}: key 'gpu_memory_utilization' must be in (0, 1], got {}", where,
-                                 *a.gpu_memory_utilization));
-      }
-      a.cuda_graphs = r.scalar<bool>("cuda_graphs", false, "true or false");
-      a.prefix_caching = r.scalar<bool>("prefix_caching", false, "true or false");
-      a.dataset = r.scalar<std::string>("dataset", false, "a string");
-      a.isl = r.positive("isl", false);
-      a.osl = r.positive("osl", false);
-      cc.num_prompts = r.positive("num_prompts", false);
+      cc.num_prompts = a.num_prompts;
       cc.warmup_requests = r.scalar<long>("warmup_requests", false, "a whole number >= 0");
       if (cc.warmup_requests && (*cc.warmup_requests < 0 || *cc.warmup_requests > kMaxConfigInt)) {
         problems.add(r.get("warmup_requests"), fmt::format("{}: key 'warmup_requests' must be >= 0, got {}", where, *cc.warmup_requests));
         cc.warmup_requests.reset();
-      }
-      a.num_prompts = cc.num_prompts;
-      a.tokenizer = r.scalar<std::string>("tokenizer", false, "a string");
-      a.node = r.scalar<std::string>("node", false, "a string");
-      a.prefix_cache_hit_rate = r.scalar<double>("prefix_cache_hit_rate", false, "a number in [0, 1]");
-      if (a.prefix_cache_hit_rate && !(*a.prefix_cache_hit_rate >= 0 && *a.prefix_cache_hit_rate <= 1)) {
-        problems.add(r.get("prefix_cache_hit_rate"),
-                     fmt::format("{}: key 'prefix_cache_hit_rate' must be in [0, 1], got {}", where, *a.prefix_cache_hit_rate));
-        a.prefix_cache_hit_rate.reset();
-      }
-      if (auto m = r.scalar<std::string>("cache_mode", false, "warm or cold")) {
-        if (*m != "warm" && *m != "cold")
-          problems.add(r.get("cache_mode"), fmt::format("{}: key 'cache_mode' must be warm or cold, got '{}'", where, *m));
-        else a.cache_mode = *m;
       }
       for (const char* block : {"vllm_sweep", "aiperf", "sglang"}) {
         YAML::Node b = r.get(block);
@@ -444,10 +419,21 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
                                          j["timeout_per_point_s"].get<double>() > 0, "a number of seconds > 0");
         cc.backends[block] = j;
       }
+      if (!a.delivery && cfg.provenance.is_object() && cfg.provenance.contains("delivery") &&
+          cfg.provenance["delivery"].is_string())
+        a.delivery = cfg.provenance["delivery"].get<std::string>();
       a.gpus = gpus_of(a);
       a.concurrencies_requested = cc.concurrencies;
       cfg.cells.push_back(std::move(cc));
     }
+  }
+  // The named baseline: one of the cells, recorded on every cell.
+  if (YAML::Node b = root["baseline"]) {
+    std::string id = b.IsScalar() ? b.Scalar() : "";
+    if (!cfg.find_cell(id))
+      problems.add(b, fmt::format("key 'baseline' must name one of the cells, got '{}'", excerpt(id)));
+    else
+      for (auto& cc : cfg.cells) cc.identity.baseline_cell = id;
   }
   if (!problems.list.empty()) {
     std::string msg = fmt::format("{} problem{} in campaign config:", problems.list.size(),

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "campaign/descriptor.hpp"
+#include "model/fields.hpp"
 #include "campaign/operations.hpp"
 #include "ingest/discover.hpp"
 #include "util/error.hpp"
@@ -42,14 +43,45 @@ AtlasCell resolve_identity(const Campaign& c, const ImportRequest& req, const fs
     return a;
   }
   if (fs::exists(cell_dir / "cell.json")) return read_cell_json(cell_dir / "cell.json");
+  // A new cell from its identity flags, checked by the field table's rules.
+  AtlasCell a;
+  a.campaign = c.id;
+  a.cell_id = req.cell;
   std::vector<std::string> missing;
-  if (!req.model) missing.push_back("--model");
-  if (!req.hardware) missing.push_back("--hardware");
-  if (!req.quant) missing.push_back("--quant");
-  if (!req.tensor_parallel) missing.push_back("--tensor-parallel");
-  if (!req.parallel_strategy) missing.push_back("--parallel-strategy");
-  if (!req.mtp) missing.push_back("--mtp/--no-mtp");
-  if (!req.mbt) missing.push_back("--mbt");
+  for (const auto& f : cell_fields()) {
+    if (f.config == ConfigUse::none) continue;
+    std::string flag = std::string("--") + (f.flag ? f.flag : f.name);
+    for (auto& ch : flag) ch = ch == '_' ? '-' : ch;
+    auto given = req.identity.find(f.name);
+    if (given == req.identity.end() || given->is_null()) {
+      if (f.config == ConfigUse::required) missing.push_back(std::visit([&](auto m) {
+        using M = std::decay_t<decltype(a.*m)>;
+        return std::is_same_v<M, std::optional<bool>> ? flag + "/--no-" + flag.substr(2) : flag;
+      }, f.member));
+      continue;
+    }
+    std::visit(
+        [&](auto m) {
+          using M = std::decay_t<decltype(a.*m)>;
+          if constexpr (std::is_same_v<M, std::optional<std::string>>) {
+            std::string v = given->get<std::string>();
+            if (auto bad = field_value_problem(f, v); !bad.empty()) throw_usage(fmt::format("{} must be {}, got '{}'", flag, bad, v));
+            a.*m = f.choices ? normalized_choice(f, v) : v;
+          } else if constexpr (std::is_same_v<M, std::optional<long>>) {
+            long v = given->get<long>();
+            if (auto bad = field_value_problem(f, static_cast<double>(v)); !bad.empty())
+              throw_usage(fmt::format("{} must be {}, got {}", flag, bad, v));
+            a.*m = v;
+          } else if constexpr (std::is_same_v<M, std::optional<double>>) {
+            double v = given->get<double>();
+            if (auto bad = field_value_problem(f, v); !bad.empty()) throw_usage(fmt::format("{} must be {}, got {}", flag, bad, v));
+            a.*m = v;
+          } else if constexpr (std::is_same_v<M, std::optional<bool>>) {
+            a.*m = given->get<bool>();
+          }
+        },
+        f.member);
+  }
   if (!missing.empty()) {
     std::string list;
     for (const auto& m : missing) list += (list.empty() ? "" : " ") + m;
@@ -57,23 +89,6 @@ AtlasCell resolve_identity(const Campaign& c, const ImportRequest& req, const fs
                             c.id, list),
                 "or add the cell to the config and run campaign_init again");
   }
-  auto in_range = [](const char* flag, long v, long max) {
-    if (v < 1 || v > max) throw_usage(fmt::format("--{} must be between 1 and {}, got {}", flag, max, v));
-  };
-  in_range("tensor-parallel", *req.tensor_parallel, 65536);
-  in_range("mbt", *req.mbt, 1L << 40);
-  AtlasCell a;
-  a.campaign = c.id;
-  a.cell_id = req.cell;
-  a.model = req.model;
-  a.hardware = req.hardware;
-  a.quant = req.quant;
-  a.tensor_parallel = req.tensor_parallel;
-  std::string strat = *req.parallel_strategy;
-  for (auto& ch : strat) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  a.parallel_strategy = strat;
-  a.mtp = req.mtp;
-  a.max_num_batched_tokens = req.mbt;
   a.gpus = gpus_of(a);
   return a;
 }

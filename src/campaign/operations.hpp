@@ -30,10 +30,9 @@ struct ImportRequest {
   std::vector<std::string> paths;
   std::string backend = "auto";
   std::optional<std::string> cache_mode;
-  // Identity of a cell that is not in the config.
-  std::optional<std::string> model, hardware, quant, parallel_strategy;
-  std::optional<long> tensor_parallel, mbt;
-  std::optional<bool> mtp;
+  // Identity of a cell that is not in the config: field name -> value, for the
+  // config fields of the field table (the same table makes the flags).
+  json identity = json::object();
   bool allow_mixed_models = false;
 };
 json import_perf_bench(const fs::path& root, const ImportRequest& req, Warnings& warnings);

@@ -66,7 +66,14 @@ struct AtlasCell {
   std::optional<double> gpu_memory_utilization;
   std::optional<bool> mtp;
   std::optional<bool> cuda_graphs;     // false = eager mode (--enforce-eager)
+  std::optional<std::string> cudagraph_mode;  // e.g. FULL_AND_PIECEWISE, PIECEWISE, NONE
+  std::optional<bool> async_scheduling;
   std::optional<bool> prefix_caching;
+  // what the cell is for and how its stack was delivered
+  std::optional<std::string> regime;         // latency | throughput (the tier it is tuned for)
+  std::optional<std::string> delivery;       // image | overlay | infr-patch ...: a number is evidence for its own delivery
+  std::optional<std::string> baseline_cell;  // the campaign's named baseline cell
+  std::optional<bool> same_node;             // client and server on one node
   // workload
   std::optional<std::string> dataset, cache_mode, tokenizer;
   std::optional<long> isl, osl, num_prompts;

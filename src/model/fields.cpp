@@ -1,44 +1,143 @@
 #include "model/fields.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <fmt/format.h>
+
 namespace ptr {
 
 const std::vector<FieldSpec<AtlasCell>>& cell_fields() {
   using C = AtlasCell;
+  using U = ConfigUse;
+  constexpr double kMaxGpus = 65536, kMaxCount = 1099511627776.0;  // 2^40
   static const std::vector<FieldSpec<C>> fields = {
       {"campaign", "", "Campaign id (<YYYYMMDDTHHMMSSZ>-<slug>) the cell belongs to.", &C::campaign},
-      {"cell_id", "", "Cell id from the campaign config ([a-z0-9][a-z0-9._-]*).", &C::cell_id},
+      {"cell_id", "", "Cell id from the campaign config ([a-z0-9][a-z0-9._-]*, at most 55 characters).", &C::cell_id},
       {"status", "", "full (every requested concurrency measured ok) | partial | failed (no request completed).", &C::status},
-      {"model", "", "Model name as configured.", &C::model},
-      {"hf_path", "", "Hugging Face path or served model id, when known.", &C::hf_path},
-      {"hardware", "", "Accelerator type, e.g. H100, B200, GB300.", &C::hardware},
-      {"quant", "", "Weight quantization, e.g. FP8, NVFP4.", &C::quant},
-      {"kv_cache_dtype", "", "KV-cache dtype, e.g. fp8, auto.", &C::kv_cache_dtype},
-      {"tensor_parallel", "GPUs", "Tensor-parallel size.", &C::tensor_parallel},
-      {"data_parallel", "GPUs", "Data-parallel size (1 when not configured).", &C::data_parallel},
-      {"pipeline_parallel", "GPUs", "Pipeline-parallel size (1 when not configured).", &C::pipeline_parallel},
-      {"expert_parallel", "GPUs", "Expert-parallel size, when set.", &C::expert_parallel},
-      {"parallel_strategy", "", "TP or EP (how experts are sharded).", &C::parallel_strategy},
+      {.name = "model", .unit = "", .doc = "Model name as configured (e.g. GLM-5.1).", .member = &C::model,
+       .config = U::required, .role = Role::model, .label = "{}"},
+      {.name = "hf_path", .unit = "", .doc = "Hugging Face path or served model id (config, else the data).",
+       .member = &C::hf_path, .config = U::optional},
+      {.name = "hardware", .unit = "", .doc = "Accelerator type, e.g. H100, B200, GB300.", .member = &C::hardware,
+       .config = U::required, .role = Role::hardware, .label = "{}"},
+      {.name = "quant", .unit = "", .doc = "Weight quantization, e.g. FP8, NVFP4.", .member = &C::quant,
+       .config = U::required, .role = Role::hardware, .label = "{}"},
+      {.name = "kv_cache_dtype", .unit = "", .doc = "KV-cache dtype, e.g. fp8, auto.", .member = &C::kv_cache_dtype,
+       .config = U::optional, .role = Role::serving, .label = "KV {}"},
+      {.name = "tensor_parallel", .unit = "GPUs", .doc = "Tensor-parallel size.", .member = &C::tensor_parallel,
+       .config = U::required, .role = Role::hardware, .label = "TP{}", .min = 1, .max = kMaxGpus},
+      {.name = "data_parallel", .unit = "GPUs", .doc = "Data-parallel size (1 when not configured).",
+       .member = &C::data_parallel, .config = U::optional, .role = Role::hardware, .label = "DP{}", .min = 1, .max = kMaxGpus},
+      {.name = "pipeline_parallel", .unit = "GPUs", .doc = "Pipeline-parallel size (1 when not configured).",
+       .member = &C::pipeline_parallel, .config = U::optional, .role = Role::hardware, .label = "PP{}", .min = 1,
+       .max = kMaxGpus},
+      {.name = "expert_parallel", .unit = "GPUs", .doc = "Expert-parallel size, when set.", .member = &C::expert_parallel,
+       .config = U::optional, .role = Role::hardware, .label = "EP{}", .min = 1, .max = kMaxGpus},
+      {.name = "parallel_strategy", .unit = "", .doc = "TP | EP | DP | PP | DEP (how the model is sharded).",
+       .member = &C::parallel_strategy, .config = U::required, .role = Role::hardware, .label = "{}",
+       .choices = "TP|EP|DP|PP|DEP"},
       {"gpus", "GPUs", "GPUs serving the endpoint = tensor_parallel x data_parallel x pipeline_parallel.", &C::gpus},
-      {"engine", "", "Serving engine, e.g. vllm, sglang.", &C::engine},
-      {"engine_version", "", "Engine version or commit, when known.", &C::engine_version},
-      {"max_num_batched_tokens", "tokens", "Scheduler token budget per step (mbt).", &C::max_num_batched_tokens},
-      {"max_num_seqs", "sequences", "Scheduler cap on concurrent sequences.", &C::max_num_seqs},
-      {"max_model_len", "tokens", "Maximum context length served.", &C::max_model_len},
-      {"gpu_memory_utilization", "fraction", "Fraction of GPU memory the engine may use.", &C::gpu_memory_utilization},
-      {"mtp", "", "Multi-token prediction (speculative decoding) on.", &C::mtp},
-      {"cuda_graphs", "", "CUDA graphs captured (false = eager mode, --enforce-eager).", &C::cuda_graphs},
-      {"prefix_caching", "", "Automatic prefix caching on.", &C::prefix_caching},
-      {"dataset", "", "Benchmark dataset, e.g. random, sharegpt.", &C::dataset},
-      {"isl", "tokens", "Configured input sequence length.", &C::isl},
-      {"osl", "tokens", "Configured output sequence length.", &C::osl},
-      {"cache_mode", "", "warm | cold (prefix/KV caches before the run).", &C::cache_mode},
-      {"tokenizer", "", "Tokenizer the client counted tokens with, when known (config, else the data).", &C::tokenizer},
-      {"num_prompts", "requests", "Requests per concurrency point as configured (else as the data says, when one value).", &C::num_prompts},
-      {"prefix_cache_hit_rate", "fraction", "Prefix-cache hit rate 0..1 over the runs (SGLang cache_report, or the config); null when unknown.", &C::prefix_cache_hit_rate},
+      {.name = "engine", .unit = "", .doc = "Serving engine, e.g. vllm, sglang.", .member = &C::engine,
+       .config = U::optional, .role = Role::serving, .label = "{}"},
+      {.name = "engine_version", .unit = "", .doc = "Engine version or commit (config, else the data).",
+       .member = &C::engine_version, .config = U::optional, .role = Role::stack, .label = "{}"},
+      {.name = "max_num_batched_tokens", .unit = "tokens", .doc = "Scheduler token budget per step (mbt).",
+       .member = &C::max_num_batched_tokens, .config = U::required, .role = Role::serving, .label = "mbt {}", .min = 1,
+       .max = kMaxCount, .flag = "mbt"},
+      {.name = "max_num_seqs", .unit = "sequences", .doc = "Scheduler cap on concurrent sequences.",
+       .member = &C::max_num_seqs, .config = U::optional, .role = Role::serving, .label = "max-seqs {}", .min = 1,
+       .max = kMaxCount},
+      {.name = "max_model_len", .unit = "tokens", .doc = "Maximum context length served.", .member = &C::max_model_len,
+       .config = U::optional, .role = Role::serving, .label = "ctx {}", .min = 1, .max = kMaxCount},
+      {.name = "gpu_memory_utilization", .unit = "fraction", .doc = "Fraction of GPU memory the engine may use, 0 < x <= 1.",
+       .member = &C::gpu_memory_utilization, .config = U::optional, .role = Role::serving, .label = "gmu {}", .min = 0,
+       .max = 1, .min_open = true},
+      {.name = "mtp", .unit = "", .doc = "Multi-token prediction (speculative decoding) on.", .member = &C::mtp,
+       .config = U::required, .role = Role::serving, .label = "MTP|no MTP"},
+      {.name = "cuda_graphs", .unit = "", .doc = "CUDA graphs captured (false = eager mode, --enforce-eager).",
+       .member = &C::cuda_graphs, .config = U::optional, .role = Role::serving, .label = "graphs|eager"},
+      {.name = "cudagraph_mode", .unit = "", .doc = "CUDA-graph capture mode, e.g. FULL_AND_PIECEWISE, PIECEWISE, NONE.",
+       .member = &C::cudagraph_mode, .config = U::optional, .role = Role::serving, .label = "cg {}"},
+      {.name = "async_scheduling", .unit = "", .doc = "Asynchronous scheduling on.", .member = &C::async_scheduling,
+       .config = U::optional, .role = Role::serving, .label = "async|sync"},
+      {.name = "prefix_caching", .unit = "", .doc = "Automatic prefix caching on.", .member = &C::prefix_caching,
+       .config = U::optional, .role = Role::serving, .label = "prefix cache|no prefix cache"},
+      {.name = "dataset", .unit = "", .doc = "Benchmark dataset, e.g. random, sharegpt (config, else the data).",
+       .member = &C::dataset, .config = U::optional, .role = Role::workload, .label = "{}"},
+      {.name = "isl", .unit = "tokens", .doc = "Input sequence length (config, else the measured mean when every point agrees).",
+       .member = &C::isl, .config = U::optional, .role = Role::workload, .label = "ISL {}", .min = 1, .max = kMaxCount},
+      {.name = "osl", .unit = "tokens", .doc = "Output sequence length (config, else the measured mean when every point agrees).",
+       .member = &C::osl, .config = U::optional, .role = Role::workload, .label = "OSL {}", .min = 1, .max = kMaxCount},
+      {.name = "cache_mode", .unit = "", .doc = "warm | cold (prefix/KV caches before the run).", .member = &C::cache_mode,
+       .config = U::optional, .role = Role::workload, .label = "{}", .choices = "warm|cold"},
+      {.name = "tokenizer", .unit = "", .doc = "Tokenizer the client counted tokens with (config, else the data).",
+       .member = &C::tokenizer, .config = U::optional},
+      {.name = "num_prompts", .unit = "requests", .doc = "Requests per concurrency point as configured (else the data's, when one value).",
+       .member = &C::num_prompts, .config = U::optional, .min = 1, .max = kMaxCount},
+      {.name = "prefix_cache_hit_rate", .unit = "fraction",
+       .doc = "Prefix-cache hit rate 0..1 over the runs (config, else SGLang cache_report); null when unknown.",
+       .member = &C::prefix_cache_hit_rate, .config = U::optional, .min = 0, .max = 1},
+      {.name = "regime", .unit = "", .doc = "The tier the configuration is tuned for: latency | throughput.",
+       .member = &C::regime, .config = U::optional, .role = Role::serving, .label = "{}",
+       .choices = "latency|throughput"},
+      {.name = "delivery", .unit = "", .doc = "How the engine build was delivered (image, overlay, infr-patch ...); config, else provenance.delivery. A number is evidence only for its own delivery.",
+       .member = &C::delivery, .config = U::optional, .role = Role::stack, .label = "{}"},
+      {"baseline_cell", "", "The campaign's named baseline cell (config 'baseline'), when there is one.", &C::baseline_cell},
+      {.name = "same_node", .unit = "", .doc = "The client ran on the same node as the server.", .member = &C::same_node,
+       .config = U::optional},
       {"backend", "", "Benchmark client the points came from (vllm, vllm-sweep, sglang, aiperf).", &C::backend},
-      {"node", "", "Machine (host/node name) the cell was served on: the config's, else the data's.", &C::node},
+      {.name = "node", .unit = "", .doc = "Machine (host/node name) the cell was served on: the config's, else the data's.",
+       .member = &C::node, .config = U::optional},
   };
   return fields;
+}
+
+const FieldSpec<AtlasCell>* find_cell_field(std::string_view name) {
+  for (const auto& f : cell_fields())
+    if (name == f.name) return &f;
+  return nullptr;
+}
+
+std::string field_value_problem(const FieldSpec<AtlasCell>& f, double v) {
+  if (!std::isfinite(v)) return "a finite number";
+  if (f.max > f.min) {
+    bool low = f.min_open ? v <= f.min : v < f.min;
+    if (low || v > f.max)
+      return f.min_open ? fmt::format("in ({:g}, {:g}]", f.min, f.max) : fmt::format("between {:g} and {:g}", f.min, f.max);
+  }
+  return {};
+}
+
+std::vector<std::string> choices_of(const FieldSpec<AtlasCell>& f) {
+  std::vector<std::string> out;
+  if (!f.choices) return out;
+  std::string s = f.choices;
+  size_t start = 0;
+  for (size_t bar; (bar = s.find('|', start)) != std::string::npos; start = bar + 1) out.push_back(s.substr(start, bar - start));
+  out.push_back(s.substr(start));
+  return out;
+}
+
+std::string normalized_choice(const FieldSpec<AtlasCell>& f, const std::string& v) {
+  for (const auto& c : choices_of(f)) {
+    if (c.size() != v.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < c.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(c[i])) != std::tolower(static_cast<unsigned char>(v[i]))) same = false;
+    if (same) return c;
+  }
+  return v;
+}
+
+std::string field_value_problem(const FieldSpec<AtlasCell>& f, const std::string& v) {
+  auto choices = choices_of(f);
+  if (choices.empty()) return {};
+  std::string n = normalized_choice(f, v);
+  if (std::find(choices.begin(), choices.end(), n) != choices.end()) return {};
+  std::string list;
+  for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
+  return "one of " + list;
 }
 
 const std::vector<FieldSpec<Point>>& point_fields() {

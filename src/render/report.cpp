@@ -150,7 +150,7 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
     // exactly as the PDF will show it.
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    std::optional<Canvas> canvas;
+    std::optional<CairoCanvas> canvas;
     const cairo_rectangle_t extents{0, 0, kPageW, kPageH};
     for (int n = 0; n < total; ++n) {
       const PlannedPage& pp = plan[n];

@@ -1,11 +1,38 @@
 #include <fmt/format.h>
 
 #include "campaign/operations.hpp"
+#include "model/fields.hpp"
 #include "verbs/registry.hpp"
 
 namespace ptr {
 
 VerbSpec import_perf_bench_verb() {
+  std::vector<ParamSpec> params = {
+      {"campaign", ParamType::string, true, nullptr, "Campaign id or slug (newest wins)."},
+      {"cell", ParamType::string, true, nullptr, "Cell id ([a-z0-9][a-z0-9._-]*)."},
+      {"path", ParamType::string_list, true, nullptr, "Result file(s) or folder(s); repeat for several.", {}, PathRole::input},
+      {"backend", ParamType::string, false, "auto", "Accept only this client's formats.",
+       {"auto", "vllm", "vllm-sweep", "sglang", "aiperf"}},
+      {"cache_mode", ParamType::string, false, nullptr, "Regime of the runs: warm or cold (remembered for the cell).", {"warm", "cold"}},
+      {"allow_mixed_models", ParamType::boolean, false, false,
+       "Accept files of several models in this cell (kept as separate points, with a warning); remembered for the cell."},
+  };
+  // The identity of a cell not in the config: one flag per config field of the
+  // field table (model/fields.cpp), the same entries the campaign config reads.
+  for (const auto& f : cell_fields()) {
+    if (f.config == ConfigUse::none || std::string(f.name) == "cache_mode") continue;
+    ParamSpec p;
+    p.name = f.flag ? f.flag : f.name;
+    p.help = std::string(f.doc) + " For a cell not in the config" + (f.config == ConfigUse::required ? " (required then)." : ".");
+    p.type = std::visit([](auto m) {
+      using M = std::decay_t<decltype(std::declval<AtlasCell>().*m)>;
+      if constexpr (std::is_same_v<M, std::optional<long>>) return ParamType::integer;
+      else if constexpr (std::is_same_v<M, std::optional<double>>) return ParamType::number;
+      else if constexpr (std::is_same_v<M, std::optional<bool>>) return ParamType::boolean;
+      else return ParamType::string;
+    }, f.member);
+    params.push_back(p);
+  }
   return {
       "import_perf_bench",
       "Import existing benchmark outputs (files or folders, format detected by content) into a campaign cell.",
@@ -13,24 +40,7 @@ VerbSpec import_perf_bench_verb() {
       Safety::writes_campaign,
       "Import benchmark outputs",
       true,
-      {
-          {"campaign", ParamType::string, true, nullptr, "Campaign id or slug (newest wins)."},
-          {"cell", ParamType::string, true, nullptr, "Cell id ([a-z0-9][a-z0-9._-]*)."},
-          {"path", ParamType::string_list, true, nullptr, "Result file(s) or folder(s); repeat for several.", {}, PathRole::input},
-          {"backend", ParamType::string, false, "auto", "Accept only this client's formats.",
-           {"auto", "vllm", "vllm-sweep", "sglang", "aiperf"}},
-          {"cache_mode", ParamType::string, false, nullptr, "Regime of the runs: warm or cold.", {"warm", "cold"}},
-          {"model", ParamType::string, false, nullptr, "Model of a cell not in the config."},
-          {"hardware", ParamType::string, false, nullptr, "Hardware of a cell not in the config."},
-          {"quant", ParamType::string, false, nullptr, "Quantization of a cell not in the config."},
-          {"tensor_parallel", ParamType::integer, false, nullptr, "TP size of a cell not in the config."},
-          {"parallel_strategy", ParamType::string, false, nullptr, "TP or EP (...) of a cell not in the config.",
-           {"TP", "EP", "DP", "PP", "DEP", "tp", "ep", "dp", "pp", "dep"}},
-          {"mtp", ParamType::boolean, false, nullptr, "MTP on (true) or off (false) for a cell not in the config."},
-          {"mbt", ParamType::integer, false, nullptr, "max_num_batched_tokens of a cell not in the config."},
-          {"allow_mixed_models", ParamType::boolean, false, false,
-           "Accept files of several models in this cell (kept as separate points, with a warning); remembered for the cell."},
-      },
+      params,
       [](const Params& p, const Context& ctx, Envelope& env) {
         ImportRequest req;
         req.campaign = p.str("campaign");
@@ -38,13 +48,11 @@ VerbSpec import_perf_bench_verb() {
         req.paths = p.list("path");
         req.backend = p.str("backend");
         req.cache_mode = p.opt_str("cache_mode");
-        req.model = p.opt_str("model");
-        req.hardware = p.opt_str("hardware");
-        req.quant = p.opt_str("quant");
-        req.tensor_parallel = p.opt_int("tensor_parallel");
-        req.parallel_strategy = p.opt_str("parallel_strategy");
-        req.mtp = p.opt_bool("mtp");
-        req.mbt = p.opt_int("mbt");
+        for (const auto& f : cell_fields()) {
+          std::string flag = f.flag ? f.flag : f.name;
+          if (f.config != ConfigUse::none && std::string(f.name) != "cache_mode" && p.has(flag))
+            req.identity[f.name] = p.raw()[flag];
+        }
         req.allow_mixed_models = p.flag("allow_mixed_models");
         env.result = import_perf_bench(ctx.campaigns_root, req, env.warnings);
         env.files = {fs::absolute(env.result["normalized"].get<std::string>()).string()};

@@ -21,13 +21,8 @@ struct Fixture {
     req.campaign = campaign;
     req.cell = cell;
     for (const auto& p : paths) req.paths.push_back(p.string());
-    req.model = "m";
-    req.hardware = "H100";
-    req.quant = "FP8";
-    req.tensor_parallel = 8;
-    req.parallel_strategy = "TP";
-    req.mtp = false;
-    req.mbt = 8192;
+    req.identity = {{"model", "m"}, {"hardware", "H100"}, {"quant", "FP8"}, {"tensor_parallel", 8},
+                    {"parallel_strategy", "TP"}, {"mtp", false}, {"max_num_batched_tokens", 8192}};
     Warnings warnings;
     json r = import_perf_bench(root.path, req, warnings);
     fs::path norm = root.path / campaign / "cells" / cell / "normalized.json";

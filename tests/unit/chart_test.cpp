@@ -83,7 +83,7 @@ struct Surface {
 
 TEST(Labels, NeverOverlapMarkersOrEachOther) {
   Surface sf;
-  Canvas c(sf.cr);
+  CairoCanvas c(sf.cr);
   LabelPlacer lp({0, 0, 400, 300});
   std::vector<Rect> placed_markers;
   MarkStyle st;
@@ -102,7 +102,7 @@ TEST(Canvas, EscapesMarkupAndPicksReadableTextColour) {
   EXPECT_LT(Color::hex(0x440154).luminance(), 0.35);  // dark viridis end: white text
   EXPECT_GT(Color::hex(0xfde725).luminance(), 0.35);  // bright end: black text
   Surface sf;
-  Canvas c(sf.cr);
+  CairoCanvas c(sf.cr);
   Rect plain = c.measure("<b>x</b>", Font{8});
   Rect marked = c.measure_markup("<b>x</b>", Font{8});
   EXPECT_GT(plain.w, marked.w);  // plain text shows the tags literally

@@ -44,40 +44,107 @@ struct Font {
 // Escapes &, <, >, ' and " for Pango markup.
 std::string escape_markup(const std::string& s);
 
+enum class Shape { circle, x, square, triangle, diamond };
+
+struct MarkStyle {
+  Shape shape = Shape::circle;
+  Color color;
+  bool filled = true;
+  double size = 3.2;             // radius-like, in points
+  bool emphasized_edge = false;  // e.g. a partial sweep: dark dashed ring
+};
+
+// What the next items drawn mean, for backends that keep it (the recording
+// canvas of the page tests, the SVG writer): "data" for data marks, "label"
+// for text placed beside them, "note" for boxes and notes; "" = chrome.
+struct Tag {
+  std::string role;
+  std::string id;  // e.g. the cell and concurrency a data mark stands for
+};
+
+// The drawing surface the chart layer and the pages share. It knows points,
+// lines, rectangles, markers and text, nothing about benchmarks. User strings
+// are passed as plain text (or escaped before any markup).
 class Canvas {
  public:
-  explicit Canvas(cairo_t* cr);
-  ~Canvas();
-  Canvas(const Canvas&) = delete;
-  Canvas& operator=(const Canvas&) = delete;
+  virtual ~Canvas() = default;
+  // Text. `markup` versions take Pango markup (callers escape user strings).
+  virtual Rect text(double x, double y, const std::string& s, const Font& f, Color c = {}, Align a = Align::left,
+                    VAlign v = VAlign::top, double max_width = 0) = 0;
+  virtual Rect markup(double x, double y, const std::string& m, const Font& f, Color c = {}, Align a = Align::left,
+                      VAlign v = VAlign::top, double max_width = 0) = 0;
+  // Size a text would take (width, height), without drawing.
+  virtual Rect measure(const std::string& s, const Font& f, double max_width = 0) = 0;
+  virtual Rect measure_markup(const std::string& m, const Font& f, double max_width = 0) = 0;
+  virtual void text_rotated(double x, double y, const std::string& s, const Font& f, Color c = {}) = 0;  // 90 deg CCW, centred
+
+  virtual void line(double x0, double y0, double x1, double y1, Color c, double width = 0.5, bool dashed = false) = 0;
+  // Many straight segments with one style, stroked once (grids, ticks).
+  virtual void segments(const std::vector<std::pair<std::pair<double, double>, std::pair<double, double>>>& segs, Color c,
+                        double width) = 0;
+  virtual void polyline(const std::vector<std::pair<double, double>>& pts, Color c, double width = 0.8, bool dashed = false) = 0;
+  virtual void rect_fill(const Rect& r, Color c) = 0;
+  virtual void rect_stroke(const Rect& r, Color c, double width = 0.5) = 0;
+  virtual void hatch(const Rect& r, Color bg, Color line, double spacing = 4) = 0;
+  // Many markers of one style as one path: one PDF fill/stroke instead of one per point.
+  virtual void markers(const std::vector<std::pair<double, double>>& at, const MarkStyle& s) = 0;
+  // A vertical colour ramp, `stops` from the bottom (t = 0) to the top (t = 1).
+  virtual void gradient_rect(const Rect& r, const std::vector<std::pair<double, Color>>& stops) = 0;
+
+  virtual void save() = 0;
+  virtual void restore() = 0;
+  virtual void clip(const Rect& r) = 0;
+
+  virtual void set_tag(const Tag& t) { tag_ = t; }
+  const Tag& tag() const { return tag_; }
+
+ protected:
+  Tag tag_;
+};
+
+// Sets a tag for a scope and restores the previous one.
+class TagScope {
+ public:
+  TagScope(Canvas& c, Tag t) : c_(c), old_(c.tag()) { c_.set_tag(std::move(t)); }
+  ~TagScope() { c_.set_tag(old_); }
+
+ private:
+  Canvas& c_;
+  Tag old_;
+};
+
+// Cairo + Pango: the PDF (and PNG) backend.
+class CairoCanvas : public Canvas {
+ public:
+  explicit CairoCanvas(cairo_t* cr);
+  ~CairoCanvas() override;
+  CairoCanvas(const CairoCanvas&) = delete;
+  CairoCanvas& operator=(const CairoCanvas&) = delete;
 
   cairo_t* cairo() const { return cr_; }
   // Draw on another context of the same surface type from now on (one per
   // page); shaped text and glyph tables are kept.
   void retarget(cairo_t* cr) { cr_ = cr; }
 
-  // Text. `markup` versions take Pango markup (callers escape user strings).
   Rect text(double x, double y, const std::string& s, const Font& f, Color c = {}, Align a = Align::left,
-            VAlign v = VAlign::top, double max_width = 0);
+            VAlign v = VAlign::top, double max_width = 0) override;
   Rect markup(double x, double y, const std::string& m, const Font& f, Color c = {}, Align a = Align::left,
-              VAlign v = VAlign::top, double max_width = 0);
-  // Size a text would take (width, height), without drawing.
-  Rect measure(const std::string& s, const Font& f, double max_width = 0);
-  Rect measure_markup(const std::string& m, const Font& f, double max_width = 0);
-  void text_rotated(double x, double y, const std::string& s, const Font& f, Color c = {});  // 90 deg CCW, centred
-
-  void line(double x0, double y0, double x1, double y1, Color c, double width = 0.5, bool dashed = false);
-  // Many straight segments with one style, stroked once (grids, ticks).
+              VAlign v = VAlign::top, double max_width = 0) override;
+  Rect measure(const std::string& s, const Font& f, double max_width = 0) override;
+  Rect measure_markup(const std::string& m, const Font& f, double max_width = 0) override;
+  void text_rotated(double x, double y, const std::string& s, const Font& f, Color c = {}) override;
+  void line(double x0, double y0, double x1, double y1, Color c, double width = 0.5, bool dashed = false) override;
   void segments(const std::vector<std::pair<std::pair<double, double>, std::pair<double, double>>>& segs, Color c,
-                double width);
-  void polyline(const std::vector<std::pair<double, double>>& pts, Color c, double width = 0.8);
-  void rect_fill(const Rect& r, Color c);
-  void rect_stroke(const Rect& r, Color c, double width = 0.5);
-  void hatch(const Rect& r, Color bg, Color line, double spacing = 4);
-
-  void save();
-  void restore();
-  void clip(const Rect& r);
+                double width) override;
+  void polyline(const std::vector<std::pair<double, double>>& pts, Color c, double width = 0.8, bool dashed = false) override;
+  void rect_fill(const Rect& r, Color c) override;
+  void rect_stroke(const Rect& r, Color c, double width = 0.5) override;
+  void hatch(const Rect& r, Color bg, Color line, double spacing = 4) override;
+  void markers(const std::vector<std::pair<double, double>>& at, const MarkStyle& s) override;
+  void gradient_rect(const Rect& r, const std::vector<std::pair<double, Color>>& stops) override;
+  void save() override;
+  void restore() override;
+  void clip(const Rect& r) override;
 
  private:
   Rect layout_text(PangoLayout* l, double x, double y, Color c, Align a, VAlign v, bool draw);

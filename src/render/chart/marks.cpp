@@ -1,7 +1,6 @@
 #include "render/chart/marks.hpp"
 
 #include <algorithm>
-#include <cairo.h>
 #include <cmath>
 
 namespace ptr::chart {
@@ -46,76 +45,9 @@ bool LabelPlacer::clashes(const Rect& r) const {
   return hit;
 }
 
-// A marker-sized circle as two cubic Béziers (k = 4/3 for a half circle):
-// the error is ~0.05 pt at r = 3 pt, invisible, and half the coordinates
-// of cairo_arc's four segments — dense panels emit tens of thousands.
-static void add_circle(cairo_t* cr, double x, double y, double r) {
-  const double k = 4.0 / 3.0 * r;
-  cairo_move_to(cr, x + r, y);
-  cairo_curve_to(cr, x + r, y + k, x - r, y + k, x - r, y);
-  cairo_curve_to(cr, x - r, y - k, x + r, y - k, x + r, y);
-  cairo_close_path(cr);
-}
+void draw_marker(Canvas& c, double x, double y, const MarkStyle& s) { c.markers({{x, y}}, s); }
 
-static void add_shape(cairo_t* cr, double x, double y, const MarkStyle& s) {
-  double r = s.size;
-  switch (s.shape) {
-    case Shape::circle: add_circle(cr, x, y, r); break;
-    case Shape::square: cairo_rectangle(cr, x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7); break;
-    case Shape::triangle:
-      cairo_move_to(cr, x, y - r);
-      cairo_line_to(cr, x + r * 0.95, y + r * 0.7);
-      cairo_line_to(cr, x - r * 0.95, y + r * 0.7);
-      cairo_close_path(cr);
-      break;
-    case Shape::diamond:
-      cairo_move_to(cr, x, y - r);
-      cairo_line_to(cr, x + r, y);
-      cairo_line_to(cr, x, y + r);
-      cairo_line_to(cr, x - r, y);
-      cairo_close_path(cr);
-      break;
-    case Shape::x: {
-      double d = r * 0.85;
-      cairo_move_to(cr, x - d, y - d);
-      cairo_line_to(cr, x + d, y + d);
-      cairo_move_to(cr, x - d, y + d);
-      cairo_line_to(cr, x + d, y - d);
-      break;
-    }
-  }
-}
-
-void draw_marker(Canvas& c, double x, double y, const MarkStyle& s) { draw_markers(c, {{x, y}}, s); }
-
-void draw_markers(Canvas& c, const std::vector<std::pair<double, double>>& at, const MarkStyle& s) {
-  if (at.empty()) return;
-  cairo_t* cr = c.cairo();
-  cairo_new_path(cr);
-  for (const auto& [x, y] : at) add_shape(cr, x, y, s);
-  cairo_set_source_rgba(cr, s.color.r, s.color.g, s.color.b, s.color.a);
-  if (s.shape == Shape::x) {
-    cairo_set_line_width(cr, s.filled ? 1.6 : 0.9);
-    cairo_stroke(cr);
-  } else if (s.filled) {
-    cairo_fill(cr);
-  } else {
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_fill_preserve(cr);
-    cairo_set_source_rgba(cr, s.color.r, s.color.g, s.color.b, s.color.a);
-    cairo_set_line_width(cr, 1.1);
-    cairo_stroke(cr);
-  }
-  if (s.emphasized_edge) {
-    double dash[] = {1.2, 1.2};
-    cairo_set_dash(cr, dash, 2, 0);
-    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    cairo_set_line_width(cr, 0.6);
-    for (const auto& [x, y] : at) add_circle(cr, x, y, s.size + 1.6);
-    cairo_stroke(cr);
-    cairo_set_dash(cr, nullptr, 0, 0);
-  }
-}
+void draw_markers(Canvas& c, const std::vector<std::pair<double, double>>& at, const MarkStyle& s) { c.markers(at, s); }
 
 bool LabelPlacer::place(Canvas& c, double ax, double ay, const std::string& text, const Font& f, Color color) {
   Rect size = c.measure(text, f);

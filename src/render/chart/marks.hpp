@@ -9,16 +9,6 @@
 
 namespace ptr::chart {
 
-enum class Shape { circle, x, square, triangle, diamond };
-
-struct MarkStyle {
-  Shape shape = Shape::circle;
-  Color color;
-  bool filled = true;
-  double size = 3.2;         // radius-like, in points
-  bool emphasized_edge = false;  // e.g. a partial sweep: dark dashed ring
-};
-
 void draw_marker(Canvas& c, double x, double y, const MarkStyle& s);
 // Many markers of one style as one path: one PDF fill/stroke instead of one per point.
 void draw_markers(Canvas& c, const std::vector<std::pair<double, double>>& at, const MarkStyle& s);

@@ -1,7 +1,6 @@
 #include "render/chart/table.hpp"
 
 #include <algorithm>
-#include <cairo.h>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -77,18 +76,9 @@ void draw_heat_table(Canvas& c, const Rect& area, const HeatTable& t) {
   }
   // Colour bar.
   double bx = area.right() - bar_w + 8, by = y0, bh = ch * rows;
-  // One native PDF gradient through the colour map's anchors.
-  cairo_pattern_t* grad = cairo_pattern_create_linear(0, by + bh, 0, by);
-  for (int k = 0; k <= 4; ++k) {
-    double tt = k / 4.0;
-    Color col = sequential(t.higher_is_better ? tt : 1 - tt);
-    cairo_pattern_add_color_stop_rgb(grad, tt, col.r, col.g, col.b);
-  }
-  cairo_t* cr = c.cairo();
-  cairo_rectangle(cr, bx, by, 8, bh);
-  cairo_set_source(cr, grad);
-  cairo_fill(cr);
-  cairo_pattern_destroy(grad);
+  std::vector<std::pair<double, Color>> stops;
+  for (int k = 0; k <= 4; ++k) stops.push_back({k / 4.0, sequential(t.higher_is_better ? k / 4.0 : 1 - k / 4.0)});
+  c.gradient_rect({bx, by, 8, bh}, stops);
   c.rect_stroke({bx, by, 8, bh}, Color::hex(0x888888), 0.4);
   if (std::isfinite(lo)) {
     c.text(bx + 10, by, fmt::format("{:.{}f}", hi, t.decimals), Font{6.5}, kText, Align::left, VAlign::top);
