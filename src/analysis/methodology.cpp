@@ -1,5 +1,8 @@
 #include "analysis/methodology.hpp"
 
+#include "analysis/point_quality.hpp"
+#include "model/identity.hpp"
+
 #include <cmath>
 #include <fmt/format.h>
 #include <tuple>
@@ -10,54 +13,31 @@ namespace ptr {
 
 namespace {
 
-using Getter = std::optional<std::string> (*)(const AtlasCell&);
-
-template <class T>
-std::optional<std::string> text(const std::optional<T>& v) {
-  if (!v) return std::nullopt;
-  if constexpr (std::is_same_v<T, std::string>) return *v;
-  else if constexpr (std::is_same_v<T, bool>) return *v ? "true" : "false";
-  else return fmt::format("{}", *v);
-}
-
+// The descriptor fields a comparison must know; `workload` ones must also
+// agree across every variant drawn together.
 struct Descriptor {
   const char* name;
-  Getter get;
-  bool workload;     // must match across every comparison
-  bool per_variant;  // must match within a group (cells differing by mbt only)
+  bool workload;
 };
 
 const std::vector<Descriptor>& descriptors() {
   static const std::vector<Descriptor> d = {
-      {"model", [](const AtlasCell& c) { return text(c.model); }, false, true},
-      {"hardware", [](const AtlasCell& c) { return text(c.hardware); }, false, false},
-      {"quant", [](const AtlasCell& c) { return text(c.quant); }, false, false},
-      {"kv_cache_dtype", [](const AtlasCell& c) { return text(c.kv_cache_dtype); }, false, true},
-      {"tensor_parallel", [](const AtlasCell& c) { return text(c.tensor_parallel); }, false, false},
-      {"parallel_strategy", [](const AtlasCell& c) { return text(c.parallel_strategy); }, false, false},
-      {"mtp", [](const AtlasCell& c) { return text(c.mtp); }, false, false},
-      {"engine", [](const AtlasCell& c) { return text(c.engine); }, false, true},
-      {"engine_version", [](const AtlasCell& c) { return text(c.engine_version); }, false, true},
-      {"max_num_batched_tokens", [](const AtlasCell& c) { return text(c.max_num_batched_tokens); }, false, false},
-      {"max_num_seqs", [](const AtlasCell& c) { return text(c.max_num_seqs); }, false, true},
-      {"gpu_memory_utilization", [](const AtlasCell& c) { return text(c.gpu_memory_utilization); }, false, true},
-      {"max_model_len", [](const AtlasCell& c) { return text(c.max_model_len); }, false, true},
-      {"cuda_graphs", [](const AtlasCell& c) { return text(c.cuda_graphs); }, false, true},
-      {"prefix_caching", [](const AtlasCell& c) { return text(c.prefix_caching); }, false, true},
-      {"dataset", [](const AtlasCell& c) { return text(c.dataset); }, true, true},
-      {"isl", [](const AtlasCell& c) { return text(c.isl); }, true, true},
-      {"osl", [](const AtlasCell& c) { return text(c.osl); }, true, true},
-      {"cache_mode", [](const AtlasCell& c) { return text(c.cache_mode); }, true, true},
-      {"backend", [](const AtlasCell& c) { return text(c.backend); }, false, false},
+      {"model", false},        {"hardware", false},          {"quant", false},         {"kv_cache_dtype", false},
+      {"tensor_parallel", false}, {"parallel_strategy", false}, {"mtp", false},        {"engine", false},
+      {"engine_version", false},  {"max_num_batched_tokens", false}, {"max_num_seqs", false},
+      {"gpu_memory_utilization", false}, {"max_model_len", false}, {"cuda_graphs", false}, {"prefix_caching", false},
+      {"dataset", true},       {"isl", true},                {"osl", true},            {"cache_mode", true},
+      {"backend", false},
   };
   return d;
 }
 
-// A comparison group: cells that differ only in the variable under test (mbt).
-// The model is not part of it, so two models in one group are named.
-std::string group_key(const AtlasCell& c) {
-  return fmt::format("{} {} TP{} {}{}", c.hardware.value_or("?"), c.quant.value_or("?"), c.tensor_parallel.value_or(0),
-                     c.parallel_strategy.value_or("?"), c.mtp.value_or(false) ? " MTP" : "");
+std::optional<std::string> value_of(const AtlasCell& c, const char* name) {
+  const auto* f = find_cell_field(name);
+  if (!f) return std::nullopt;
+  std::string v = field_value(c, *f);
+  if (v == "?" || v.empty()) return std::nullopt;
+  return v;
 }
 
 std::string at(const AtlasCell& c, const Point& p) {
@@ -88,30 +68,27 @@ void data_problems(const AtlasCell& c, std::vector<MethodologyProblem>& out) {
       lo = std::min(lo, *p.mean_input_tokens);
       hi = std::max(hi, *p.mean_input_tokens);
     }
-    if (p.trials >= 2 && p.output_tok_s && *p.output_tok_s > 0 && p.spread.is_object()) {
-      auto sd = p.spread.find("output_tok_s");
-      if (sd != p.spread.end() && sd->is_number() && sd->get<double>() / *p.output_tok_s > 0.10)
-        out.push_back({"high_variance", at(c, p), "output_tok_s",
-                       fmt::format("run-to-run coefficient of variation {:.0f}% over {} trials (> 10%)",
-                                   100 * sd->get<double>() / *p.output_tok_s, p.trials)});
-    }
+    if (PointQuality q = quality_of(p); q.high_variance)
+      out.push_back({"high_variance", at(c, p), "output_tok_s",
+                     fmt::format("run-to-run coefficient of variation of output tok/s {:.0f}% over {} trials (> {:.0f}%)",
+                                 100 * *q.output_cv, p.trials, 100 * kHighVarianceCv)});
   }
   if (hi > 1.10 * lo)
     out.push_back({"mixed_workloads", c.cell_id, "isl",
                    fmt::format("points measured mean ISL from {:.0f} to {:.0f} tokens: several workloads in one cell", lo, hi)});
 }
 
-void mismatches(const std::vector<const AtlasCell*>& cells, bool workload_only, const std::string& scope,
-                std::vector<MethodologyProblem>& out) {
+// Workload fields that differ among cells drawn on the same axes.
+void workload_mismatches(const std::vector<AtlasCell>& cells, std::vector<MethodologyProblem>& out) {
   for (const auto& d : descriptors()) {
-    if (workload_only ? !d.workload : !d.per_variant) continue;
+    if (!d.workload) continue;
     std::map<std::string, std::vector<std::string>> values;
-    for (const AtlasCell* c : cells)
-      if (auto v = d.get(*c)) values[*v].push_back(c->cell_id);
+    for (const AtlasCell& c : cells)
+      if (auto v = value_of(c, d.name)) values[*v].push_back(c.cell_id);
     if (values.size() < 2) continue;
     std::string detail;
     for (const auto& [v, ids] : values) detail += fmt::format("{}{}={} ({} cells)", detail.empty() ? "" : ", ", d.name, v, ids.size());
-    out.push_back({"descriptor_mismatch", scope, d.name, detail});
+    out.push_back({"descriptor_mismatch", "across variants", d.name, detail});
   }
 }
 
@@ -121,7 +98,7 @@ std::vector<MethodologyProblem> methodology_problems(const std::vector<AtlasCell
   std::vector<MethodologyProblem> out;
   for (const auto& c : cells) {
     for (const auto& d : descriptors())
-      if (!d.get(c)) out.push_back({"unknown_field", c.cell_id, d.name, fmt::format("{} is unknown", d.name)});
+      if (!value_of(c, d.name)) out.push_back({"unknown_field", c.cell_id, d.name, fmt::format("{} is unknown", d.name)});
     data_problems(c, out);
     for (const auto& p : c.points)
       if (!p.num_prompts) {
@@ -130,14 +107,9 @@ std::vector<MethodologyProblem> methodology_problems(const std::vector<AtlasCell
         break;
       }
   }
-  std::map<std::string, std::vector<const AtlasCell*>> groups;
-  std::vector<const AtlasCell*> all;
-  for (const auto& c : cells) {
-    groups[group_key(c)].push_back(&c);
-    all.push_back(&c);
-  }
-  for (const auto& [key, members] : groups) mismatches(members, false, key, out);
-  mismatches(all, true, "across groups", out);
+  // Cells that share an identity differ by construction only in what the
+  // identity leaves out; what is left to check is the workload across variants.
+  workload_mismatches(cells, out);
   return out;
 }
 

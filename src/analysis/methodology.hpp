@@ -1,7 +1,8 @@
 #pragma once
 // The full-context descriptor check: which descriptor fields are unknown per
-// cell, and which comparisons differ in more than the variable under test
-// (mbt within a group; hardware/quant/parallelism/MTP across groups).
+// cell, what the data contradicts or cannot support (declared vs measured
+// lengths, mixed workloads, run-to-run noise), and which workload fields
+// differ across the variants of one campaign.
 #include <string>
 #include <vector>
 
@@ -14,7 +15,7 @@ namespace ptr {
 struct MethodologyProblem {
   // unknown_field | descriptor_mismatch | descriptor_conflict | declared_vs_measured | mixed_workloads | high_variance
   std::string kind;
-  std::string scope;   // a cell id, a group key, or "across groups"
+  std::string scope;   // a cell id, "<cell> c=<n>", or "across variants"
   std::string field;
   std::string detail;
 };

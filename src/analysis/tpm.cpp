@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <set>
 
+#include "model/identity.hpp"
 #include "util/error.hpp"
 
 namespace ptr {
@@ -131,21 +132,18 @@ Basis basis_of(double out_per_gpu, std::optional<double> total_per_gpu, long rep
   return b;
 }
 
-struct SlaResult {
-  std::optional<TpmPoint> point;
-  std::string status, reason;
-};
-
 // One cell's sweep: points sorted by concurrency. Scan up; the first point
 // that violates an SLA bounds the search; between it and the last point that
 // met both, interpolate each constraint's crossing on log2(concurrency) and
 // take the earliest (the binding one).
-SlaResult sla_for_cell(const AtlasCell& cell, const TpmConfig& cfg) {
+}  // namespace
+
+CellSla cell_sla(const AtlasCell& cell, const TpmConfig& cfg) {
   std::vector<const Point*> pts;
   for (const auto& p : cell.points)
     if (usable(p)) pts.push_back(&p);
   std::sort(pts.begin(), pts.end(), [](const Point* a, const Point* b) { return *a->concurrency < *b->concurrency; });
-  SlaResult r;
+  CellSla r;
   if (pts.empty()) {
     r.status = "no data";
     r.reason = "no measured point with output tok/s/GPU";
@@ -169,12 +167,18 @@ SlaResult sla_for_cell(const AtlasCell& cell, const TpmConfig& cfg) {
     if (p->total_tok_s && cell.gpus && *cell.gpus > 0) t.total_tok_s_per_gpu = *p->total_tok_s / *cell.gpus;
     t.ttft_ms = stat_at(p->ttft_ms, pct);
     t.tpot_ms = decode_ms(*p, pct);
+    t.quality = quality_of(*p);
+    t.trials = p->trials;
     return t;
   };
   if (!meets(pts.front())) {
     r.status = "below sweep";
-    r.reason = fmt::format("the SLA is violated already at the lowest tested concurrency ({}) of cell {}",
-                           *pts.front()->concurrency, cell.cell_id);
+    const Point& p0 = *pts.front();
+    std::string over;
+    if (double v = *stat_at(p0.ttft_ms, pct); v > cfg.ttft_sla_ms) over = fmt::format("TTFT {:.0f} ms > {:g} ms", v, cfg.ttft_sla_ms);
+    if (double v = *decode_ms(p0, pct); v > cfg.tpot_sla_ms)
+      over += fmt::format("{}TPOT {:.1f} ms > {:g} ms", over.empty() ? "" : ", ", v, cfg.tpot_sla_ms);
+    r.reason = fmt::format("already violated at the lowest tested concurrency (c={}): {}", *p0.concurrency, over);
     return r;
   }
   size_t i = 0;
@@ -182,6 +186,7 @@ SlaResult sla_for_cell(const AtlasCell& cell, const TpmConfig& cfg) {
   const Point* lo = pts[i];
   if (i + 1 == pts.size()) {
     r.point = make(lo);
+    r.lo = lo;
     r.point->range_note = "above sweep";
     r.status = "above sweep";
     r.reason = fmt::format("the SLA still holds at the highest tested concurrency ({}); capacity may be higher", *lo->concurrency);
@@ -209,25 +214,33 @@ SlaResult sla_for_cell(const AtlasCell& cell, const TpmConfig& cfg) {
     p.ttft_ms = lerp(*stat_at(lo->ttft_ms, pct), *stat_at(hi->ttft_ms, pct), t);
     p.tpot_ms = lerp(*decode_ms(*lo, pct), *decode_ms(*hi, pct), t);
     p.interpolated = t < 1.0;
+    // An interpolated number inherits what is wrong with either neighbour.
+    if (p.interpolated) p.quality = merged(quality_of(*lo), quality_of(*hi));
+    if (p.interpolated) p.trials = std::min(lo->trials, hi->trials);
   }
   p.binding_constraint = binding;
   r.point = p;
+  r.lo = lo;
+  r.hi = hi;
+  r.t = t;
   r.status = p.interpolated ? "interpolated" : "met";
   r.reason = fmt::format("{} binds between c={} and c={}", binding == "ttft" ? "TTFT" : "TPOT", *lo->concurrency, *hi->concurrency);
   return r;
 }
 
-}  // namespace
-
 std::vector<TpmGroup> compute_tpm(const std::vector<AtlasCell>& cells, const TpmConfig& cfg) {
+  // One row per variant: the identity without mbt, so the row says which mbt
+  // won; arms tie-broken by cell id and workloads stay apart.
+  const IdentityLabeler identity(cells, {"max_num_batched_tokens"});
+  const IdentityLabeler short_label(cells, {"max_num_batched_tokens", "model", "isl", "osl"});
   std::map<std::string, TpmGroup> groups;
   for (const auto& cell : cells) {
-    std::string key = fmt::format("{}|{}|{}|TP{}|{}|{}|{}", cell.model.value_or("?"), cell.hardware.value_or("?"),
-                                  cell.quant.value_or("?"), cell.tensor_parallel.value_or(0), cell.parallel_strategy.value_or("?"),
-                                  cell.mtp.value_or(false) ? "MTP" : "noMTP", cell.engine.value_or("?"));
+    std::string key = identity.key(cell);
     TpmGroup& g = groups[key];
     if (g.key.empty()) {
       g.key = key;
+      g.label = identity.label(cell);
+      g.variant = short_label.label(cell);
       g.model = cell.model.value_or("?");
       g.hardware = cell.hardware.value_or("?");
       g.quant = cell.quant.value_or("?");
@@ -237,7 +250,11 @@ std::vector<TpmGroup> compute_tpm(const std::vector<AtlasCell>& cells, const Tpm
       g.pipeline_parallel = cell.pipeline_parallel.value_or(1);
       g.replica_gpus = g.tensor_parallel * g.pipeline_parallel;
       g.mtp = cell.mtp.value_or(false);
+      g.isl = cell.isl;
+      g.osl = cell.osl;
       if (auto it = cfg.cost.find(g.hardware); it != cfg.cost.end()) g.cost = it->second;
+      else if (!cell.hardware) g.cost_reason = "hardware unknown, so no $/GPU-hour applies";
+      else g.cost_reason = fmt::format("no price for {} in the cost table (add cost.{} to the campaign config)", g.hardware, g.hardware);
       g.sla_status = "no data";
     }
     g.cells.push_back(cell.cell_id);
@@ -256,10 +273,12 @@ std::vector<TpmGroup> compute_tpm(const std::vector<AtlasCell>& cells, const Tpm
         if (p.total_tok_s && cell.gpus && *cell.gpus > 0) t.total_tok_s_per_gpu = *p.total_tok_s / *cell.gpus;
         t.ttft_ms = stat_at(p.ttft_ms, cfg.sla_percentile);
         t.tpot_ms = decode_ms(p, cfg.sla_percentile);
+        t.quality = quality_of(p);
+        t.trials = p.trials;
         g.peak = t;
       }
     }
-    SlaResult s = sla_for_cell(cell, cfg);
+    CellSla s = cell_sla(cell, cfg);
     // A group's SLA point is the best across its cells; a group with any cell
     // lacking a decode metric cannot promise an SLA from those rows.
     if (s.status == "no decode metric") {
@@ -291,6 +310,8 @@ std::vector<TpmGroup> compute_tpm(const std::vector<AtlasCell>& cells, const Tpm
                                    rate_runs, rate_runs == 1 ? "" : "s", rate_runs == 1 ? "is a" : "are", rate_runs == 1 ? "" : "s");
       }
     }
+    auto no_total = [](const std::optional<TpmPoint>& p) { return p && !p->total_tok_s_per_gpu; };
+    if (no_total(g.peak) || no_total(g.sla)) g.total_reason = "the benchmark reported no total (input + output) token throughput";
     if (g.peak) g.peak->basis = basis_of(g.peak->output_tok_s_per_gpu, g.peak->total_tok_s_per_gpu, g.replica_gpus, cfg.gpus_per_node, g.cost);
     if (g.sla) g.sla->basis = basis_of(g.sla->output_tok_s_per_gpu, g.sla->total_tok_s_per_gpu, g.replica_gpus, cfg.gpus_per_node, g.cost);
     out.push_back(std::move(g));

@@ -1,8 +1,9 @@
 #pragma once
-// Capacity and economics: per group of cells (model, hardware, quant, TP,
-// strategy, MTP, engine) the peak point and the SLA point (interpolated on
-// log2 concurrency between tested points, never extrapolated), tokens per
-// minute at per-GPU / per-replica / per-node bases, and $ per 1M tokens.
+// Capacity and economics: per variant (the cell identity without mbt, so the
+// rows answer "which mbt"; A/B arms and workloads never merge) the peak point
+// and the SLA point (interpolated on log2 concurrency between tested points,
+// never extrapolated), tokens per minute at per-GPU / per-replica / per-node
+// bases, and $ per 1M tokens.
 #include <map>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/point_quality.hpp"
 #include "model/atlas_cell.hpp"
 
 namespace ptr {
@@ -51,21 +53,40 @@ struct TpmPoint {
   bool interpolated = false;
   std::string binding_constraint;  // ttft | tpot (SLA point), empty for peak
   std::string range_note;          // "" | "above sweep" (SLA still met at the highest tested concurrency)
+  PointQuality quality;            // of the measured point(s) behind it (both neighbours when interpolated)
+  long trials = 1;
   Basis basis;
 };
 
 struct TpmGroup {
-  std::string key;  // model|hardware|quant|TP|strategy|MTP|engine
+  std::string key;    // identity_key without mbt (+ the cell id when two cells tie on the whole descriptor)
+  std::string label;  // the identity fields that vary in the campaign (model always when several)
+  std::string variant;  // the same without model and ISL/OSL (tables show those in their own columns)
   std::string model, hardware, quant, strategy, engine;
   long tensor_parallel = 0, pipeline_parallel = 1, replica_gpus = 0;
   bool mtp = false;
+  std::optional<long> isl, osl;
   std::optional<TpmPoint> peak, sla;
   std::string sla_status;  // "met" | "interpolated" | "above sweep" | "below sweep" | "no decode metric" | "no data"
   std::string sla_reason;
   std::optional<CostRate> cost;
+  std::string cost_reason;  // why there is no $ figure ("no price for A100 in the cost table")
+  std::string total_reason;  // why there is no total-token figure, when there is none
   std::vector<std::string> cells;
   std::vector<std::string> workloads;  // "ISL/OSL dataset warm|cold" of the rows behind it
 };
+
+// One cell's SLA point: scan its sweep up; between the last point that meets
+// both limits (lo) and the first that does not (hi) interpolate on
+// log2(concurrency) to where the binding limit is reached (fraction t).
+struct CellSla {
+  std::optional<TpmPoint> point;
+  std::string status, reason;
+  const Point* lo = nullptr;  // the measured point at or below it
+  const Point* hi = nullptr;  // the next measured point, when it lies between two
+  double t = 0;               // fraction of the way from lo to hi
+};
+CellSla cell_sla(const AtlasCell& cell, const TpmConfig& cfg);
 
 std::vector<TpmGroup> compute_tpm(const std::vector<AtlasCell>& cells, const TpmConfig& cfg);
 

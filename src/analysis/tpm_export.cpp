@@ -2,12 +2,17 @@
 
 #include <cmath>
 #include <fmt/format.h>
+#include <set>
+
+#include "util/text.hpp"
 
 namespace ptr {
 
 const std::vector<TpmColumn>& tpm_columns() {
   static const std::vector<TpmColumn> cols = {
-      {"group", "", "model|hardware|quant|TP|strategy|MTP|engine"},
+      {"group", "", "The variant's identity key: every descriptor field but mbt (model/identity.hpp), plus the cell id when two cells agree on all of them."},
+      {"variant", "", "Short label: the descriptor fields that vary in the campaign (the model always when there are several)."},
+      {"model", "", "Model served."},
       {"hardware", "", "Accelerator."},
       {"quant", "", "Weight quantization."},
       {"tensor_parallel", "GPUs", "TP size."},
@@ -32,12 +37,28 @@ const std::vector<TpmColumn>& tpm_columns() {
       {"cost_estimate", "", "true when the rate is an ESTIMATE (no public list rate)."},
       {"usd_per_1m_output_tokens", "$", "$/GPU-hour / (output tok/s/GPU x 3600) x 1e6."},
       {"usd_per_1m_total_tokens", "$", "Same on input + output tokens."},
+      {"isl", "tokens", "Input sequence length of the variant's workload (null when unknown)."},
+      {"osl", "tokens", "Output sequence length of the variant's workload (null when unknown)."},
       {"workload", "", "ISL/OSL, dataset and warm/cold of the rows behind the group."},
+      {"trials", "runs", "Trials behind the point (the fewer of the two neighbours when interpolated)."},
+      {"flags", "", "What to know before trusting the point: partial (some requests or trials failed), undercount (num_prompts < 2 x concurrency), high_variance (run-to-run CV of output tok/s > 10%); ';'-separated, empty when none."},
+      {"cost_note", "", "Why there is no $ figure, when there is none."},
   };
   return cols;
 }
 
 static json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+std::string quality_flags(const PointQuality& q) {
+  std::string out;
+  auto add = [&](bool on, const char* name) {
+    if (on) out += (out.empty() ? "" : ";") + std::string(name);
+  };
+  add(q.partial, "partial");
+  add(q.undercount, "undercount");
+  add(q.high_variance, "high_variance");
+  return out;
+}
 
 std::vector<json> tpm_rows(const std::vector<TpmGroup>& groups) {
   std::vector<json> rows;
@@ -47,6 +68,8 @@ std::vector<json> tpm_rows(const std::vector<TpmGroup>& groups) {
       std::string workload;
       for (const auto& w : g.workloads) workload += (workload.empty() ? "" : "; ") + w;
       json r = {{"group", g.key},
+                {"variant", g.label},
+                {"model", g.model},
                 {"hardware", g.hardware},
                 {"quant", g.quant},
                 {"tensor_parallel", g.tensor_parallel},
@@ -71,7 +94,12 @@ std::vector<json> tpm_rows(const std::vector<TpmGroup>& groups) {
                 {"cost_estimate", g.cost ? json(g.cost->estimate) : json(nullptr)},
                 {"usd_per_1m_output_tokens", nullptr},
                 {"usd_per_1m_total_tokens", nullptr},
-                {"workload", workload}};
+                {"isl", g.isl ? json(*g.isl) : json(nullptr)},
+                {"osl", g.osl ? json(*g.osl) : json(nullptr)},
+                {"workload", workload},
+                {"trials", nullptr},
+                {"flags", ""},
+                {"cost_note", g.cost ? json(nullptr) : json(g.cost_reason)}};
       if (p) {
         if (!p->binding_constraint.empty()) r["binding_constraint"] = p->binding_constraint;
         r["cell_id"] = p->cell_id;
@@ -88,6 +116,8 @@ std::vector<json> tpm_rows(const std::vector<TpmGroup>& groups) {
         r["total_tpm_per_node"] = opt(p->basis.total_tpm_per_node);
         r["usd_per_1m_output_tokens"] = opt(p->basis.usd_per_1m_output_tokens);
         r["usd_per_1m_total_tokens"] = opt(p->basis.usd_per_1m_total_tokens);
+        r["trials"] = p->trials;
+        r["flags"] = quality_flags(p->quality);
       }
       rows.push_back(std::move(r));
     }
@@ -95,7 +125,7 @@ std::vector<json> tpm_rows(const std::vector<TpmGroup>& groups) {
   return rows;
 }
 
-std::vector<std::string> tpm_caveats(const TpmConfig& cfg) {
+std::vector<std::string> tpm_caveats(const TpmConfig& cfg, const std::vector<TpmGroup>& groups) {
   std::vector<std::string> c = {
       "peak = the measured point with the highest output tok/s/GPU: a warm best case, not a commitment.",
       fmt::format("sla = the highest output tok/s/GPU with {} TTFT <= {} ms and {} TPOT <= {} ms: the customer-commitment "
@@ -105,10 +135,15 @@ std::vector<std::string> tpm_caveats(const TpmConfig& cfg) {
       fmt::format("TPM = tokens per minute; per replica = TP x PP GPUs; per node = {} GPUs. total = input + output, n/a "
                   "when the benchmark gave no total.",
                   cfg.gpus_per_node),
-      "workload (ISL/OSL, dataset, warm/cold) of the rows behind each group is listed with it.",
+      "a row is a variant: every descriptor field but mbt, so A/B arms and workloads never share a row; mbt and c say "
+      "where its point lies. ISL/OSL ? = not recorded and not one value in the data.",
   };
+  // Only rates the rows use: a GB300 estimate note on an H100 campaign is noise.
+  std::set<std::string> used;
+  for (const auto& g : groups)
+    if (g.cost) used.insert(g.hardware);
   for (const auto& [hw, r] : cfg.cost)
-    if (r.estimate)
+    if (r.estimate && used.count(hw))
       c.push_back(fmt::format("{} at ${:.2f}/GPU-hour is an ESTIMATE (no public list rate).", hw, r.usd_per_gpu_hour));
   return c;
 }
@@ -121,7 +156,7 @@ std::string tpm_json(const std::vector<TpmGroup>& groups, const TpmConfig& cfg, 
   for (const auto& g : groups) reasons[g.key] = {{"sla_status", g.sla_status}, {"sla_reason", g.sla_reason}};
   json doc = {{"schema", "tpm_summary/v1"},
               {"campaign", campaign},
-              {"caveats", tpm_caveats(cfg)},
+              {"caveats", tpm_caveats(cfg, groups)},
               {"config", cfg.to_json()},
               {"columns", cols},
               {"rows", tpm_rows(groups)},
@@ -163,24 +198,28 @@ static std::string md_num(const json& v, int decimals) {
 std::string tpm_markdown(const std::vector<TpmGroup>& groups, const TpmConfig& cfg, const std::vector<MethodologyProblem>& problems,
                          const std::string& campaign) {
   std::string md = fmt::format("# TPM summary — {}\n\n", campaign);
-  for (const auto& c : tpm_caveats(cfg)) md += "- " + c + "\n";
-  md += "\n| group | point | status | cell | c | out tok/s/GPU | out TPM/GPU | out TPM/replica | out TPM/node | total TPM/GPU | "
-        "$/1M out | $/1M total |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& c : tpm_caveats(cfg, groups)) md += "- " + c + "\n";
+  md += "\n| variant | point | status | cell | mbt | c | TTFT ms | TPOT ms | out tok/s/GPU | out TPM/GPU | out TPM/replica | "
+        "out TPM/node | total TPM/GPU | $/1M out | $/1M total | flags |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& r : tpm_rows(groups)) {
     std::string status = r["point"] == "sla" ? r["sla_status"].get<std::string>() : "";
     if (r["point"] == "sla" && r["binding_constraint"].is_string()) status += " (" + r["binding_constraint"].get<std::string>() + ")";
-    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", r["group"].get<std::string>(),
-                      r["point"].get<std::string>(), status, r["cell_id"].is_null() ? "" : r["cell_id"].get<std::string>(),
-                      md_num(r["concurrency"], 1), md_num(r["output_tok_s_per_gpu"], 1), md_num(r["output_tpm_per_gpu"], 0),
+    std::string mbt = r["max_num_batched_tokens"].is_null() ? "" : std::to_string(r["max_num_batched_tokens"].get<long>());
+    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                      markdown_inline(r["variant"].get<std::string>()), r["point"].get<std::string>(), status,
+                      r["cell_id"].is_null() ? "" : markdown_inline(r["cell_id"].get<std::string>()), mbt,
+                      md_num(r["concurrency"], 1), md_num(r["ttft_ms"], 1), md_num(r["tpot_ms"], 2),
+                      md_num(r["output_tok_s_per_gpu"], 1), md_num(r["output_tpm_per_gpu"], 0),
                       md_num(r["output_tpm_per_replica"], 0), md_num(r["output_tpm_per_node"], 0), md_num(r["total_tpm_per_gpu"], 0),
-                      md_num(r["usd_per_1m_output_tokens"], 3), md_num(r["usd_per_1m_total_tokens"], 3));
+                      md_num(r["usd_per_1m_output_tokens"], 3), md_num(r["usd_per_1m_total_tokens"], 3),
+                      r["flags"].get<std::string>());
   }
   bool any_missing = false;
   for (const auto& g : groups)
     if (!g.sla && !g.sla_reason.empty()) {
       if (!any_missing) md += "\n## Groups without an SLA point\n\n";
       any_missing = true;
-      md += fmt::format("- {}: {} — {}\n", g.key, g.sla_status, g.sla_reason);
+      md += fmt::format("- {}: {} — {}\n", markdown_inline(g.label), g.sla_status, markdown_inline(g.sla_reason));
     }
   md += "\n## Methodology problems\n\n";
   auto lines = summarize(problems);

@@ -19,7 +19,10 @@ const std::vector<TpmColumn>& tpm_columns();
 // One row per (group, peak|sla): values by column name (null = n/a).
 std::vector<json> tpm_rows(const std::vector<TpmGroup>& groups);
 
-std::vector<std::string> tpm_caveats(const TpmConfig& cfg);
+// Caveats for these rows (estimate notes only for hardware the rows use).
+std::vector<std::string> tpm_caveats(const TpmConfig& cfg, const std::vector<TpmGroup>& groups);
+// "partial;undercount;high_variance" (empty when the point is clean).
+std::string quality_flags(const PointQuality& q);
 std::string tpm_json(const std::vector<TpmGroup>& groups, const TpmConfig& cfg,
                      const std::vector<MethodologyProblem>& problems, const std::string& campaign);
 std::string tpm_csv(const std::vector<TpmGroup>& groups);

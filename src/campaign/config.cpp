@@ -7,10 +7,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include "analysis/tpm.hpp"
+#include "campaign/provenance.hpp"
 #include "model/fields.hpp"
 #include "util/error.hpp"
 #include "util/k8s_names.hpp"
 #include "util/text.hpp"
+#include "util/yaml_json.hpp"
 
 namespace ptr {
 
@@ -112,74 +114,7 @@ std::string did_you_mean(const std::string& key, const std::vector<std::string>&
   return best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
 }
 
-// A YAML alias is a reference: a few hundred bytes of nested aliases expand to
-// gigabytes ("billion laughs"). Expansion is bounded by a node budget.
-constexpr size_t kMaxYamlNodes = 200000;
 constexpr long kMaxConfigInt = 1L << 40;  // token budgets, lengths, request counts
-
-json yaml_to_json(const YAML::Node& n, size_t& budget) {
-  if (budget == 0)
-    throw YAML::Exception(n.Mark(), fmt::format("the document expands to more than {} nodes through aliases; "
-                                                "expected a plain config (alias bomb?)", kMaxYamlNodes));
-  --budget;
-  switch (n.Type()) {
-    case YAML::NodeType::Null: return nullptr;
-    case YAML::NodeType::Scalar: {
-      const std::string& s = n.Scalar();
-      if (n.Tag() == "!") return s;  // quoted
-      long l;
-      double d;
-      bool b;
-      if (YAML::convert<long>::decode(n, l)) return l;
-      if (YAML::convert<double>::decode(n, d)) return d;
-      if (YAML::convert<bool>::decode(n, b)) return b;
-      if (s == "~" || s == "null") return nullptr;
-      return s;
-    }
-    case YAML::NodeType::Sequence: {
-      json a = json::array();
-      for (const auto& e : n) a.push_back(yaml_to_json(e, budget));
-      return a;
-    }
-    case YAML::NodeType::Map: {
-      json o = json::object();
-      for (const auto& kv : n) {
-        if (!kv.first.IsScalar()) throw YAML::Exception(kv.first.Mark(), "a mapping key must be a plain string");
-        if (o.contains(kv.first.Scalar()))
-          throw YAML::Exception(kv.first.Mark(), fmt::format("duplicate key '{}'", excerpt(kv.first.Scalar())));
-        o[kv.first.Scalar()] = yaml_to_json(kv.second, budget);
-      }
-      return o;
-    }
-    default: return nullptr;
-  }
-}
-
-json yaml_to_json(const YAML::Node& n) {
-  size_t budget = kMaxYamlNodes;
-  return yaml_to_json(n, budget);
-}
-
-// Every mapping in the document, aliases included (within the node budget):
-// keys are plain strings and appear once (`cell_id: c1` then `cell_id: ../x`
-// is an error, not "the last one wins").
-void check_keys(const YAML::Node& n, size_t& budget) {
-  if (budget == 0)
-    throw YAML::Exception(n.Mark(), fmt::format("the document expands to more than {} nodes through aliases; "
-                                                "expected a plain config (alias bomb?)", kMaxYamlNodes));
-  --budget;
-  if (n.IsSequence()) {
-    for (const auto& e : n) check_keys(e, budget);
-  } else if (n.IsMap()) {
-    std::set<std::string> seen;
-    for (const auto& kv : n) {
-      if (!kv.first.IsScalar()) throw YAML::Exception(kv.first.Mark(), "a mapping key must be a plain string");
-      if (!seen.insert(kv.first.Scalar()).second)
-        throw YAML::Exception(kv.first.Mark(), fmt::format("duplicate key '{}'", excerpt(kv.first.Scalar())));
-      check_keys(kv.second, budget);
-    }
-  }
-}
 
 std::string key_of(const YAML::detail::iterator_value& kv) {
   if (!kv.first.IsScalar()) throw YAML::Exception(kv.first.Mark(), "a mapping key must be a plain string");
@@ -279,8 +214,7 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
     throw_input(file, fmt::format("{} YAML documents ('---' separators); expected one campaign config", docs.size()),
                 docs[1].Mark().line >= 0 ? docs[1].Mark().line + 1 : -1);
   YAML::Node root = docs.empty() ? YAML::Node() : docs[0];
-  size_t budget = kMaxYamlNodes;
-  check_keys(root, budget);
+  check_yaml_keys(root);
   if (!root || !root.IsMap()) throw_input(file, "expected a YAML mapping with 'name' and 'cells'");
   Problems problems{file, {}};
   CampaignConfig cfg;
@@ -313,7 +247,14 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
       continue;
     }
     json j = yaml_to_json(root[block]);
-    if (std::string(block) == "provenance") cfg.provenance = j;
+    if (std::string(block) == "provenance") {
+      try {
+        validate_provenance_block(j, file);
+        cfg.provenance = j;
+      } catch (const Error& e) {
+        problems.add(root[block], fmt::format("provenance{}: {}", e.key.empty() ? "" : "." + e.key, e.message));
+      }
+    }
     else if (std::string(block) == "tpm") cfg.tpm = j;
     else cfg.cost = j;
   }
@@ -340,9 +281,11 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
         problems.add(kv.first, fmt::format("defaults: unknown key '{}'{}", k, did_you_mean(k, known)));
     }
   }
+  // Without 'cells', every cell comes from import_perf_bench with identity flags.
   YAML::Node cells = root["cells"];
-  if (!cells || !cells.IsSequence() || cells.size() == 0) {
-    problems.add(cells ? cells : root, "key 'cells' must be a non-empty list of cell mappings");
+  if (!cells) {
+  } else if (!cells.IsSequence() || cells.size() == 0) {
+    problems.add(cells, "key 'cells' must be a non-empty list of cell mappings (or left out: cells then come from imports with identity flags)");
   } else {
     std::set<std::string> seen;
     for (size_t i = 0; i < cells.size(); ++i) {

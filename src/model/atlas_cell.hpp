@@ -62,6 +62,7 @@ struct AtlasCell {
   std::optional<std::string> parallel_strategy;
   // serving
   std::optional<std::string> engine, engine_version;
+  std::optional<std::string> arm;  // A/B arm (config), joins one arm's cells across mbt
   std::optional<long> max_num_batched_tokens, max_num_seqs, max_model_len;
   std::optional<double> gpu_memory_utilization;
   std::optional<bool> mtp;

@@ -1,5 +1,6 @@
 #include "model/identity.hpp"
 
+#include <cctype>
 #include <fmt/format.h>
 #include <map>
 
@@ -83,8 +84,11 @@ IdentityLabeler::IdentityLabeler(const std::vector<AtlasCell>& cells, std::set<s
     for (const auto& c : cells) values.insert(field_value(c, *f));
     if (values.size() > 1) varying_.push_back(f);
   }
+  // A tie is two cells that agree on the whole descriptor (an A/B without
+  // an arm name); cells that differ only in an excluded field (the facet)
+  // share a key on purpose.
   std::map<std::string, int> n;
-  for (const auto& c : cells) ++n[identity_key(c, exclude_)];
+  for (const auto& c : cells) ++n[identity_key(c)];
   for (const auto& [k, count] : n)
     if (count > 1) tied_.insert(k);
 }
@@ -97,24 +101,29 @@ bool IdentityLabeler::varies(const std::string& field) const {
 
 std::string IdentityLabeler::key(const AtlasCell& c) const {
   std::string k = identity_key(c, exclude_);
-  return tied_.count(k) ? k + "cell=" + c.cell_id : k;
+  return tied_.count(identity_key(c)) ? k + "cell=" + c.cell_id : k;
 }
 
 std::string IdentityLabeler::label(const AtlasCell& c) const {
   std::string out;
+  std::vector<std::string> parts;
   auto add = [&](const std::string& s) {
-    if (!s.empty()) out += (out.empty() ? "" : " ") + s;
+    if (s.empty()) return;
+    // "TP" after "TP8", "EP" after "EP4": the sized part already says it.
+    for (const auto& p : parts)
+      if (p.size() > s.size() && p.compare(0, s.size(), s) == 0 && std::isdigit(static_cast<unsigned char>(p[s.size()]))) return;
+    parts.push_back(s);
+    out += (out.empty() ? "" : " ") + s;
   };
-  for (const auto* f : varying_) {
-    std::string l = field_label(c, *f);
-    add(l.empty() ? std::string(f->name) + " ?" : l);
-  }
+  // An unknown value is left out: the fields that are known already tell
+  // the series apart (and the completeness page lists what is unknown).
+  for (const auto* f : varying_) add(field_label(c, *f));
   if (out.empty()) {
     // Nothing varies: a short descriptor still says what it is.
     for (const char* name : {"hardware", "quant", "tensor_parallel"})
       if (const auto* f = find_cell_field(name); f && !exclude_.count(name)) add(field_label(c, *f));
   }
-  if (tied_.count(identity_key(c, exclude_))) out += " [" + c.cell_id + "]";
+  if (tied_.count(identity_key(c))) out += " [" + c.cell_id + "]";
   return out;
 }
 

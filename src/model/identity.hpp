@@ -44,7 +44,7 @@ class IdentityLabeler {
  private:
   std::set<std::string> exclude_;
   std::vector<const FieldSpec<AtlasCell>*> varying_;
-  std::set<std::string> tied_;  // identity keys that several cells share
+  std::set<std::string> tied_;  // full identity keys that several cells share
 };
 
 }  // namespace ptr

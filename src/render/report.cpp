@@ -68,13 +68,23 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
   RenderResult res;
   res.coverage = in.coverage;
   std::vector<PlannedPage> plan;
+  const Rect body{kMargin, 46, kPageW - 2 * kMargin, kPageH - 46 - 36};
+  // The status fields the pages ground (sol_complete, sol_rigor, ...), from
+  // the plan: a page grounds a field when it is drawn.
+  json grounded = json::object();
+  bool page1_drawn = false;
   for (const auto& spec : report_pages()) {
-    if (auto o = spec.precondition(in)) {
+    std::optional<Omission> o = page_omission(spec, in);
+    int n = o ? 0 : spec.count(in, body);
+    if (!o && n == 0) o = Omission{spec.id, "nothing to draw", ""};
+    if (spec.status) spec.status(in, !o, grounded);
+    if (o) {
       res.omitted.push_back(*o);
       add_warning(warnings, {"page_omitted", fmt::format("page {} omitted: {}", o->page, o->reason), {}, {}, {}, o->how_to_fix, {}});
       continue;
     }
-    for (int i = 0; i < spec.count(in); ++i) plan.push_back({&spec, i});
+    page1_drawn = page1_drawn || spec.id == "page1";
+    for (int i = 0; i < n; ++i) plan.push_back({&spec, i});
   }
   res.pdf = out ? *out : in.campaign_dir / "report.pdf";
   if (res.pdf.has_parent_path()) fs::create_directories(res.pdf.parent_path());
@@ -98,26 +108,31 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
   // surface per page; a second thread replays each page into the PDF as soon
   // as it is ready, so drawing and PDF emission overlap on two cores. Only
   // this thread uses Pango (its font map is per thread and may be warm).
-  std::vector<std::string> drawn_warnings;
+  DrawLedger ledger;
   json pages = json::array();
   int total = static_cast<int>(plan.size());
   std::mutex m;
   std::condition_variable cv;
-  std::deque<cairo_surface_t*> ready;
+  struct ReadyPage {
+    cairo_surface_t* surface;
+    std::vector<std::pair<Rect, std::string>> links;
+  };
+  std::deque<ReadyPage> ready;
   bool drawing_done = false;
   std::exception_ptr emit_error;
   std::thread emitter([&] {
     cairo_t* cr = cairo_create(surface);
     try {
       for (int n = 0; n < total; ++n) {
-        cairo_surface_t* page = nullptr;
+        ReadyPage next{nullptr, {}};
         {
           std::unique_lock<std::mutex> lock(m);
           cv.wait(lock, [&] { return !ready.empty() || drawing_done; });
           if (ready.empty()) break;  // drawing failed
-          page = ready.front();
+          next = std::move(ready.front());
           ready.pop_front();
         }
+        cairo_surface_t* page = next.surface;
         const PlannedPage& pp = plan[n];
         if (pp.index == 0) {
           std::string page_title = pp.spec->title;
@@ -126,6 +141,7 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
         }
         cairo_set_source_surface(cr, page, 0, 0);
         cairo_paint(cr);
+        apply_links(cr, next.links);
         cairo_show_page(cr);
         cairo_surface_destroy(page);
       }
@@ -141,7 +157,7 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
     }
     cv.notify_all();
     emitter.join();
-    for (cairo_surface_t* s : ready) cairo_surface_destroy(s);
+    for (auto& p : ready) cairo_surface_destroy(p.surface);
     ready.clear();
   };
   try {
@@ -162,7 +178,7 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
       else canvas->retarget(pcr);
       try {
         draw_chrome(*canvas, in, page_title, n + 1, total);
-        PageFrame frame{*canvas, in, {kMargin, 46, kPageW - 2 * kMargin, kPageH - 46 - 36}, res.omitted, drawn_warnings};
+        PageFrame frame{*canvas, in, body, res.omitted, ledger, grounded, page1_drawn};
         pp.spec->draw(frame, pp.index);
       } catch (...) {
         cairo_destroy(pcr);
@@ -173,7 +189,7 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
       cairo_destroy(pcr);
       {
         std::lock_guard<std::mutex> lock(m);
-        ready.push_back(page);
+        ready.push_back({page, canvas->take_links()});
       }
       cv.notify_all();
       pages.push_back({{"page", n + 1}, {"id", pp.spec->id}, {"title", page_title}});
@@ -204,12 +220,15 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
     throw_io(res.pdf.string(), fmt::format("rendered PDF is only {} bytes (< {}): degenerate output, not written", size, kMinPdfBytes));
   }
   fs::rename(tmp, res.pdf);
-  for (const auto& w : drawn_warnings) add_warning(warnings, {"drawing_note", w, {}, {}, {}, {}, {}});
+  for (const auto& w : ledger.notes) add_warning(warnings, {"drawing_note", w, {}, {}, {}, {}, {}});
   res.pages = static_cast<int>(plan.size());
   json omitted = json::array();
   for (const auto& o : res.omitted) omitted.push_back(omission_json(o));
   Warnings drawing;
-  for (const auto& w : drawn_warnings) add_warning(drawing, {"drawing_note", w, {}, {}, {}, {}, {}});
+  for (const auto& w : ledger.notes) add_warning(drawing, {"drawing_note", w, {}, {}, {}, {}, {}});
+  json completeness = json::array();
+  for (const auto& l : completeness_lines(in, res.omitted, ledger, page1_drawn))
+    completeness.push_back({{"section", l.section}, {"text", l.text}, {"severe", l.severe}});
   json rate_runs = json::array();
   Warnings data_warnings;
   for (const auto& cell : in.cells) {
@@ -227,10 +246,20 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
                         {"pdf_bytes", size},
                         {"synthetic", in.options.synthetic},
                         {"coverage", in.coverage.to_json()},
-                        // Speed-of-light pages need DCGM correlation and model configs (later verbs).
-                        {"sol_complete", false},
-                        {"sol_rigor", "none"},
-                        {"dcgm_grounded", false},
+                        // Grounded by the speed-of-light pages when they are drawn.
+                        {"sol_complete", grounded.value("sol_complete", false)},
+                        {"sol_rigor", grounded.value("sol_rigor", std::string("none"))},
+                        {"dcgm_grounded", grounded.value("dcgm_grounded", false)},
+                        {"facet", {{"field", in.facet_field.empty() ? json(nullptr) : json(in.facet_field)},
+                                   {"why", in.facet_why},
+                                   {"values", in.facets.size()}}},
+                        {"variants", in.variants.size()},
+                        {"drawing_check", {{"placed_points", ledger.placed.size()},
+                                           {"skipped_labels", ledger.skipped_labels},
+                                           {"failed_points_marked", ledger.failed_marked},
+                                           {"undrawn_points", ledger.undrawn.size()},
+                                           {"labels_over_data", ledger.overlaps}}},
+                        {"completeness", completeness},
                         {"focus", in.config.focus},
                         {"bench_capture_window", in.capture_window},
                         {"pages", pages},

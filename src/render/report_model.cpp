@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
 #include <set>
 
 #include "campaign/operations.hpp"
+#include "model/identity.hpp"
 #include "util/error.hpp"
-#include "util/fs.hpp"
-#include "util/json_lenient.hpp"
+#include "util/text.hpp"
 #include "util/time_utc.hpp"
 #include "util/timestamp.hpp"
 
@@ -15,28 +16,95 @@ namespace ptr {
 
 namespace {
 
-// Colour encodes (hardware, TP); Tableau-10 order.
-const unsigned kPalette[] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
-                             0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
+// Hue families, dark to light; every shade stays readable on white.
+const unsigned kFamilies[][5] = {
+    {0x08306b, 0x2171b5, 0x4292c6, 0x6baed6, 0x9ecae1},  // blue
+    {0x7f2704, 0xd94801, 0xf16913, 0xfd8d3c, 0xfdae6b},  // orange
+    {0x00441b, 0x238b45, 0x41ab5d, 0x74c476, 0xa1d99b},  // green
+    {0x3f007d, 0x6a51a3, 0x807dba, 0x9e9ac8, 0xbcbddc},  // purple
+    {0x67000d, 0xcb181d, 0xef3b2c, 0xfb6a4a, 0xfc9272},  // red
+    {0x014636, 0x02818a, 0x3690c0, 0x67a9cf, 0xa6bddb},  // teal
+    {0x49006a, 0xae017e, 0xdd3497, 0xf768a1, 0xfa9fb5},  // pink
+    {0x252525, 0x525252, 0x737373, 0x969696, 0xbdbdbd},  // gray
+};
+constexpr size_t kNumFamilies = sizeof(kFamilies) / sizeof(kFamilies[0]);
+const chart::Shape kShapes[] = {chart::Shape::circle, chart::Shape::square, chart::Shape::triangle, chart::Shape::diamond,
+                                chart::Shape::x};
 
-int hardware_rank(const std::string& h) {
-  static const std::vector<std::string> order = {"A100", "H100", "H200", "B200", "B300", "GB200", "GB300"};
-  auto it = std::find(order.begin(), order.end(), h);
-  return it == order.end() ? 100 : static_cast<int>(it - order.begin());
+// Shades spread over the family so two series of one hardware never look alike.
+size_t shade_index(size_t i, size_t n) {
+  static const std::vector<std::vector<size_t>> spread = {{1}, {0, 3}, {0, 2, 4}, {0, 1, 3, 4}, {0, 1, 2, 3, 4}};
+  if (n <= 5) return spread[n - 1][i];
+  return i % 5;
 }
 
-std::string variant_key(const AtlasCell& c) {
-  return fmt::format("{}|{}|{}|{}|{}", c.hardware.value_or("?"), c.quant.value_or("?"), c.tensor_parallel.value_or(0),
-                     c.parallel_strategy.value_or("?"), c.mtp.value_or(false) ? "mtp" : "");
+std::string facet_label(const std::string& field, const AtlasCell& c) {
+  const auto* f = find_cell_field(field);
+  std::string l = f ? field_label(c, *f) : "";
+  return l.empty() ? field + " unknown" : l;
+}
+
+// mbt when it varies; else the workload field that varies most (different
+// workloads must not share axes); else the model; else nothing: what is
+// left to vary is what the panels compare.
+std::pair<std::string, std::string> choose_facet(const std::vector<AtlasCell>& cells, const ReportOptions& o) {
+  std::string asked = o.text("facet");
+  if (asked == "none") return {"", "--facet none"};
+  if (asked != "auto") return {asked, "--facet " + asked};
+  auto distinct = [&](const char* name) {
+    std::set<std::string> v;
+    if (const auto* f = find_cell_field(name))
+      for (const auto& c : cells) v.insert(field_value(c, *f));
+    return v.size();
+  };
+  if (distinct("max_num_batched_tokens") > 1) return {"max_num_batched_tokens", "mbt varies"};
+  std::string best;
+  size_t most = 1;
+  for (const char* w : {"isl", "osl", "dataset", "cache_mode"})
+    if (size_t n = distinct(w); n > most) {
+      most = n;
+      best = w;
+    }
+  if (!best.empty()) return {best, best + " varies (workloads never share axes)"};
+  if (distinct("model") > 1) return {"model", "model varies"};
+  return {"", "nothing but the variants varies"};
 }
 
 }  // namespace
 
-std::string variant_label(const AtlasCell& c) {
-  std::string s = fmt::format("{} {} TP{}", c.hardware.value_or("?"), c.quant.value_or("?"), c.tensor_parallel.value_or(0));
-  if (c.parallel_strategy && *c.parallel_strategy != "TP") s += " " + *c.parallel_strategy;
-  if (c.mtp.value_or(false)) s += " MTP";
-  return s;
+int hardware_rank(const std::string& h) {
+  static const std::vector<std::string> order = {"A100", "L40S", "H100", "H200", "B200", "B300", "GB200", "GB300"};
+  auto it = std::find(order.begin(), order.end(), h);
+  return it == order.end() ? 100 : static_cast<int>(it - order.begin());
+}
+
+std::vector<chart::MarkStyle> series_styles(const std::vector<std::string>& hardware, const std::vector<bool>& hollow) {
+  std::vector<std::string> kinds;
+  for (const auto& h : hardware)
+    if (std::find(kinds.begin(), kinds.end(), h) == kinds.end()) kinds.push_back(h);
+  std::sort(kinds.begin(), kinds.end(), [](const std::string& a, const std::string& b) {
+    return std::make_pair(hardware_rank(a), a) < std::make_pair(hardware_rank(b), b);
+  });
+  std::vector<chart::MarkStyle> out(hardware.size());
+  if (kinds.size() <= 1) {
+    // One hardware: the hue is free to tell the series apart.
+    for (size_t i = 0; i < hardware.size(); ++i) {
+      out[i].color = chart::Color::hex(kFamilies[i % kNumFamilies][i / kNumFamilies % 2 ? 3 : 1]);
+      out[i].shape = kShapes[i % 5];
+    }
+  } else {
+    std::map<std::string, std::vector<size_t>> members;
+    for (size_t i = 0; i < hardware.size(); ++i) members[hardware[i]].push_back(i);
+    for (size_t k = 0; k < kinds.size(); ++k) {
+      const auto& m = members[kinds[k]];
+      for (size_t j = 0; j < m.size(); ++j) {
+        out[m[j]].color = chart::Color::hex(kFamilies[k % kNumFamilies][shade_index(j, m.size())]);
+        out[m[j]].shape = kShapes[j % 5];
+      }
+    }
+  }
+  for (size_t i = 0; i < out.size(); ++i) out[i].filled = !(i < hollow.size() && hollow[i]);
+  return out;
 }
 
 ReportInputs load_report_inputs(const Campaign& c, const ReportOptions& options) {
@@ -51,51 +119,76 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
   in.options = options;
   in.rendered_utc = utc_compact_now();
   in.cells = std::move(cells);
-  // Variants in a stable order: hardware generation, quant, TP, strategy, MTP.
-  std::vector<const AtlasCell*> order;
-  for (const auto& cell : in.cells) order.push_back(&cell);
-  std::sort(order.begin(), order.end(), [](const AtlasCell* a, const AtlasCell* b) {
-    auto ka = std::make_tuple(hardware_rank(a->hardware.value_or("")), a->hardware.value_or(""), a->quant.value_or(""),
-                              a->tensor_parallel.value_or(0), a->parallel_strategy.value_or(""), a->mtp.value_or(false));
-    auto kb = std::make_tuple(hardware_rank(b->hardware.value_or("")), b->hardware.value_or(""), b->quant.value_or(""),
-                              b->tensor_parallel.value_or(0), b->parallel_strategy.value_or(""), b->mtp.value_or(false));
-    return ka < kb;
+  in.tpot_interactivity = options.text("interactivity") == "tpot";
+
+  std::tie(in.facet_field, in.facet_why) = choose_facet(in.cells, options);
+  std::set<std::string> exclude;
+  if (!in.facet_field.empty()) exclude.insert(in.facet_field);
+  const IdentityLabeler identity(in.cells, exclude);
+
+  // Facets in natural order, unknown last.
+  std::map<std::string, std::string> facet_labels;
+  const auto* facet_spec = in.facet_field.empty() ? nullptr : find_cell_field(in.facet_field);
+  for (const auto& cell : in.cells) {
+    std::string v = facet_spec ? field_value(cell, *facet_spec) : "";
+    facet_labels.emplace(v, facet_spec ? facet_label(in.facet_field, cell) : "all cells");
+  }
+  for (const auto& [v, l] : facet_labels) in.facets.push_back({v, l});
+  std::sort(in.facets.begin(), in.facets.end(), [](const Facet& a, const Facet& b) {
+    if ((a.value == "?") != (b.value == "?")) return b.value == "?";
+    return natural_less(a.value, b.value);
   });
-  // Two cells with the same identity at the same mbt (an A/B of engines or
-  // kernels) must not share a line: such cells get their cell id in the key.
-  std::map<std::pair<std::string, long>, int> same_slot;
-  for (const AtlasCell* cell : order) ++same_slot[{variant_key(*cell), cell->max_num_batched_tokens.value_or(-1)}];
-  std::set<std::string> collided;
-  for (const auto& [slot, n] : same_slot)
-    if (n > 1) collided.insert(slot.first);
-  std::map<std::string, size_t> colour_of;  // hardware|TP (+ cell for collided variants) -> palette index
+
+  // Variants: hardware generation, then label in natural order.
+  std::map<std::string, size_t> index_of_key;
+  for (const auto& cell : in.cells) {
+    std::string key = identity.key(cell);
+    if (index_of_key.count(key)) continue;
+    index_of_key[key] = in.variants.size();
+    Variant v;
+    v.key = key;
+    v.label = identity.label(cell);
+    v.hardware = cell.hardware.value_or("");
+    v.style.filled = !cell.mtp.value_or(false);
+    in.variants.push_back(v);
+  }
+  std::sort(in.variants.begin(), in.variants.end(), [](const Variant& a, const Variant& b) {
+    int ra = hardware_rank(a.hardware), rb = hardware_rank(b.hardware);
+    if (ra != rb) return ra < rb;
+    if (a.hardware != b.hardware) return a.hardware < b.hardware;
+    return natural_less(a.label, b.label);
+  });
+  in.chunks = std::max<size_t>(1, (in.variants.size() + kVariantsPerChunk - 1) / kVariantsPerChunk);
+  for (size_t first = 0; first < in.variants.size(); first += kVariantsPerChunk) {
+    size_t n = std::min(kVariantsPerChunk, in.variants.size() - first);
+    std::vector<std::string> hw;
+    std::vector<bool> hollow;
+    for (size_t i = first; i < first + n; ++i) {
+      hw.push_back(in.variants[i].hardware);
+      hollow.push_back(!in.variants[i].style.filled);
+    }
+    auto styles = series_styles(hw, hollow);
+    for (size_t i = 0; i < n; ++i) {
+      in.variants[first + i].style = styles[i];
+      in.variants[first + i].chunk = first / kVariantsPerChunk;
+    }
+  }
   std::unordered_map<std::string, size_t> variant_index;
-  std::set<long> mbts;
+  for (size_t i = 0; i < in.variants.size(); ++i) variant_index[in.variants[i].key] = i;
+  std::unordered_map<std::string, size_t> facet_index;
+  for (size_t i = 0; i < in.facets.size(); ++i) facet_index[in.facets[i].value] = i;
+
+  in.cell_at.assign(in.variants.size(), std::vector<long>(in.facets.size(), -1));
   std::set<std::string> stamps;
-  for (const AtlasCell* cell : order) {
-    add_to_coverage(in.coverage, *cell);
-    std::string key = variant_key(*cell);
-    std::string suffix;
-    if (collided.count(key)) {
-      suffix = cell->cell_id;
-      key += "|" + suffix;
-    }
-    auto found = variant_index.find(key);
-    if (found == variant_index.end()) {
-      std::string ck = cell->hardware.value_or("?") + "|" + std::to_string(cell->tensor_parallel.value_or(0)) + "|" + suffix;
-      if (!colour_of.count(ck)) colour_of[ck] = colour_of.size();
-      Variant v;
-      v.key = key;
-      v.label = variant_label(*cell) + (suffix.empty() ? "" : " [" + suffix + "]");
-      v.style.color = chart::Color::hex(kPalette[colour_of[ck] % 10]);
-      v.style.shape = cell->parallel_strategy.value_or("TP") == "TP" ? chart::Shape::x : chart::Shape::circle;
-      v.style.filled = !cell->mtp.value_or(false);
-      in.variants.push_back(v);
-      found = variant_index.emplace(key, in.variants.size() - 1).first;
-    }
-    in.variant_of_cell[cell->cell_id] = found->second;
-    if (cell->max_num_batched_tokens) mbts.insert(*cell->max_num_batched_tokens);
-    if (auto ts = cell->extra.find("bench_timestamps"); ts != cell->extra.end() && ts->is_object()) {
+  for (size_t i = 0; i < in.cells.size(); ++i) {
+    const AtlasCell& cell = in.cells[i];
+    add_to_coverage(in.coverage, cell);
+    size_t v = variant_index.at(identity.key(cell));
+    size_t f = facet_index.at(facet_spec ? field_value(cell, *facet_spec) : "");
+    in.variant_of_cell[cell.cell_id] = v;
+    in.facet_of_cell[cell.cell_id] = f;
+    in.cell_at[v][f] = static_cast<long>(i);
+    if (auto ts = cell.extra.find("bench_timestamps"); ts != cell.extra.end() && ts->is_object()) {
       for (const char* k : {"first", "last"})  // atlases written before stamps were parsed
         if (ts->contains(k) && (*ts)[k].is_string()) stamps.insert((*ts)[k].get<std::string>());
       if (auto list = ts->find("stamps"); list != ts->end() && list->is_array())
@@ -103,21 +196,33 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
           if (s.is_string()) stamps.insert(s.get<std::string>());
     }
   }
+  in.capture_window = capture_window(std::vector<std::string>(stamps.begin(), stamps.end()));
+
   in.tpm_config = discover_tpm_config(c.config.tpm, c.config.cost, (c.dir / "config.yaml").string());
   in.tpm_groups = compute_tpm(in.cells, in.tpm_config);
   std::stable_sort(in.tpm_groups.begin(), in.tpm_groups.end(), [](const TpmGroup& a, const TpmGroup& b) {
     double sa = a.sla ? a.sla->output_tok_s_per_gpu : -1, sb = b.sla ? b.sla->output_tok_s_per_gpu : -1;
-    return sa > sb;
+    if (sa != sb) return sa > sb;
+    return natural_less(a.label, b.label);
   });
-  in.mbt_values.assign(mbts.begin(), mbts.end());
-  in.cell_at.assign(in.variants.size(), std::vector<long>(in.mbt_values.size(), -1));
-  for (size_t i = 0; i < in.cells.size(); ++i) {
-    const AtlasCell& cell = in.cells[i];
-    if (!cell.max_num_batched_tokens) continue;
-    size_t col = std::lower_bound(in.mbt_values.begin(), in.mbt_values.end(), *cell.max_num_batched_tokens) - in.mbt_values.begin();
-    in.cell_at[in.variant_of_cell[cell.cell_id]][col] = static_cast<long>(i);
+  // A TPM row is a page-1 variant when the facet is mbt or nothing: it keeps
+  // that variant's colour on every page. Otherwise rows get their own.
+  std::unordered_map<std::string, const AtlasCell*> cell_by_id;
+  for (const auto& cell : in.cells) cell_by_id[cell.cell_id] = &cell;
+  bool same_grouping = in.facet_field.empty() || in.facet_field == "max_num_batched_tokens";
+  for (size_t first = 0; first < in.tpm_groups.size() && same_grouping; ++first)
+    in.tpm_styles.push_back(in.variant(*cell_by_id.at(in.tpm_groups[first].cells.front())).style);
+  for (size_t first = 0; first < in.tpm_groups.size() && !same_grouping; first += kVariantsPerChunk) {
+    size_t n = std::min(kVariantsPerChunk, in.tpm_groups.size() - first);
+    std::vector<std::string> hw;
+    std::vector<bool> hollow;
+    for (size_t i = first; i < first + n; ++i) {
+      hw.push_back(in.tpm_groups[i].hardware == "?" ? "" : in.tpm_groups[i].hardware);
+      hollow.push_back(in.tpm_groups[i].mtp);
+    }
+    for (auto& s : series_styles(hw, hollow)) in.tpm_styles.push_back(s);
   }
-  in.capture_window = capture_window(std::vector<std::string>(stamps.begin(), stamps.end()));
+  for (const auto& cell : in.cells) in.sla_of_cell.emplace(cell.cell_id, cell_sla(cell, in.tpm_config));
   return in;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// What the pages read: the campaign's atlas grouped into variants, with the
-// options of this render. Built once by the report; pages never touch files.
+// What the pages read: the campaign's atlas grouped by the one identity
+// (model/identity.hpp) into variants and facets, with the options of this
+// render. Built once by the report; pages never touch campaign files except
+// through the inputs their entry declares.
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -13,24 +14,31 @@
 #include "campaign/points.hpp"
 #include "model/atlas_cell.hpp"
 #include "render/chart/canvas.hpp"
-#include "render/chart/marks.hpp"
+#include "render/report_options.hpp"
 
 namespace ptr {
 
-struct ReportOptions {
-  std::optional<std::string> variants_line, data_source_line;
-  std::vector<long> label_concurrencies{1, 8, 32};
-  std::vector<long> heatmap_concurrencies{8, 16, 32};
-  bool synthetic = false;  // the smoke fixture: every footer says SYNTHETIC
+// A variant: the cells that share an identity once the facet field is left
+// out (one line per variant across the facet's panels). Two cells that agree
+// on the whole descriptor (an A/B without an arm name) are two variants,
+// labelled with their cell ids.
+struct Variant {
+  std::string key;
+  std::string label;     // the identity fields that vary (model always when several)
+  std::string hardware;  // "" when unknown
+  chart::MarkStyle style;
+  size_t chunk = 0;  // page-1 small multiple it is drawn in (colours are unique within one)
 };
 
-// A variant is everything that identifies a cell except the scheduler budget
-// (mbt): one line per variant across the mbt rows of page 1.
-struct Variant {
-  std::string key;    // hardware|quant|tp|strategy|mtp
-  std::string label;  // "H100 FP8 TP8 EP MTP"
-  chart::MarkStyle style;
+// One value of the facet field: a row of page-1 panels, a column of page 2.
+struct Facet {
+  std::string value;  // the field's raw value, "?" when unknown
+  std::string label;  // "mbt 8192", "ISL 1024", "all cells"
 };
+
+// At most this many variants share a page-1 panel; more are split into
+// small multiples rather than repeating colours.
+inline constexpr size_t kVariantsPerChunk = 10;
 
 struct ReportInputs {
   std::string campaign_id;
@@ -38,27 +46,44 @@ struct ReportInputs {
   CampaignConfig config;
   std::vector<AtlasCell> cells;
   Coverage coverage;
-  std::vector<Variant> variants;
-  std::unordered_map<std::string, size_t> variant_of_cell;  // cell_id -> index into variants
-  std::vector<long> mbt_values;                            // sorted, from the data
-  // cell_at[variant][mbt index] -> index into cells, or -1.
-  std::vector<std::vector<long>> cell_at;
-  std::string rendered_utc;                      // YYYYMMDDTHHMMSSZ
+
+  std::string facet_field;  // "" when nothing splits the panels
+  std::string facet_why;    // "mbt varies", "--facet isl", "isl varies most", "nothing varies"
+  std::vector<Facet> facets;
+  std::vector<Variant> variants;  // hardware generation, then label (natural order)
+  size_t chunks = 1;
+  std::unordered_map<std::string, size_t> variant_of_cell, facet_of_cell;  // cell_id -> index
+  std::vector<std::vector<long>> cell_at;  // [variant][facet] -> index into cells, or -1
+
+  std::string rendered_utc;                // YYYYMMDDTHHMMSSZ
   std::string capture_window = "unknown";  // parsed, ordered by time, zones named
-  std::vector<std::string> warnings;
   ReportOptions options;
+  bool tpot_interactivity = false;  // --interactivity tpot: 1000 / mean TPOT instead of output tok/s / concurrency
+
   // Capacity view (same compute_tpm as tpm_summary), computed once per render:
-  // groups sorted by SLA output tok/s/GPU, best first.
+  // groups sorted by SLA output tok/s/GPU, best first; each with its style.
   TpmConfig tpm_config;
   std::vector<TpmGroup> tpm_groups;
+  std::vector<chart::MarkStyle> tpm_styles;  // parallel to tpm_groups
+  std::unordered_map<std::string, CellSla> sla_of_cell;
 
   const Variant& variant(const AtlasCell& c) const { return variants[variant_of_cell.at(c.cell_id)]; }
+  const AtlasCell* cell_in(size_t variant, size_t facet) const {
+    long i = cell_at[variant][facet];
+    return i < 0 ? nullptr : &cells[static_cast<size_t>(i)];
+  }
 };
 
 // Reads <campaign>/atlas.jsonl (a malformed line raises, naming the line).
 ReportInputs load_report_inputs(const Campaign& c, const ReportOptions& options);
 // Same, from cells already in memory.
 ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> cells, const ReportOptions& options);
-std::string variant_label(const AtlasCell& c);
+
+// Styles for a list of series: one hue per hardware when several are
+// present (shades and shapes tell a hardware's series apart), one hue per
+// series when the campaign has one hardware. Unique within the list for up
+// to kVariantsPerChunk series.
+std::vector<chart::MarkStyle> series_styles(const std::vector<std::string>& hardware, const std::vector<bool>& hollow);
+int hardware_rank(const std::string& hardware);
 
 }  // namespace ptr

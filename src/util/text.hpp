@@ -17,5 +17,8 @@ bool is_valid_utf8(std::string_view s);
 // Escapes newlines and pipes so a config string stays inside one Markdown
 // table cell or line.
 std::string markdown_inline(std::string_view s);
+// Natural order: runs of digits compare as numbers ("isl1024" < "isl4096" <
+// "isl15000", "TP2" < "TP8" < "TP16"); the rest byte by byte.
+bool natural_less(std::string_view a, std::string_view b);
 
 }  // namespace ptr

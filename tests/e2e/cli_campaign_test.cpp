@@ -158,7 +158,7 @@ TEST(Cli, UnknownCellNeedsIdentityFlags) {
   std::string id = init(t);
   auto r = run_cli("import_perf_bench --campaign example --cell newcell --path " + quote((fixtures_dir() / "sglang").string()), t.path);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("--model --hardware --quant --tensor-parallel --parallel-strategy --mbt --mtp/--no-mtp"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--model --hardware --quant --tensor-parallel --parallel-strategy --mtp/--no-mtp"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(t.path / id / "cells" / "newcell"));
 }
 

@@ -82,7 +82,7 @@ TEST(TpmCli, JsonCsvMarkdownAndPdfAgree) {
   text.erase(std::remove(text.begin(), text.end(), ','), text.end());
   int found = 0;
   for (const auto& row : plain["rows"]) {
-    for (const char* col : {"output_tpm_per_gpu", "output_tpm_per_node", "total_tpm_per_gpu"}) {
+    for (const char* col : {"output_tpm_per_gpu", "output_tpm_per_replica", "output_tpm_per_node"}) {
       if (row[col].is_null()) continue;
       EXPECT_NE(text.find(fmt_format_0(row[col].get<double>())), std::string::npos) << col;
       ++found;
@@ -133,7 +133,7 @@ TEST(TpmCli, SmokeCampaignTablesAgreeWithTheReportPage) {
   for (const auto& row : doc["rows"]) {
     if (row["output_tpm_per_gpu"].is_null()) continue;
     EXPECT_NE(text.find(fmt_format_0(row["output_tpm_per_gpu"].get<double>())), std::string::npos) << row["group"];
-    EXPECT_NE(text.find(fmt_format_0(row["total_tpm_per_node"].get<double>())), std::string::npos) << row["group"];
+    EXPECT_NE(text.find(fmt_format_0(row["output_tpm_per_node"].get<double>())), std::string::npos) << row["group"];
   }
 }
 

@@ -28,24 +28,35 @@ TEST(Scale, LinearTicksAreNiceSteps) {
   EXPECT_EQ(format_number(25000, 5000), "25k");
 }
 
-TEST(Scale, LogTicksAreDecadesWithSuperscriptsAndMinors) {
+TEST(Scale, LogTicksArePlainNumbersAtLeastFour) {
   auto s = log_scale(3, 4000, 0, 100);
   EXPECT_DOUBLE_EQ(s->lo(), 2);
   EXPECT_DOUBLE_EQ(s->hi(), 5000);
-  int majors = 0, minors = 0;
+  std::vector<std::string> labels;
+  int minors = 0;
   for (const auto& t : s->ticks()) {
-    if (t.major) {
-      ++majors;
-      EXPECT_NE(t.label.find("<sup>"), std::string::npos);
-    } else {
+    if (t.major) labels.push_back(t.label);
+    else {
       ++minors;
       EXPECT_TRUE(t.label.empty());
     }
   }
-  EXPECT_EQ(majors, 3);  // 10, 100, 1000
-  EXPECT_GT(minors, 10);
+  // 2..5000 holds four decades' 1s: 10, 100, 1000 are only three, so 1-3 steps.
+  EXPECT_EQ(labels, (std::vector<std::string>{"3", "10", "30", "100", "300", "1000", "3000"}));
+  EXPECT_GT(minors, 5);
   EXPECT_NEAR(s->map(2), 0, 1e-9);
   EXPECT_NEAR(s->map(5000), 100, 1e-9);
+  // A narrow axis (less than a decade) still gets four plain labels.
+  auto narrow = log_scale(14, 45, 0, 100);
+  std::vector<std::string> n;
+  for (const auto& t : narrow->ticks())
+    if (t.major) n.push_back(t.label);
+  EXPECT_GE(n.size(), 4u);
+  for (const auto& l : n) EXPECT_EQ(l.find("<sup>"), std::string::npos) << l;
+  EXPECT_EQ(plain_number(20000), "20k");
+  EXPECT_EQ(plain_number(1500000), "1.5M");
+  EXPECT_EQ(plain_number(0.05), "0.05");
+  EXPECT_EQ(plain_number(2), "2");
 }
 
 TEST(Pareto, ExactDominanceKeepsTiesAndSortsByX) {

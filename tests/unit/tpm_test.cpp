@@ -142,9 +142,19 @@ TEST(Tpm, CostDefaultsOverlayAndGb300Estimate) {
   EXPECT_DOUBLE_EQ(cfg.cost.at("GB300").usd_per_gpu_hour, 12.00);
   EXPECT_TRUE(cfg.cost.at("GB300").estimate);
   EXPECT_TRUE(cfg.cost.at("MI300X").estimate);
-  bool flagged = false;
-  for (const auto& c : tpm_caveats(cfg)) flagged = flagged || c.find("GB300 at $12.00/GPU-hour is an ESTIMATE") != std::string::npos;
-  EXPECT_TRUE(flagged);
+  // The estimate note appears only when a row uses GB300.
+  auto flagged = [&](const std::vector<TpmGroup>& groups) {
+    bool f = false;
+    for (const auto& c : tpm_caveats(cfg, groups)) f = f || c.find("GB300 at $12.00/GPU-hour is an ESTIMATE") != std::string::npos;
+    return f;
+  };
+  TpmGroup gb300, h100;
+  gb300.hardware = "GB300";
+  gb300.cost = cfg.cost.at("GB300");
+  h100.hardware = "H100";
+  h100.cost = cfg.cost.at("H100");
+  EXPECT_TRUE(flagged({h100, gb300}));
+  EXPECT_FALSE(flagged({h100}));
   EXPECT_THROW(discover_tpm_config(json::object(), json{{"H100", "cheap"}}, "c.yaml"), Error);
   EXPECT_THROW(discover_tpm_config(json{{"sla_percentile", "p42"}}, json::object(), "c.yaml"), Error);
 }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <unistd.h>
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
@@ -328,6 +329,16 @@ static void add_shape(cairo_t* cr, double x, double y, const MarkStyle& s) {
       cairo_line_to(cr, x - r, y);
       cairo_close_path(cr);
       break;
+    case Shape::star: {
+      // Five points, inner radius 0.45 r.
+      for (int i = 0; i < 10; ++i) {
+        double a = -M_PI / 2 + i * M_PI / 5, rr = i % 2 ? r * 0.45 : r * 1.15;
+        if (i == 0) cairo_move_to(cr, x + rr * std::cos(a), y + rr * std::sin(a));
+        else cairo_line_to(cr, x + rr * std::cos(a), y + rr * std::sin(a));
+      }
+      cairo_close_path(cr);
+      break;
+    }
     case Shape::x: {
       double d = r * 0.85;
       cairo_move_to(cr, x - d, y - d);
@@ -365,6 +376,16 @@ void CairoCanvas::markers(const std::vector<std::pair<double, double>>& at, cons
     for (const auto& [x, y] : at) add_circle(cr, x, y, s.size + 1.6);
     cairo_stroke(cr);
     cairo_set_dash(cr, nullptr, 0, 0);
+  }
+  if (s.undercount_mark) {
+    // A square frame: the steady window was too short for the throughput.
+    cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+    cairo_set_line_width(cr, 0.6);
+    for (const auto& [x, y] : at) {
+      double d = s.size + 2.2;
+      cairo_rectangle(cr, x - d, y - d, 2 * d, 2 * d);
+    }
+    cairo_stroke(cr);
   }
 }
 
@@ -411,6 +432,24 @@ void CairoCanvas::restore() { cairo_restore(cr_); }
 void CairoCanvas::clip(const Rect& r) {
   cairo_rectangle(cr_, r.x, r.y, r.w, r.h);
   cairo_clip(cr_);
+}
+
+void CairoCanvas::link(const Rect& r, const std::string& url) {
+  // Kept, not drawn: Cairo 1.16 cannot replay link tags from a recording
+  // surface, so the PDF writer adds them on the page itself (apply_links).
+  if (url.find_first_of("'\\ ") != std::string::npos) return;
+  links_.push_back({r, url});
+}
+
+std::vector<std::pair<Rect, std::string>> CairoCanvas::take_links() { return std::exchange(links_, {}); }
+
+void apply_links(cairo_t* cr, const std::vector<std::pair<Rect, std::string>>& links) {
+  for (const auto& [r, url] : links) {
+    std::string attrs = "rect=[" + std::to_string(r.x) + " " + std::to_string(r.y) + " " + std::to_string(r.w) + " " +
+                        std::to_string(r.h) + "] uri='" + url + "'";
+    cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs.c_str());
+    cairo_tag_end(cr, CAIRO_TAG_LINK);
+  }
 }
 
 }  // namespace ptr::chart

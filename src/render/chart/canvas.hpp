@@ -44,14 +44,15 @@ struct Font {
 // Escapes &, <, >, ' and " for Pango markup.
 std::string escape_markup(const std::string& s);
 
-enum class Shape { circle, x, square, triangle, diamond };
+enum class Shape { circle, x, square, triangle, diamond, star };
 
 struct MarkStyle {
   Shape shape = Shape::circle;
   Color color;
   bool filled = true;
   double size = 3.2;             // radius-like, in points
-  bool emphasized_edge = false;  // e.g. a partial sweep: dark dashed ring
+  bool emphasized_edge = false;  // e.g. a partial point: dark dashed ring
+  bool undercount_mark = false;  // e.g. a steady window too short: dark square frame
 };
 
 // What the next items drawn mean, for backends that keep it (the recording
@@ -94,6 +95,8 @@ class Canvas {
   virtual void save() = 0;
   virtual void restore() = 0;
   virtual void clip(const Rect& r) = 0;
+  // Makes `r` a link to `url` (an http(s) URL the caller has checked).
+  virtual void link(const Rect& r, const std::string& url) = 0;
 
   virtual void set_tag(const Tag& t) { tag_ = t; }
   const Tag& tag() const { return tag_; }
@@ -145,8 +148,12 @@ class CairoCanvas : public Canvas {
   void save() override;
   void restore() override;
   void clip(const Rect& r) override;
+  void link(const Rect& r, const std::string& url) override;
+  // The links drawn since the last call (the page's), for apply_links.
+  std::vector<std::pair<Rect, std::string>> take_links();
 
  private:
+  std::vector<std::pair<Rect, std::string>> links_;
   Rect layout_text(PangoLayout* l, double x, double y, Color c, Align a, VAlign v, bool draw);
   // Shaped layouts are cached by (font, width, markup, text): reports repeat
   // the same tick labels and "c=8" tags hundreds of times.
@@ -170,6 +177,9 @@ class CairoCanvas : public Canvas {
   PangoFontDescription* sans_;
   PangoFontDescription* mono_;
 };
+
+// Adds link annotations to the page `cr` draws on (a PDF surface).
+void apply_links(cairo_t* cr, const std::vector<std::pair<Rect, std::string>>& links);
 
 // Fails with a clear error if fontconfig/Pango finds no usable font (Pango
 // would otherwise crash or draw boxes).

@@ -45,6 +45,24 @@ bool LabelPlacer::clashes(const Rect& r) const {
   return hit;
 }
 
+void draw_error_bars(Canvas& c, const std::vector<ErrorBar>& bars, Color color) {
+  std::vector<std::pair<std::pair<double, double>, std::pair<double, double>>> segs;
+  const double cap = 1.8;
+  for (const auto& b : bars) {
+    if (b.y_hi - b.y_lo > 0.5) {
+      segs.push_back({{b.x, b.y_lo}, {b.x, b.y_hi}});
+      segs.push_back({{b.x - cap, b.y_lo}, {b.x + cap, b.y_lo}});
+      segs.push_back({{b.x - cap, b.y_hi}, {b.x + cap, b.y_hi}});
+    }
+    if (b.x_hi - b.x_lo > 0.5) {
+      segs.push_back({{b.x_lo, b.y}, {b.x_hi, b.y}});
+      segs.push_back({{b.x_lo, b.y - cap}, {b.x_lo, b.y + cap}});
+      segs.push_back({{b.x_hi, b.y - cap}, {b.x_hi, b.y + cap}});
+    }
+  }
+  if (!segs.empty()) c.segments(segs, color, 0.6);
+}
+
 void draw_marker(Canvas& c, double x, double y, const MarkStyle& s) { c.markers({{x, y}}, s); }
 
 void draw_markers(Canvas& c, const std::vector<std::pair<double, double>>& at, const MarkStyle& s) { c.markers(at, s); }
@@ -62,6 +80,7 @@ bool LabelPlacer::place(Canvas& c, double ax, double ay, const std::string& text
     if (!bounds_.contains(r) || clashes(r)) continue;
     c.text(r.x, r.y, text, f, color);
     add_obstacle(r);
+    placed_.push_back(r);
     return true;
   }
   ++skipped_;

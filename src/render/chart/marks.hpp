@@ -14,6 +14,13 @@ void draw_marker(Canvas& c, double x, double y, const MarkStyle& s);
 void draw_markers(Canvas& c, const std::vector<std::pair<double, double>>& at, const MarkStyle& s);
 Rect marker_box(double x, double y, const MarkStyle& s);
 
+// ± spread around a point, in page coordinates (caps at both ends).
+struct ErrorBar {
+  double x, y;
+  double x_lo, x_hi, y_lo, y_hi;  // equal to x / y when that direction has none
+};
+void draw_error_bars(Canvas& c, const std::vector<ErrorBar>& bars, Color color);
+
 // Places short labels next to anchors without overlapping the obstacles
 // (markers, earlier labels) and inside `bounds`; a label with no free spot is
 // skipped rather than drawn over data (the count of skipped labels is kept).
@@ -23,6 +30,7 @@ class LabelPlacer {
   void add_obstacle(const Rect& r);
   bool place(Canvas& c, double ax, double ay, const std::string& text, const Font& f, Color color);
   int skipped() const { return skipped_; }
+  const std::vector<Rect>& placed() const { return placed_; }  // boxes of the labels drawn
 
  private:
   // Obstacles are bucketed on a coarse grid so a dense panel (thousands of
@@ -31,7 +39,7 @@ class LabelPlacer {
   template <class F>
   void for_buckets(const Rect& r, F f) const;
   Rect bounds_;
-  std::vector<Rect> obstacles_;
+  std::vector<Rect> obstacles_, placed_;
   std::vector<std::vector<unsigned>> buckets_;
   int cols_ = 1, rows_ = 1;
   int skipped_ = 0;

@@ -93,6 +93,11 @@ void RecordingCanvas::markers(const std::vector<std::pair<double, double>>& at, 
   for (const auto& [x, y] : at) add("marker", {x - s.size, y - s.size, 2 * s.size, 2 * s.size}, "", s.color);
 }
 
+void RecordingCanvas::link(const Rect& r, const std::string& url) {
+  CairoCanvas::link(r, url);
+  add("link", r, url, {});
+}
+
 std::vector<const RecordedItem*> RecordingCanvas::with_role(const std::string& role) const {
   std::vector<const RecordedItem*> out;
   for (const auto& i : items_)

@@ -13,7 +13,7 @@ typedef struct _cairo_surface cairo_surface_t;
 namespace ptr::chart {
 
 struct RecordedItem {
-  std::string kind;  // text | markup | line | polyline | segments | rect_fill | rect_stroke | hatch | marker | gradient
+  std::string kind;  // text | markup | line | polyline | segments | rect_fill | rect_stroke | hatch | marker | gradient | link
   Rect box;
   std::string text;
   Color color;
@@ -36,6 +36,7 @@ class RecordingCanvas : public CairoCanvas {
   void rect_stroke(const Rect& r, Color c, double width = 0.5) override;
   void hatch(const Rect& r, Color bg, Color line, double spacing = 4) override;
   void markers(const std::vector<std::pair<double, double>>& at, const MarkStyle& s) override;
+  void link(const Rect& r, const std::string& url) override;
 
   const std::vector<RecordedItem>& items() const { return items_; }
   std::vector<const RecordedItem*> with_role(const std::string& role) const;

@@ -15,6 +15,23 @@ double nice_step(double span, int target_ticks) {
   return 10 * mag;
 }
 
+std::string plain_number(double v) {
+  double a = std::fabs(v);
+  auto trim = [](std::string s) {
+    if (s.find('.') != std::string::npos) {
+      while (s.back() == '0') s.pop_back();
+      if (s.back() == '.') s.pop_back();
+    }
+    return s;
+  };
+  if (a >= 1e6) return trim(fmt::format("{:.2f}", v / 1e6)) + "M";
+  if (a >= 1e4) return trim(fmt::format("{:.2f}", v / 1e3)) + "k";
+  if (a >= 1) return trim(fmt::format("{:.2f}", v));
+  if (a == 0) return "0";
+  int decimals = static_cast<int>(std::ceil(-std::log10(a))) + 2;
+  return trim(fmt::format("{:.{}f}", v, std::clamp(decimals, 1, 9)));
+}
+
 std::string format_number(double v, double step) {
   if (std::fabs(v) < step * 1e-9) v = 0;
   double a = std::fabs(v);
@@ -74,21 +91,33 @@ class Log : public Scale {
     return r0_ + (std::log10(v) - std::log10(lo_)) / (std::log10(hi_) - std::log10(lo_)) * (r1_ - r0_);
   }
   bool contains(double v) const override { return v > 0 && v >= lo_ * (1 - 1e-9) && v <= hi_ * (1 + 1e-9); }
+  // Plain-number labels (1, 2, 5, 10, 20, 50 ...; 10k, 1M): at least four
+  // per axis, one per decade when the axis spans many decades.
   std::vector<Tick> ticks() const override {
     std::vector<Tick> t;
     int k0 = static_cast<int>(std::floor(std::log10(lo_))), k1 = static_cast<int>(std::ceil(std::log10(hi_)));
-    double decades = std::log10(hi_) - std::log10(lo_);
-    for (int k = k0; k <= k1; ++k) {
-      double base = std::pow(10.0, k);
-      for (int m = 1; m <= 9; ++m) {
-        double v = m * base;
-        if (!contains(v)) continue;
-        bool major = m == 1 || (decades < 1.6 && (m == 2 || m == 5));
-        std::string label;
-        if (major) label = m == 1 ? fmt::format("10<sup>{}</sup>", k) : fmt::format("{}×10<sup>{}</sup>", m, k);
-        t.push_back({v, label, major});
+    auto labelled = [&](const std::vector<int>& mantissas, int every) {
+      std::vector<double> out;
+      for (int k = k0; k <= k1; ++k) {
+        if (((k % every) + every) % every != 0) continue;
+        for (int m : mantissas)
+          if (double v = m * std::pow(10.0, k); contains(v)) out.push_back(v);
       }
+      return out;
+    };
+    std::vector<double> major;
+    for (const auto& [mantissas, every] : std::vector<std::pair<std::vector<int>, int>>{
+             {{1}, 2}, {{1}, 1}, {{1, 3}, 1}, {{1, 2, 5}, 1}, {{1, 2, 3, 5, 7}, 1}, {{1, 2, 3, 4, 5, 6, 7, 8, 9}, 1}}) {
+      major = labelled(mantissas, every);  // sparse to dense: the first with four labels wins
+      if (major.size() >= 4) break;
     }
+    for (int k = k0; k <= k1; ++k)
+      for (int m = 1; m <= 9; ++m) {
+        double v = m * std::pow(10.0, k);
+        if (!contains(v)) continue;
+        bool is_major = std::find_if(major.begin(), major.end(), [&](double x) { return std::fabs(x - v) <= v * 1e-9; }) != major.end();
+        t.push_back({v, is_major ? plain_number(v) : std::string(), is_major});
+      }
     return t;
   }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Scales map data to page coordinates and bring their own ticks and labels.
-// Linear ticks step by 1/2/2.5/5 x 10^k; log ticks are decades with
-// superscript labels and 2..9 minor ticks.
+// Linear ticks step by 1/2/2.5/5 x 10^k; log ticks label plain numbers
+// (1, 2, 5, 10, 20, 50 ...) with at least four labels and 2..9 minor ticks.
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,5 +34,6 @@ std::unique_ptr<Scale> log_scale(double lo, double hi, double r0, double r1);
 
 double nice_step(double span, int target_ticks);
 std::string format_number(double v, double step);  // "1.5", "250", "12k"
+std::string plain_number(double v);                 // "0.5", "20", "1500", "20k", "1.5M"
 
 }  // namespace ptr::chart

@@ -1,12 +1,18 @@
-// Page 1: one row per max_num_batched_tokens (5 rows a page, more pages when
-// the data has more values) x two panels: TTFT vs request throughput, and
-// tok/s/user vs output tok/s/GPU with each variant's Pareto frontier.
+// Page 1: per facet value (mbt when it varies, else what the --facet rule
+// picks) two panels: TTFT vs request throughput, and interactivity vs output
+// tok/s/GPU with each series' Pareto frontier. One series per cell, coloured
+// by variant; error bars when a point has trials; SLA guide lines and each
+// series' SLA point; failed points in a strip under the panel, never on the
+// data. More than kVariantsPerChunk variants become small multiples.
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <functional>
 #include <map>
+#include <set>
 
 #include "analysis/pareto.hpp"
+#include "analysis/point_quality.hpp"
 #include "render/chart/axes.hpp"
 #include "render/chart/marks.hpp"
 #include "render/pages/pages.hpp"
@@ -17,7 +23,59 @@ namespace {
 
 using namespace chart;
 
-constexpr int kRowsPerPage = 5;
+constexpr size_t kMaxRowsPerPage = 5;
+constexpr size_t kMaxFailLines = 4;
+
+using Getter = std::function<std::optional<double>(const ReportInputs&, const Point&)>;
+
+struct PanelKind {
+  std::string title;
+  AxisSpec x, y;
+  Getter xv, yv;    // values
+  Getter xsd, ysd;  // std across trials, same unit
+  bool frontier;
+};
+
+std::optional<double> per_gpu_factor(const Point& p) {
+  if (!has(p.output_tok_s) || !has(p.output_tok_s_per_gpu)) return std::nullopt;
+  return *p.output_tok_s_per_gpu / *p.output_tok_s;
+}
+
+PanelKind left_kind() {
+  return {"TTFT vs request throughput",
+          {"request throughput (req/s)", true},
+          {"TTFT avg (ms)", true},
+          [](const ReportInputs&, const Point& p) { return p.request_throughput_rps; },
+          [](const ReportInputs&, const Point& p) { return p.ttft_ms.mean; },
+          [](const ReportInputs&, const Point& p) { return spread_of(p, "request_throughput_rps"); },
+          [](const ReportInputs&, const Point& p) { return spread_of(p, "ttft_ms_mean"); },
+          false};
+}
+
+PanelKind right_kind(const ReportInputs& in) {
+  return {in.tpot_interactivity ? "interactivity vs output tok/s/GPU" : "tok/s/user vs output tok/s/GPU",
+          {"output tok/s/GPU", true},
+          {interactivity_axis(in), true},
+          [](const ReportInputs&, const Point& p) { return p.output_tok_s_per_gpu; },
+          [](const ReportInputs& in, const Point& p) { return interactivity_of(in, p); },
+          [](const ReportInputs&, const Point& p) -> std::optional<double> {
+            auto sd = spread_of(p, "output_tok_s");
+            auto k = per_gpu_factor(p);
+            if (!sd || !k) return std::nullopt;
+            return *sd * *k;
+          },
+          [](const ReportInputs& in, const Point& p) -> std::optional<double> {
+            if (in.tpot_interactivity) {
+              auto sd = spread_of(p, "tpot_ms_mean");
+              if (!sd || !has(p.tpot_ms.mean)) return std::nullopt;
+              return 1000.0 * *sd / (*p.tpot_ms.mean * *p.tpot_ms.mean);
+            }
+            auto sd = spread_of(p, "output_tok_s");
+            if (!sd || !p.concurrency || *p.concurrency <= 0) return std::nullopt;
+            return *sd / static_cast<double>(*p.concurrency);
+          },
+          true};
+}
 
 struct Extent {
   double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
@@ -30,100 +88,79 @@ struct Extent {
   bool empty() const { return !(xhi >= xlo); }
 };
 
-struct PanelKind {
-  const char* title;
-  AxisSpec x, y;
-  std::optional<double> (*xv)(const Point&);
-  std::optional<double> (*yv)(const Point&);
-  bool frontier;
-};
-
-const PanelKind kLeft{"TTFT vs request throughput", {"request throughput (req/s)", true}, {"TTFT avg (ms)", true},
-                      [](const Point& p) { return p.request_throughput_rps; }, [](const Point& p) { return p.ttft_ms.mean; },
-                      false};
-const PanelKind kRight{"tok/s/user vs output tok/s/GPU",
-                       {"output tok/s/GPU", true},
-                       {"tok/s/user", true},
-                       [](const Point& p) { return p.output_tok_s_per_gpu; },
-                       [](const Point& p) { return p.tok_s_per_user; },
-                       true};
-
+// One extent per panel kind over every cell, so every panel of the report
+// (all facets, all small multiples) shares its axes.
 Extent extent_of(const ReportInputs& in, const PanelKind& k) {
   Extent e;
   for (const auto& cell : in.cells)
     for (const auto& p : cell.points)
-      if (plot_ready(p) && has(k.xv(p)) && has(k.yv(p))) e.add(*k.xv(p), *k.yv(p));
+      if (plot_ready(p) && has(k.xv(in, p)) && has(k.yv(in, p))) e.add(*k.xv(in, p), *k.yv(in, p));
   return e;
 }
 
 const Font kInline{6.5};
 const Font kFailFont{6.5, true};
 
-void draw_panel(PageFrame& f, const Rect& area, long mbt, const PanelKind& k, const Extent& ext) {
-  Canvas& c = f.c;
-  const ReportInputs& in = f.in;
-  std::string title = fmt::format("mbt {} — {}", mbt, k.title);
-  std::vector<const AtlasCell*> cells;
-  for (const auto& cell : in.cells)
-    if (cell.max_num_batched_tokens == mbt) cells.push_back(&cell);
-  if (ext.empty()) {
-    draw_empty_panel(c, area, title, "no plot-ready points with these metrics");
-    return;
-  }
-  Panel p = make_panel(area, ext.xlo, ext.xhi, k.x, ext.ylo, ext.yhi, k.y);
-  draw_axes(c, p, title, k.x, k.y);
-  LabelPlacer labels(p.plot.inset(1));
-  struct Placed {
-    double x, y;
-    long conc;
-    const Variant* v;
-  };
-  std::vector<Placed> placed;
-  int unplaceable = 0;
-  for (const AtlasCell* cell : cells) {
-    const Variant& v = in.variant(*cell);
-    std::vector<std::pair<double, double>> xy;
-    std::vector<std::pair<long, std::pair<double, double>>> by_conc;
-    for (const auto& pt : cell->points) {
-      if (!plot_ready(pt)) continue;
-      if (!has(k.xv(pt)) || !has(k.yv(pt))) {
-        ++unplaceable;
-        continue;
+// Text in a series colour stays readable: light shades are darkened.
+Color text_colour(Color c) {
+  double l = c.luminance();
+  if (l <= 0.35) return c;
+  double k = 0.35 / l;
+  return {c.r * k, c.g * k, c.b * k, 1};
+}
+
+std::vector<size_t> chunk_variants(const ReportInputs& in, size_t chunk) {
+  std::vector<size_t> out;
+  for (size_t v = 0; v < in.variants.size(); ++v)
+    if (in.variants[v].chunk == chunk) out.push_back(v);
+  return out;
+}
+
+bool is_label_conc(const ReportInputs& in, long c) {
+  auto list = in.options.longs("label_concurrencies");
+  return std::find(list.begin(), list.end(), c) != list.end();
+}
+
+// What a chunk's legend needs: the variants with a placed point, the marks used.
+struct ChunkMarks {
+  std::vector<size_t> plotted;
+  bool partial = false, undercount = false, error_bars = false, sla = false, failed = false;
+};
+
+ChunkMarks chunk_marks(const ReportInputs& in, size_t chunk) {
+  ChunkMarks m;
+  PanelKind l = left_kind(), r = right_kind(in);
+  for (size_t v : chunk_variants(in, chunk)) {
+    bool any = false;
+    for (size_t f = 0; f < in.facets.size(); ++f) {
+      const AtlasCell* cell = in.cell_in(v, f);
+      if (!cell) continue;
+      for (const auto& p : cell->points) {
+        if (p.status == "failed") m.failed = true;
+        if (!plot_ready(p)) continue;
+        bool placed = (has(l.xv(in, p)) && has(l.yv(in, p))) || (has(r.xv(in, p)) && has(r.yv(in, p)));
+        if (!placed) continue;
+        any = true;
+        PointQuality q = quality_of(p);
+        m.partial = m.partial || q.partial;
+        m.undercount = m.undercount || q.undercount;
+        m.error_bars = m.error_bars || p.trials >= 2;
       }
-      double x = p.px(*k.xv(pt)), y = p.py(*k.yv(pt));
-      by_conc.push_back({*pt.concurrency, {x, y}});
-      xy.push_back({*k.xv(pt), *k.yv(pt)});
+      auto sla = in.sla_of_cell.find(cell->cell_id);
+      if (sla != in.sla_of_cell.end() && sla->second.point) m.sla = true;
     }
-    std::sort(by_conc.begin(), by_conc.end());
-    Color faint = v.style.color;
-    faint.a = 0.35;
-    std::vector<std::pair<double, double>> path;
-    for (const auto& [conc, pos] : by_conc) path.push_back(pos);
-    if (!k.frontier) c.polyline(path, faint, 0.6);
-    if (k.frontier && xy.size() >= 2) {
-      std::vector<std::pair<double, double>> front;
-      for (size_t i : pareto_front(xy)) front.push_back({p.px(xy[i].first), p.py(xy[i].second)});
-      Color line = v.style.color;
-      line.a = 0.8;
-      c.polyline(front, line, 0.7);
-    }
-    MarkStyle s = v.style;
-    s.emphasized_edge = cell->status == "partial";
-    std::vector<std::pair<double, double>> at;
-    for (const auto& [conc, pos] : by_conc) at.push_back(pos);
-    draw_markers(c, at, s);
-    for (const auto& [conc, pos] : by_conc) {
-      labels.add_obstacle(marker_box(pos.first, pos.second, s));
-      if (std::find(in.options.label_concurrencies.begin(), in.options.label_concurrencies.end(), conc) !=
-          in.options.label_concurrencies.end())
-        placed.push_back({pos.first, pos.second, conc, &v});
-    }
+    if (any) m.plotted.push_back(v);
   }
-  // Failed points: never dropped, never at zero. One boxed line per cell,
-  // stacked in the plot corner that hides the fewest points, with a marker on
-  // the panel edge, the failed concurrencies and completed/requested counts.
-  std::vector<std::string> fail_labels;
-  std::vector<MarkStyle> fail_styles;
+  return m;
+}
+
+struct FailLine {
+  std::string text;
+  MarkStyle style;
+};
+
+std::vector<FailLine> fail_lines(const ReportInputs& in, const std::vector<const AtlasCell*>& cells) {
+  std::vector<FailLine> out;
   for (const AtlasCell* cell : cells) {
     std::string concs;
     long done = 0, asked = 0;
@@ -137,56 +174,253 @@ void draw_panel(PageFrame& f, const Rect& area, long mbt, const PanelKind& k, co
     }
     if (concs.empty()) continue;
     const Variant& v = in.variant(*cell);
-    fail_labels.push_back(fmt::format("FAILED {} c={}: {}/{} completed", v.label, concs, done,
-                                      asked_known ? std::to_string(asked) : std::string("?")));
     MarkStyle s = v.style;
     s.size = 2.4;
-    fail_styles.push_back(s);
-  }
-  if (!fail_labels.empty()) {
-    double w = 0, h = 0;
-    for (const auto& l : fail_labels) {
-      Rect m = c.measure(l, kFailFont);
-      w = std::max(w, m.w + 14);
-      h += m.h + 3;
-    }
-    std::vector<std::pair<double, double>> pts;
-    for (const auto& pl : placed) pts.push_back({pl.x, pl.y});
-    for (const AtlasCell* cell : cells)
-      for (const auto& pt : cell->points)
-        if (plot_ready(pt) && has(k.xv(pt)) && has(k.yv(pt))) pts.push_back({p.px(*k.xv(pt)), p.py(*k.yv(pt))});
-    Rect box = best_legend_corner(p.plot, {0, 0, w + 4, h + 2}, pts);
-    double fy = box.y + 2;
-    for (size_t i = 0; i < fail_labels.size(); ++i) {
-      Rect m = c.measure(fail_labels[i], kFailFont);
-      Rect r{box.x + 2, fy - 1, m.w + 14, m.h + 2};
-      c.rect_fill(r, Color{1, 0.93, 0.93, 0.95});
-      c.rect_stroke(r, Color::hex(0xc62828), 0.5);
-      draw_marker(c, r.x + 5.5, fy + m.h / 2, fail_styles[i]);
-      c.text(r.x + 11, fy, fail_labels[i], kFailFont, Color::hex(0xb71c1c));
-      labels.add_obstacle(r);
-      fy += m.h + 3;
-    }
-  }
-  for (const auto& pl : placed) labels.place(c, pl.x, pl.y, fmt::format("c={}", pl.conc), kInline, Color::hex(0x333333));
-  if (unplaceable > 0)
-    f.drawn_warnings.push_back(fmt::format("page 1, mbt {}, {}: {} plot-ready point(s) lack {} or {} and are not drawn",
-                                           mbt, k.title, unplaceable, k.x.label, k.y.label));
-}
-
-// At most this many legend entries; the rest are named by count (every
-// variant still has its own row on page 2).
-constexpr size_t kMaxLegend = 24;
-
-std::vector<LegendEntry> variant_legend(const ReportInputs& in) {
-  std::vector<LegendEntry> out;
-  for (size_t i = 0; i < in.variants.size() && i < kMaxLegend; ++i) out.push_back({in.variants[i].label, in.variants[i].style});
-  if (in.variants.size() > kMaxLegend) {
-    MarkStyle none;
-    none.color = Color{1, 1, 1, 0};
-    out.push_back({fmt::format("… and {} more variants (see page 2)", in.variants.size() - kMaxLegend), none});
+    out.push_back({fmt::format("FAILED {} c={}: {}/{} completed", v.label, concs, done,
+                               asked_known ? std::to_string(asked) : std::string("?")),
+                   s});
   }
   return out;
+}
+
+// The strip under a panel: one boxed line per failed cell (wrapped when
+// long), at most kMaxFailLines and a count of the rest.
+double strip_height(Canvas& c, const std::vector<FailLine>& fails, double width) {
+  if (fails.empty()) return 0;
+  double h = 4;
+  for (size_t i = 0; i < fails.size() && i < kMaxFailLines; ++i) h += c.measure(fails[i].text, kFailFont, width - 16).h + 3;
+  if (fails.size() > kMaxFailLines) h += 11;
+  return h;
+}
+
+// A point's position on a panel.
+struct Placed {
+  double x, y;
+  long conc;
+  const Point* p;
+  const Variant* v;
+};
+
+void draw_panel(PageFrame& f, const Rect& area, size_t facet, const std::vector<size_t>& variants, const PanelKind& k,
+                const Extent& ext, bool left_panel) {
+  Canvas& c = f.c;
+  const ReportInputs& in = f.in;
+  std::string title = in.facets.size() > 1 || !in.facet_field.empty()
+                          ? fmt::format("{} — {}", in.facets[facet].label, k.title)
+                          : k.title;
+  std::vector<const AtlasCell*> cells;
+  for (size_t v : variants)
+    if (const AtlasCell* cell = in.cell_in(v, facet)) cells.push_back(cell);
+  // SLA guide lines from the campaign's tpm config; one outside the axis
+  // range is said in the strip under the panel instead.
+  struct Guide {
+    double value;
+    std::string text;
+  };
+  std::vector<Guide> guides;
+  const TpmConfig& cfg = in.tpm_config;
+  std::string pct = cfg.sla_percentile == "mean" ? "" : " (" + cfg.sla_percentile + "; plotted: mean)";
+  if (left_panel) guides.push_back({cfg.ttft_sla_ms, fmt::format("TTFT SLA {:g} ms{}", cfg.ttft_sla_ms, pct)});
+  else if (in.tpot_interactivity)
+    guides.push_back({1000.0 / cfg.tpot_sla_ms, fmt::format("TPOT SLA {:g} ms{}", cfg.tpot_sla_ms, pct)});
+  else
+    guides.push_back({1000.0 / cfg.tpot_sla_ms,
+                      fmt::format("TPOT SLA bound: {:g} tok/s/user", 1000.0 / cfg.tpot_sla_ms)});
+  std::vector<std::string> notes;
+  if (!ext.empty()) {
+    Panel probe = make_panel(area, ext.xlo, ext.xhi, k.x, ext.ylo, ext.yhi, k.y);
+    for (const auto& g : guides)
+      if (!probe.y->contains(g.value))
+        notes.push_back(fmt::format("{} is {} the plotted range", g.text, g.value > probe.y->hi() ? "above" : "below"));
+  }
+  auto fails = fail_lines(in, cells);
+  const double strip_w = area.w - 50;
+  double strip_h = strip_height(c, fails, strip_w) + (notes.empty() ? 0 : 11.0 * notes.size() + (fails.empty() ? 4 : 0));
+  Rect panel_area{area.x, area.y, area.w, area.h - strip_h};
+  if (ext.empty()) {
+    draw_empty_panel(c, panel_area, title, "no plot-ready points with these metrics");
+  } else {
+    Panel p = make_panel(panel_area, ext.xlo, ext.xhi, k.x, ext.ylo, ext.yhi, k.y);
+    draw_axes(c, p, title, k.x, k.y);
+    LabelPlacer labels(p.plot.inset(1));
+    std::vector<Rect> data_boxes;
+    for (const auto& g : guides) {
+      if (!p.y->contains(g.value)) continue;
+      TagScope tag(c, {"guide", ""});
+      c.line(p.plot.x, p.py(g.value), p.plot.right(), p.py(g.value), Color::hex(0xb71c1c, 0.7), 0.6, true);
+    }
+
+    std::vector<Placed> to_label;
+    // A sparse panel labels every point: there is room, and nothing else names them.
+    size_t panel_points = 0;
+    for (const AtlasCell* cell : cells)
+      for (const auto& pt : cell->points) panel_points += plot_ready(pt);
+    const bool few_points = panel_points <= 12;
+    std::vector<std::pair<double, double>> sla_at;
+    std::vector<MarkStyle> sla_styles;
+    for (const AtlasCell* cell : cells) {
+      const Variant& v = in.variant(*cell);
+      std::vector<std::pair<double, double>> xy;
+      std::vector<Placed> pts;
+      for (const auto& pt : cell->points) {
+        if (!plot_ready(pt)) continue;
+        if (!has(k.xv(in, pt)) || !has(k.yv(in, pt))) {
+          f.ledger.undrawn.push_back({"page1", cell->cell_id, pt.concurrency,
+                                      fmt::format("lacks {} or {}: not on the {} panel", k.x.label, k.y.label, k.title)});
+          continue;
+        }
+        double x = *k.xv(in, pt), y = *k.yv(in, pt);
+        pts.push_back({p.px(x), p.py(y), *pt.concurrency, &pt, &v});
+        xy.push_back({x, y});
+      }
+      std::sort(pts.begin(), pts.end(), [](const Placed& a, const Placed& b) { return a.conc < b.conc; });
+      Color faint = v.style.color;
+      faint.a = 0.35;
+      if (!k.frontier) {
+        std::vector<std::pair<double, double>> path;
+        for (const auto& pl : pts) path.push_back({pl.x, pl.y});
+        c.polyline(path, faint, 0.6);
+      } else if (xy.size() >= 2) {
+        std::vector<std::pair<double, double>> front;
+        for (size_t i : pareto_front(xy)) front.push_back({p.px(xy[i].first), p.py(xy[i].second)});
+        Color line = v.style.color;
+        line.a = 0.8;
+        c.polyline(front, line, 0.7);
+      }
+      // ± std across trials, clipped to the plot (a log axis has no zero).
+      std::vector<ErrorBar> bars;
+      for (const auto& pl : pts) {
+        auto sx = k.xsd(in, *pl.p), sy = k.ysd(in, *pl.p);
+        if (!sx && !sy) continue;
+        double x = *k.xv(in, *pl.p), y = *k.yv(in, *pl.p);
+        auto at_x = [&](double val) { return val > 0 ? std::clamp(p.px(val), p.plot.x, p.plot.right()) : p.plot.x; };
+        auto at_y = [&](double val) { return val > 0 ? std::clamp(p.py(val), p.plot.y, p.plot.bottom()) : p.plot.bottom(); };
+        ErrorBar b{pl.x, pl.y, pl.x, pl.x, pl.y, pl.y};
+        if (sx) {
+          b.x_lo = at_x(x - *sx);
+          b.x_hi = at_x(x + *sx);
+        }
+        if (sy) {
+          b.y_lo = at_y(y + *sy);
+          b.y_hi = at_y(y - *sy);
+        }
+        bars.push_back(b);
+      }
+      {
+        TagScope tag(c, {"error_bar", cell->cell_id});
+        draw_error_bars(c, bars, text_colour(v.style.color));
+      }
+      // Markers, grouped by their marks (one path per style).
+      std::map<std::pair<bool, bool>, std::vector<std::pair<double, double>>> by_marks;
+      for (const auto& pl : pts) {
+        PointQuality q = quality_of(*pl.p);
+        by_marks[{q.partial, q.undercount}].push_back({pl.x, pl.y});
+        data_boxes.push_back(marker_box(pl.x, pl.y, v.style));
+        labels.add_obstacle(marker_box(pl.x, pl.y, v.style));
+        f.ledger.placed.insert({cell->cell_id, pl.conc});
+        if (is_label_conc(in, pl.conc) || q.partial || few_points) to_label.push_back(pl);
+      }
+      for (const auto& [marks, at] : by_marks) {
+        MarkStyle s = v.style;
+        s.emphasized_edge = marks.first;
+        s.undercount_mark = marks.second;
+        TagScope tag(c, {"data", cell->cell_id});
+        c.markers(at, s);
+      }
+      // The cell's SLA point, where the binding limit is reached.
+      auto sla = in.sla_of_cell.find(cell->cell_id);
+      if (sla != in.sla_of_cell.end() && sla->second.point && sla->second.lo) {
+        auto sx = at_sla(sla->second, [&](const Point& pt) { return k.xv(in, pt); });
+        auto sy = at_sla(sla->second, [&](const Point& pt) { return k.yv(in, pt); });
+        if (sx && sy && p.x->contains(*sx) && p.y->contains(*sy)) {
+          sla_at.push_back({p.px(*sx), p.py(*sy)});
+          MarkStyle st = v.style;
+          st.shape = Shape::star;
+          st.size = 4.2;
+          st.filled = true;
+          sla_styles.push_back(st);
+        }
+      }
+    }
+    for (size_t i = 0; i < sla_at.size(); ++i) {
+      TagScope tag(c, {"sla", ""});
+      c.markers({sla_at[i]}, sla_styles[i]);
+      Rect box = marker_box(sla_at[i].first, sla_at[i].second, sla_styles[i]);
+      labels.add_obstacle(box);
+      data_boxes.push_back(box);
+    }
+    // Guide labels, then c=N labels: placed where they cover no data.
+    std::vector<Rect> guide_boxes;
+    {
+      TagScope tag(c, {"label", ""});
+      for (const auto& g : guides)
+        if (p.y->contains(g.value)) {
+          double gy = p.py(g.value);
+          Rect size = c.measure(g.text, kInline);
+          bool placed = false;
+          for (double gx : {p.plot.right() - size.w - 3, p.plot.x + 3})
+            for (double dy : {-size.h - 1.0, 1.0}) {
+              if (placed) break;
+              Rect r{gx, gy + dy, size.w, size.h};
+              if (!p.plot.contains(r)) continue;
+              bool hit = std::any_of(data_boxes.begin(), data_boxes.end(), [&](const Rect& d) { return d.intersects(r); });
+              if (hit) continue;
+              c.text(r.x, r.y, g.text, kInline, Color::hex(0xb71c1c));
+              labels.add_obstacle(r);
+              guide_boxes.push_back(r);
+              placed = true;
+            }
+        }
+      for (const auto& pl : to_label) {
+        std::string text = fmt::format("c={}", pl.conc);
+        if (quality_of(*pl.p).partial)
+          text += fmt::format(" {}/{}", pl.p->completed ? std::to_string(*pl.p->completed) : "?",
+                              pl.p->num_prompts ? std::to_string(*pl.p->num_prompts) : "?");
+        labels.place(c, pl.x, pl.y, text, kInline, text_colour(pl.v->style.color));
+      }
+    }
+    if (labels.skipped() > 0) {
+      f.ledger.skipped_labels += labels.skipped();
+      ++f.ledger.panels_with_skips;
+    }
+    // The drawing check: no label or note may cover a data mark.
+    std::vector<Rect> written = labels.placed();
+    for (const auto& g : guide_boxes) written.push_back(g);
+    long overlaps = 0;
+    for (const auto& w : written)
+      for (const auto& d : data_boxes) overlaps += w.intersects(d);
+    if (overlaps > 0) {
+      f.ledger.overlaps += overlaps;
+      f.ledger.notes.push_back(fmt::format("page 1, {}, {}: {} label(s) cover a data mark", in.facets[facet].label, k.title, overlaps));
+    }
+  }
+  // Failed points: never dropped, never at zero, never over data: one boxed
+  // line per cell in a strip under the panel.
+  double fy = area.bottom() - strip_h + 3;
+  for (const auto& n : notes) {
+    TagScope tag(c, {"note", "guide"});
+    c.text(area.x + 46, fy, n, Font{6.5, false, true}, Color::hex(0xb71c1c), Align::left, VAlign::top, area.w - 50);
+    fy += 11;
+  }
+  if (!fails.empty()) {
+    TagScope tag(c, {"note", "failed"});
+    size_t shown = std::min(fails.size(), kMaxFailLines);
+    for (size_t i = 0; i < shown; ++i) {
+      Rect m = c.measure(fails[i].text, kFailFont, strip_w - 16);
+      Rect r{area.x + 46, fy - 1, m.w + 14, m.h + 2};
+      c.rect_fill(r, Color{1, 0.93, 0.93, 1});
+      c.rect_stroke(r, Color::hex(0xc62828), 0.5);
+      c.markers({{r.x + 5.5, fy + 4}}, fails[i].style);
+      c.text(r.x + 11, fy, fails[i].text, kFailFont, Color::hex(0xb71c1c), Align::left, VAlign::top, strip_w - 16);
+      fy += m.h + 3;
+    }
+    if (fails.size() > shown)
+      c.text(area.x + 46, fy, fmt::format("… {} more cell(s) with failed points: see the completeness page", fails.size() - shown),
+             Font{6.5, false, true}, Color::hex(0xb71c1c));
+    if (left_panel)
+      for (const AtlasCell* cell : cells)
+        for (const auto& pt : cell->points) f.ledger.failed_marked += pt.status == "failed";
+  }
 }
 
 void draw_header(PageFrame& f, double& y) {
@@ -195,15 +429,19 @@ void draw_header(PageFrame& f, double& y) {
   const Rect& b = f.body;
   c.text(b.x, y, in.coverage.line(), Font{8.5, true}, Color::hex(0x1a237e));
   y += 13;
-  std::string variants = in.options.variants_line.value_or("");
+  std::string variants = in.options.text("variants_line");
   if (variants.empty()) {
-    variants = fmt::format("Variants ({}): ", in.variants.size());
-    for (size_t i = 0; i < in.variants.size() && i < kMaxLegend; ++i) variants += (i ? ", " : "") + in.variants[i].label;
-    if (in.variants.size() > kMaxLegend) variants += fmt::format(", … {} more", in.variants.size() - kMaxLegend);
+    std::set<std::string> fields;
+    variants = fmt::format("{} variant{}", in.variants.size(), in.variants.size() == 1 ? "" : "s");
+    if (in.facet_field.empty()) variants += " on one set of panels (" + in.facet_why + ")";
+    else variants += fmt::format(" in {} facets by {} ({})", in.facets.size(), in.facet_field, in.facet_why);
+    if (in.chunks > 1)
+      variants += fmt::format("; {} groups of at most {} variants, drawn as small multiples on shared axes", in.chunks,
+                              kVariantsPerChunk);
   }
   Rect r = c.text(b.x, y, variants, Font{7.5}, Color::hex(0x333333), Align::left, VAlign::top, b.w);
   y += r.h + 2;
-  std::string source = in.options.data_source_line.value_or("");
+  std::string source = in.options.text("data_source_line");
   if (source.empty()) {
     std::map<std::string, int> backends;
     for (const auto& cell : in.cells) backends[cell.backend.value_or("unknown")]++;
@@ -216,19 +454,61 @@ void draw_header(PageFrame& f, double& y) {
     source += fmt::format(" — campaign {}", in.campaign_id);
   }
   r = c.text(b.x, y, source, Font{7.5}, Color::hex(0x333333), Align::left, VAlign::top, b.w);
-  y += r.h + 5;
-  auto entries = variant_legend(in);
-  int columns = std::min<int>(4, std::max<int>(1, static_cast<int>(entries.size())));
-  Rect size = legend_size(c, entries, Font{7.5}, columns);
-  size.w = std::min(size.w, b.w);
-  draw_legend(c, {b.x, y, size.w, size.h}, entries, Font{7.5}, columns, true);
+  y += r.h + 3;
+  r = c.text(b.x, y, "Right panels: " + interactivity_definition(in) + ".", Font{7}, Color::hex(0x333333), Align::left,
+             VAlign::top, b.w);
+  y += r.h + 4;
+}
+
+void draw_legend_block(PageFrame& f, double& y, size_t chunk) {
+  Canvas& c = f.c;
+  const ReportInputs& in = f.in;
+  ChunkMarks m = chunk_marks(in, chunk);
+  std::vector<LegendEntry> entries;
+  for (size_t v : m.plotted) entries.push_back({in.variants[v].label, in.variants[v].style});
+  MarkStyle plain;
+  plain.color = Color::hex(0x777777);
+  plain.filled = false;
+  if (m.partial) {
+    MarkStyle s = plain;
+    s.emphasized_edge = true;
+    entries.push_back({"partial point (label: completed/requested)", s});
+  }
+  if (m.undercount) {
+    MarkStyle s = plain;
+    s.undercount_mark = true;
+    entries.push_back({"undercounted: num_prompts < 2 × concurrency", s});
+  }
+  if (m.sla) {
+    MarkStyle s = plain;
+    s.shape = Shape::star;
+    s.filled = true;
+    entries.push_back({"SLA point (interpolated on log2 c)", s});
+  }
+  if (entries.empty()) return;
+  int columns = std::min<int>(3, static_cast<int>(entries.size()));
+  Rect size = legend_size(c, entries, Font{7}, columns);
+  size.w = std::min(size.w, f.body.w);
+  draw_legend(c, {f.body.x, y, size.w, size.h}, entries, Font{7}, columns, true);
   y += size.h + 3;
-  c.text(b.x, y,
-         "Colour = hardware and TP; × = TP, ● = EP; hollow = MTP on; dashed ring = partial sweep; "
-         "thin lines join a variant's concurrencies (left) and trace its Pareto frontier (right); labels c=N mark "
-         "profiling concurrencies; FAILED boxes list points with no completed request.",
-         Font{6.5, false, true}, Color::hex(0x555555), Align::left, VAlign::top, b.w);
-  y += 20;
+  std::string how = "Thin lines join a series' concurrencies (left) and trace its Pareto frontier (right); labels c=N "
+                    "mark the profiling concurrencies in the series colour";
+  if (m.error_bars) how += "; bars = ± std across trials";
+  how += fmt::format("; red dashed lines = the SLA ({} TTFT ≤ {:g} ms, TPOT ≤ {:g} ms, tpm: in the config)",
+                     in.tpm_config.sla_percentile, in.tpm_config.ttft_sla_ms, in.tpm_config.tpot_sla_ms);
+  if (m.failed) how += "; failed points are listed in red strips under their panel";
+  Rect r = c.text(f.body.x, y, how + ".", Font{6.5, false, true}, Color::hex(0x555555), Align::left, VAlign::top, f.body.w);
+  y += r.h + 6;
+}
+
+size_t pages_per_chunk(const ReportInputs& in) {
+  return in.facets.size() <= 1 ? 1 : (in.facets.size() + kMaxRowsPerPage - 1) / kMaxRowsPerPage;
+}
+
+// Facet rows spread evenly over the pages (7 facets: 4 + 3, not 5 + 2).
+size_t rows_per_page(const ReportInputs& in) {
+  size_t pages = pages_per_chunk(in);
+  return (in.facets.size() + pages - 1) / pages;
 }
 
 }  // namespace
@@ -236,36 +516,50 @@ void draw_header(PageFrame& f, double& y) {
 PageSpec page1_spec() {
   PageSpec s;
   s.id = "page1";
-  s.title = "Latency and throughput by max_num_batched_tokens";
+  s.title = "Latency and throughput";
+  s.params = {
+      {"variants_line", PageParamKind::text, nullptr, "Line under the page-1 title describing the variants [default: generated]."},
+      {"data_source_line", PageParamKind::text, nullptr, "Line under the page-1 title naming the data source [default: generated]."},
+      {"label_concurrencies", PageParamKind::int_list, "1,8,32", "Concurrencies labelled inline on page 1 (comma list)."},
+  };
   s.precondition = [](const ReportInputs& in) -> std::optional<Omission> {
-    if (in.mbt_values.empty())
-      return Omission{"page1", "no atlas cell carries max_num_batched_tokens",
-                      "set max_num_batched_tokens for each cell in the campaign config (or --mbt when importing)"};
     if (in.coverage.plot_ready_points == 0)
       return Omission{"page1", "no plot-ready concurrency points (every point failed or lacks a concurrency)",
                       "import sweeps run with --max-concurrency; see report_status.json warnings"};
     return std::nullopt;
   };
-  s.count = [](const ReportInputs& in) {
-    return std::max<int>(1, (static_cast<int>(in.mbt_values.size()) + kRowsPerPage - 1) / kRowsPerPage);
-  };
+  s.count = [](const ReportInputs& in, const Rect&) { return static_cast<int>(in.chunks * pages_per_chunk(in)); };
   s.draw = [](PageFrame& f, int index) {
+    const ReportInputs& in = f.in;
+    size_t pages = pages_per_chunk(in);
+    size_t chunk = static_cast<size_t>(index) / pages, part = static_cast<size_t>(index) % pages;
     double y = f.body.y;
     if (index == 0) draw_header(f, y);
     else {
-      f.c.text(f.body.x, y, fmt::format("(continued) {}", f.in.coverage.line()), Font{7.5}, Color::hex(0x555555));
-      y += 16;
+      std::string what = in.chunks > 1 ? fmt::format("variants group {}/{}", chunk + 1, in.chunks) : "continued";
+      f.c.text(f.body.x, y, fmt::format("({}) {}", what, in.coverage.line()), Font{7.5}, Color::hex(0x555555));
+      y += 14;
     }
-    Extent left = extent_of(f.in, kLeft), right = extent_of(f.in, kRight);
-    size_t first = static_cast<size_t>(index) * kRowsPerPage;
-    size_t rows = std::min<size_t>(kRowsPerPage, f.in.mbt_values.size() - first);
-    double row_h = (f.body.bottom() - y) / kRowsPerPage;
+    draw_legend_block(f, y, chunk);
+    PanelKind left = left_kind(), right = right_kind(in);
+    Extent le = extent_of(in, left), re = extent_of(in, right);
+    std::vector<size_t> variants = chunk_variants(in, chunk);
+    if (in.facets.size() <= 1) {
+      // One facet: the two panels stacked, each the full width.
+      double h = (f.body.bottom() - y) / 2;
+      draw_panel(f, {f.body.x, y, f.body.w, h - 8}, 0, variants, left, le, true);
+      draw_panel(f, {f.body.x, y + h, f.body.w, h - 8}, 0, variants, right, re, false);
+      return;
+    }
+    size_t per = rows_per_page(in);
+    size_t first = part * per;
+    size_t rows = std::min(per, in.facets.size() - first);
+    double row_h = (f.body.bottom() - y) / static_cast<double>(per);
     double gap = 14, col_w = (f.body.w - gap) / 2;
     for (size_t r = 0; r < rows; ++r) {
-      long mbt = f.in.mbt_values[first + r];
       double ry = y + r * row_h;
-      draw_panel(f, {f.body.x, ry, col_w, row_h - 6}, mbt, kLeft, left);
-      draw_panel(f, {f.body.x + col_w + gap, ry, col_w, row_h - 6}, mbt, kRight, right);
+      draw_panel(f, {f.body.x, ry, col_w, row_h - 8}, first + r, variants, left, le, true);
+      draw_panel(f, {f.body.x + col_w + gap, ry, col_w, row_h - 8}, first + r, variants, right, re, false);
     }
   };
   return s;

@@ -1,10 +1,13 @@
-// TPM supported across hardware types: per group, the peak and the SLA point
-// at per-GPU / per-replica / per-node bases, output and total, $/1M tokens,
-// then a bar chart of SLA output TPM per GPU. Numbers come from the same
-// compute_tpm as tpm_summary (config tpm:/cost: blocks, else defaults).
+// Capacity: at TPOT <= X, which configuration (variant and mbt) gives the
+// most tokens per minute per GPU, at what $/1M tokens, and can the point be
+// trusted. One row pair (peak, SLA) per variant — the identity without mbt,
+// so A/B arms and workloads never merge — then a bar chart of SLA output TPM
+// per GPU. Numbers come from the same compute_tpm as tpm_summary.
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <map>
+#include <set>
 
 #include "analysis/tpm.hpp"
 #include "analysis/tpm_export.hpp"
@@ -18,17 +21,10 @@ namespace {
 
 using namespace chart;
 
-constexpr size_t kGroupsPerPage = 20;
+constexpr double kRowH = 12;
+constexpr double kBarH = 13;
 
-std::string group_label(const TpmGroup& g) {
-  std::string s = fmt::format("{} {} TP{}", g.hardware, g.quant, g.tensor_parallel);
-  if (g.strategy != "TP") s += " " + g.strategy;
-  if (g.mtp) s += " MTP";
-  if (g.engine != "?") s += " · " + g.engine;
-  return s;
-}
-
-// 1234567 -> "1,234,567": TPM figures run to millions.
+// 1234567 -> "1,234,567": TPM figures run to millions; one style everywhere.
 std::string thousands(double v) {
   std::string digits = fmt::format("{:.0f}", std::fabs(v));
   std::string out;
@@ -39,20 +35,110 @@ std::string thousands(double v) {
   return (v < 0 ? "-" : "") + out;
 }
 
-std::string fmt_tpm(const std::optional<double>& v) {
-  if (!v) return "n/a";
-  return thousands(*v);
+std::string opt_num(const std::optional<double>& v, const char* na, int decimals) {
+  return v ? fmt::format("{:.{}f}", *v, decimals) : std::string(na);
 }
 
-std::string fmt_usd(const std::optional<double>& v) {
-  if (!v) return "n/a";
-  return fmt::format("{:.3f}", *v);
+std::string short_model(const std::string& m) {
+  auto slash = m.rfind('/');
+  return slash == std::string::npos ? m : m.substr(slash + 1);
 }
 
-Color group_colour(const ReportInputs& in, const TpmGroup& g) {
-  for (const auto& cell : in.cells)
-    if (!g.cells.empty() && cell.cell_id == g.cells.front()) return in.variant(cell).style.color;
-  return Color::hex(0x777777);
+std::string workload(const TpmGroup& g) {
+  if (!g.isl && !g.osl) return "?";
+  return fmt::format("{}/{}", g.isl ? std::to_string(*g.isl) : "?", g.osl ? std::to_string(*g.osl) : "?");
+}
+
+// Groups per page from the space: table rows, a bar, and room for two
+// footnote lines each.
+size_t groups_per_page(const Rect& body) {
+  double per_group = 2 * kRowH + 3 + kBarH + 2 * 9;
+  return static_cast<size_t>(std::max(4.0, std::floor((body.h - 250) / per_group)));
+}
+
+struct Col {
+  const char* head;
+  double w;
+  bool right;
+};
+
+const std::vector<Col>& columns() {
+  static const std::vector<Col> cols = {
+      {"model", 86, false},       {"variant", 118, false},      {"ISL/OSL", 46, false},    {"point", 24, false},
+      {"status", 56, false},      {"limit", 26, false},         {"mbt", 32, true},         {"c", 28, true},           {"TTFT ms", 36, true},
+      {"TPOT ms", 34, true},      {"out TPM/GPU", 52, true},    {"out TPM/replica", 58, true},
+      {"out TPM/node", 56, true}, {"$/1M out", 36, true},       {"$/1M total", 40, true},  {"notes", 26, false},
+  };
+  return cols;
+}
+
+// Footnotes collected while the rows are drawn: each distinct text once,
+// numbered in order of first use.
+struct Notes {
+  std::vector<std::string> texts;
+  std::string ref(const std::string& text) {
+    auto it = std::find(texts.begin(), texts.end(), text);
+    if (it == texts.end()) {
+      texts.push_back(text);
+      return std::to_string(texts.size());
+    }
+    return std::to_string(it - texts.begin() + 1);
+  }
+};
+
+std::string quality_marks(const PointQuality& q) {
+  std::string s;
+  if (q.partial) s += "†";
+  if (q.undercount) s += "‡";
+  if (q.high_variance) s += "§";
+  return s;
+}
+
+void draw_bars(PageFrame& f, double y, const std::vector<const TpmGroup*>& groups, const std::vector<MarkStyle>& styles) {
+  Canvas& c = f.c;
+  double x = f.body.x;
+  bool any = std::any_of(groups.begin(), groups.end(), [](const TpmGroup* g) { return g->sla.has_value(); });
+  c.text(x, y, "SLA output TPM per GPU by variant", Font{8.5, true}, Color::hex(0x111111));
+  y += 16;
+  if (!any) {
+    std::map<std::string, int> why;
+    for (const TpmGroup* g : groups) why[g->sla_status]++;
+    std::string list;
+    for (const auto& [status, n] : why) list += fmt::format("{}{} ({} variant{})", list.empty() ? "" : ", ", status, n, n == 1 ? "" : "s");
+    c.text(x, y,
+           "No bar chart: no variant on this page has an SLA point — " + list +
+               ". The status column and the notes say why for each.",
+           Font{7.5, false, true}, Color::hex(0xb71c1c), Align::left, VAlign::top, f.body.w);
+    return;
+  }
+  double max_v = 0;
+  for (const TpmGroup* g : groups)
+    if (g->sla) max_v = std::max(max_v, *g->sla->basis.output_tpm_per_gpu);
+  double label_w = 230, bar_x = x + label_w, bar_w = f.body.w - label_w - 70;
+  double h = kBarH * groups.size();
+  auto scale = linear_scale(0, max_v, bar_x, bar_x + bar_w, true);
+  for (const auto& t : scale->ticks()) {
+    double tx = scale->map(t.value);
+    c.line(tx, y, tx, y + h, Color::hex(0xe3e3e3), 0.5);
+    c.text(tx, y + h + 2, thousands(t.value), Font{6.5}, Color::hex(0x333333), Align::center);
+  }
+  for (size_t k = 0; k < groups.size(); ++k) {
+    const TpmGroup& g = *groups[k];
+    double by = y + k * kBarH;
+    c.text(bar_x - 4, by + kBarH / 2, g.label, Font{6.5}, Color::hex(0x222222), Align::right, VAlign::middle, label_w - 6);
+    if (g.sla) {
+      double val = *g.sla->basis.output_tpm_per_gpu;
+      c.rect_fill({bar_x, by + 2, scale->map(val) - bar_x, kBarH - 4}, styles[k].color);
+      c.text(scale->map(val) + 3, by + kBarH / 2, thousands(val) + quality_marks(g.sla->quality), Font{6.5},
+             Color::hex(0x222222), Align::left, VAlign::middle);
+    } else {
+      c.hatch({bar_x, by + 2, 60, kBarH - 4}, Color::hex(0xeeeeee), Color::hex(0xbbbbbb), 3.5);
+      c.text(bar_x + 64, by + kBarH / 2, "no SLA point: " + g.sla_status, Font{6.5, false, true}, Color::hex(0xb71c1c),
+             Align::left, VAlign::middle);
+    }
+  }
+  c.text(bar_x + bar_w / 2, y + h + 14, "output tokens per minute per GPU at the SLA point", Font{7.5}, Color::hex(0x333333),
+         Align::center);
 }
 
 }  // namespace
@@ -60,119 +146,126 @@ Color group_colour(const ReportInputs& in, const TpmGroup& g) {
 PageSpec tpm_spec() {
   PageSpec s;
   s.id = "tpm";
-  s.title = "TPM supported across hardware types";
+  s.title = "Capacity under the SLA: TPM and $/1M tokens";
   s.precondition = [](const ReportInputs& in) -> std::optional<Omission> {
     for (const auto& g : in.tpm_groups)
       if (g.peak) return std::nullopt;
     return Omission{"tpm", "no measured point with output tok/s/GPU (GPU count or throughput missing)",
                     "set tensor_parallel for each cell and import results that report output throughput"};
   };
-  s.count = [](const ReportInputs& in) {
-    size_t n = in.tpm_groups.size();
-    return static_cast<int>(std::max<size_t>(1, (n + kGroupsPerPage - 1) / kGroupsPerPage));
+  s.count = [](const ReportInputs& in, const Rect& body) {
+    size_t per = groups_per_page(body);
+    return static_cast<int>(std::max<size_t>(1, (in.tpm_groups.size() + per - 1) / per));
   };
   s.draw = [](PageFrame& f, int index) {
     Canvas& c = f.c;
-    const auto& groups = f.in.tpm_groups;
-    const TpmConfig& cfg = f.in.tpm_config;
-    size_t first = static_cast<size_t>(index) * kGroupsPerPage;
-    size_t count = std::min(kGroupsPerPage, groups.size() - first);
+    const ReportInputs& in = f.in;
+    const TpmConfig& cfg = in.tpm_config;
+    size_t per = groups_per_page(f.body);
+    size_t first = static_cast<size_t>(index) * per;
+    size_t count = std::min(per, in.tpm_groups.size() - first);
+    std::vector<const TpmGroup*> groups;
+    std::vector<MarkStyle> styles;
+    for (size_t i = first; i < first + count; ++i) {
+      groups.push_back(&in.tpm_groups[i]);
+      styles.push_back(in.tpm_styles[i]);
+    }
     double y = f.body.y, x = f.body.x;
-    for (const auto& line : tpm_caveats(cfg)) {
+    for (const auto& line : tpm_caveats(cfg, in.tpm_groups)) {
       Rect r = c.text(x, y, "• " + line, Font{6.5, false, true}, Color::hex(0x444444), Align::left, VAlign::top, f.body.w);
       y += r.h + 1;
     }
-    y += 6;
-    // Table.
-    struct Col {
-      const char* head;
-      double w;
-      bool right;
-    };
-    const std::vector<Col> cols = {{"group", 150, false},        {"point", 30, false},         {"SLA status", 88, false},
-                                   {"c", 30, true},              {"out TPM/GPU", 54, true},    {"out TPM/replica", 62, true},
-                                   {"out TPM/node", 60, true},   {"total TPM/GPU", 58, true},  {"total TPM/node", 60, true},
-                                   {"$/1M out", 44, true},       {"$/1M total", 44, true},     {"$/GPU-h", 40, true}};
-    double cx = x;
+    y += 5;
+    const auto& cols = columns();
     std::vector<double> col_x;
+    double cx = x;
     for (const auto& col : cols) {
       col_x.push_back(cx);
       cx += col.w;
     }
-    const double row_h = 12;
-    c.rect_fill({x, y, cx - x, row_h + 2}, Color::hex(0xe8eaf6));
+    c.rect_fill({x, y, cx - x, kRowH + 2}, Color::hex(0xe8eaf6));
     for (size_t i = 0; i < cols.size(); ++i)
-      c.text(cols[i].right ? col_x[i] + cols[i].w - 3 : col_x[i] + 2, y + 2, cols[i].head, Font{6.5, true}, Color::hex(0x1a237e),
-             cols[i].right ? Align::right : Align::left);
-    y += row_h + 4;
-    for (size_t gi = first; gi < first + count; ++gi) {
-      const TpmGroup& g = groups[gi];
-      for (int k = 0; k < 2; ++k) {
-        const std::optional<TpmPoint>& p = k == 0 ? g.peak : g.sla;
-        std::string status = k == 0 ? "" : g.sla_status;
-        if (k == 1 && p && !p->binding_constraint.empty() && p->interpolated) status += " (" + p->binding_constraint + ")";
-        std::vector<std::string> vals = {k == 0 ? group_label(g) : "",
-                                         k == 0 ? "peak" : "SLA",
-                                         status,
-                                         p ? fmt::format("{:.1f}", p->concurrency) : "—",
-                                         p ? fmt_tpm(p->basis.output_tpm_per_gpu) : "—",
-                                         p ? fmt_tpm(p->basis.output_tpm_per_replica) : "—",
-                                         p ? fmt_tpm(p->basis.output_tpm_per_node) : "—",
-                                         p ? fmt_tpm(p->basis.total_tpm_per_gpu) : "—",
-                                         p ? fmt_tpm(p->basis.total_tpm_per_node) : "—",
-                                         p ? fmt_usd(p->basis.usd_per_1m_output_tokens) : "—",
-                                         p ? fmt_usd(p->basis.usd_per_1m_total_tokens) : "—",
-                                         k == 0 && g.cost ? fmt::format("{:.2f}{}", g.cost->usd_per_gpu_hour, g.cost->estimate ? " EST" : "")
-                                                          : ""};
-        if (k == 1) c.line(x, y - 1, cx, y - 1, Color::hex(0xeeeeee), 0.4);
-        for (size_t i = 0; i < cols.size(); ++i) {
-          Color col = (k == 1 && !p) ? Color::hex(0xb71c1c) : Color::hex(0x222222);
-          if (cols[i].right) c.text(col_x[i] + cols[i].w - 3, y, vals[i], Font{6.5, k == 1}, col, Align::right);
-          else c.text(col_x[i] + 2, y, vals[i], Font{6.5, k == 1}, col, Align::left, VAlign::top, cols[i].w - 3);
+      c.text(cols[i].right ? col_x[i] + cols[i].w - 3 : col_x[i] + 2, y + 2, cols[i].head, Font{6.5, true},
+             Color::hex(0x1a237e), cols[i].right ? Align::right : Align::left);
+    y += kRowH + 4;
+    Notes notes;
+    bool any_quality = false;
+    for (size_t k = 0; k < groups.size(); ++k) {
+      const TpmGroup& g = *groups[k];
+      c.markers({{x - 5, y + kRowH / 2}}, [&] {
+        MarkStyle m = styles[k];
+        m.size = 2.6;
+        return m;
+      }());
+      for (int row = 0; row < 2; ++row) {
+        const std::optional<TpmPoint>& p = row == 0 ? g.peak : g.sla;
+        std::string status = row == 0 ? "" : g.sla_status;
+        std::string limit = row == 1 && p && !p->binding_constraint.empty() ? (p->binding_constraint == "ttft" ? "TTFT" : "TPOT") : "";
+        std::string refs;
+        if (p) {
+          std::string q = quality_marks(p->quality);
+          any_quality = any_quality || !q.empty();
+          refs += q;
         }
-        y += row_h;
+        auto add_ref = [&](const std::string& text) { refs += (refs.empty() ? "" : ",") + notes.ref(text); };
+        if (row == 1 && !p && !g.sla_reason.empty()) add_ref(g.sla_status + ": " + g.sla_reason);
+        if (row == 1 && p && p->range_note == "above sweep") add_ref("above sweep: " + g.sla_reason);
+        if (p && !p->basis.usd_per_1m_output_tokens && !g.cost_reason.empty()) add_ref("$ n/a: " + g.cost_reason);
+        if (p && !p->basis.total_tpm_per_gpu && !g.total_reason.empty()) add_ref("$/1M total n/a: " + g.total_reason);
+        std::string conc = !p ? "—" : p->interpolated ? fmt::format("{:.1f}", p->concurrency) : fmt::format("{:.0f}", p->concurrency);
+        std::vector<std::string> vals = {
+            row == 0 ? short_model(g.model) : "",
+            row == 0 ? g.variant : "",
+            row == 0 ? workload(g) : "",
+            row == 0 ? "peak" : "SLA",
+            status,
+            limit,
+            p && p->max_num_batched_tokens ? std::to_string(*p->max_num_batched_tokens) : (p ? "?" : "—"),
+            conc,
+            p ? opt_num(p->ttft_ms, "n/a", 0) : "—",
+            p ? opt_num(p->tpot_ms, "n/a", 1) : "—",
+            p && p->basis.output_tpm_per_gpu ? thousands(*p->basis.output_tpm_per_gpu) : "—",
+            p && p->basis.output_tpm_per_replica ? thousands(*p->basis.output_tpm_per_replica) : "—",
+            p && p->basis.output_tpm_per_node ? thousands(*p->basis.output_tpm_per_node) : "—",
+            p ? opt_num(p->basis.usd_per_1m_output_tokens, "n/a", 3) : "—",
+            p ? opt_num(p->basis.usd_per_1m_total_tokens, "n/a", 3) : "—",
+            refs,
+        };
+        if (row == 1) c.line(x, y - 1, cx, y - 1, Color::hex(0xeeeeee), 0.4);
+        Color col = (row == 1 && !p) ? Color::hex(0xb71c1c) : Color::hex(0x222222);
+        for (size_t i = 0; i < cols.size(); ++i) {
+          if (cols[i].right) c.text(col_x[i] + cols[i].w - 3, y, vals[i], Font{6.5, row == 1}, col, Align::right);
+          else {
+            // One line per value: cut at the column, never wrapped into the next row.
+            c.save();
+            c.clip({col_x[i], y - 1, cols[i].w - 2, kRowH});
+            c.text(col_x[i] + 2, y, vals[i], Font{6.5, row == 1 && i > 2}, col);
+            c.restore();
+          }
+        }
+        y += kRowH;
       }
       c.line(x, y, cx, y, Color::hex(0xcccccc), 0.5);
-      y += 2;
+      y += 3;
     }
     y += 4;
-    c.text(x, y,
-           fmt::format("SLA: {} TTFT ≤ {:g} ms and {} TPOT ≤ {:g} ms (TPOT falls back to ITL). EST = estimated rate (no public list "
-                       "price). n/a = the benchmark gave no total-token figure. Same numbers as tpm_summary.json.",
-                       cfg.sla_percentile, cfg.ttft_sla_ms, cfg.sla_percentile, cfg.tpot_sla_ms),
-           Font{6.5, false, true}, Color::hex(0x555555), Align::left, VAlign::top, f.body.w);
-    y += 22;
-    // Bar chart: SLA output TPM per GPU by group.
-    c.text(x, y, "SLA output TPM per GPU by group", Font{8.5, true}, Color::hex(0x111111));
-    y += 16;
-    double max_v = 0;
-    for (size_t gi = first; gi < first + count; ++gi)
-      if (groups[gi].sla) max_v = std::max(max_v, *groups[gi].sla->basis.output_tpm_per_gpu);
-    double label_w = 170, bar_h = std::min(16.0, (f.body.bottom() - y - 30) / std::max<size_t>(1, count)), bar_x = x + label_w;
-    double bar_w = f.body.w - label_w - 70;
-    auto scale = linear_scale(0, max_v > 0 ? max_v : 1, bar_x, bar_x + bar_w, true);
-    for (const auto& t : scale->ticks()) {
-      double tx = scale->map(t.value);
-      c.line(tx, y, tx, y + bar_h * count, Color::hex(0xe3e3e3), 0.5);
-      c.markup(tx, y + bar_h * count + 2, t.label, Font{6.5}, Color::hex(0x333333), Align::center);
+    std::string legend = fmt::format(
+        "SLA: {} TTFT ≤ {:g} ms and {} TPOT ≤ {:g} ms (TPOT falls back to ITL); c is a tested concurrency, or interpolated "
+        "(one decimal) on log2(c) between two tested ones; limit = the SLA limit that binds there. Same numbers as "
+        "tpm_summary.json.",
+        cfg.sla_percentile, cfg.ttft_sla_ms, cfg.sla_percentile, cfg.tpot_sla_ms);
+    if (any_quality)
+      legend += " † from a partial point (some requests or trials failed); ‡ undercounted window (num_prompts < 2 × c); "
+                "§ run-to-run CV of output tok/s > 10 %: the gap to a neighbour may be noise.";
+    Rect r = c.text(x, y, legend, Font{6.5, false, true}, Color::hex(0x555555), Align::left, VAlign::top, f.body.w);
+    y += r.h + 3;
+    for (size_t i = 0; i < notes.texts.size(); ++i) {
+      r = c.text(x, y, fmt::format("{} — {}", i + 1, notes.texts[i]), Font{6.5}, Color::hex(0x444444), Align::left,
+                 VAlign::top, f.body.w);
+      y += r.h + 1;
     }
-    for (size_t k = 0; k < count; ++k) {
-      const TpmGroup& g = groups[first + k];
-      double by = y + k * bar_h;
-      c.text(bar_x - 4, by + bar_h / 2, group_label(g), Font{6.5}, Color::hex(0x222222), Align::right, VAlign::middle);
-      if (g.sla) {
-        double val = *g.sla->basis.output_tpm_per_gpu;
-        c.rect_fill({bar_x, by + 2, scale->map(val) - bar_x, bar_h - 4}, group_colour(f.in, g));
-        c.text(scale->map(val) + 3, by + bar_h / 2, thousands(val), Font{6.5}, Color::hex(0x222222), Align::left,
-                 VAlign::middle);
-      } else {
-        c.hatch({bar_x, by + 2, 60, bar_h - 4}, Color::hex(0xeeeeee), Color::hex(0xbbbbbb), 3.5);
-        c.text(bar_x + 64, by + bar_h / 2, "no SLA point: " + g.sla_status, Font{6.5, false, true}, Color::hex(0xb71c1c),
-               Align::left, VAlign::middle);
-      }
-    }
-    c.text(bar_x + bar_w / 2, y + bar_h * count + 14, "output tokens per minute per GPU at the SLA point", Font{7.5},
-           Color::hex(0x333333), Align::center);
+    y += 10;
+    draw_bars(f, y, groups, styles);
   };
   return s;
 }

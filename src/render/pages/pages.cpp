@@ -1,14 +1,93 @@
 #include "render/pages/pages.hpp"
 
 #include <cmath>
+#include <set>
+
+#include "model/identity.hpp"
 
 namespace ptr {
 
+namespace {
+
+std::vector<std::string> facet_choices() {
+  std::vector<std::string> out = {"auto", "none"};
+  for (const auto* f : identity_fields()) out.push_back(f->name);
+  return out;
+}
+
+// Parameters more than one page reads, declared once.
+const std::vector<PageParam>& shared_params() {
+  static const std::vector<PageParam> p = {
+      {"facet", PageParamKind::choice, "auto",
+       "Field whose values split page 1 into rows of panels and page 2 into columns: auto = mbt when it varies, else "
+       "the workload field that varies most, else the model, else none; or any descriptor field.",
+       nullptr, facet_choices},
+      {"interactivity", PageParamKind::choice, "per-user",
+       "Interactivity axis of page 1 and the cost page: per-user = output tok/s / concurrency (TTFT included), "
+       "tpot = 1000 / mean TPOT.",
+       "per-user|tpot"},
+  };
+  return p;
+}
+
+}  // namespace
+
 const std::vector<PageSpec>& report_pages() {
-  static const std::vector<PageSpec> pages = {page1_spec(), page2_spec(), tpm_spec(), completeness_spec(), source_spec()};
+  static const std::vector<PageSpec> pages = [] {
+    std::vector<PageSpec> p = {page1_spec(), page2_spec(), tpm_spec(), inferencex_spec()};
+    for (auto& planned : planned_page_specs()) p.push_back(std::move(planned));
+    p.push_back(completeness_spec());
+    p.push_back(source_spec());
+    return p;
+  }();
   return pages;
 }
 
+const std::vector<PageParam>& report_params() {
+  static const std::vector<PageParam> params = [] {
+    std::vector<PageParam> out = shared_params();
+    std::set<std::string> seen;
+    for (const auto& p : out) seen.insert(p.name);
+    for (const auto& page : report_pages())
+      for (const auto& p : page.params)
+        if (seen.insert(p.name).second) out.push_back(p);
+    return out;
+  }();
+  return params;
+}
+
+std::optional<Omission> page_omission(const PageSpec& spec, const ReportInputs& in) {
+  for (const auto& input : spec.inputs)
+    if (!input.present(in)) return Omission{spec.id, "needs " + input.what, input.how_to_produce};
+  if (spec.precondition) return spec.precondition(in);
+  return std::nullopt;
+}
+
+std::optional<double> at_sla(const CellSla& s, const std::function<std::optional<double>(const Point&)>& get) {
+  if (!s.point || !s.lo) return std::nullopt;
+  auto a = get(*s.lo);
+  if (!has(a)) return std::nullopt;
+  if (!s.hi || s.t <= 0) return a;
+  auto b = get(*s.hi);
+  if (!has(b)) return std::nullopt;
+  return *a + (*b - *a) * s.t;
+}
+
 bool has(const std::optional<double>& v) { return v && std::isfinite(*v) && *v > 0; }
+
+std::optional<double> interactivity_of(const ReportInputs& in, const Point& p) {
+  return in.tpot_interactivity ? p.interactivity_tok_s : p.tok_s_per_user;
+}
+
+std::string interactivity_axis(const ReportInputs& in) {
+  return in.tpot_interactivity ? "interactivity (1000 / TPOT, tok/s/user)" : "tok/s/user (output tok/s / concurrency)";
+}
+
+std::string interactivity_definition(const ReportInputs& in) {
+  return in.tpot_interactivity
+             ? "interactivity = 1000 / mean TPOT: the decode rate one user sees once the first token arrived"
+             : "tok/s/user = output tok/s / concurrency: what one user receives per second, TTFT included "
+               "(--interactivity tpot plots 1000 / mean TPOT instead)";
+}
 
 }  // namespace ptr

@@ -1,14 +1,20 @@
 #pragma once
 // The report's pages, one file each, registered in one list (pages.cpp).
-// Each page declares its precondition: when its inputs are absent it becomes
-// a recorded omission (reason + how to populate it), never a silent skip.
+// A page entry is self-describing: its id (written once), the parameters it
+// reads, the inputs it needs (an absent input makes it a recorded omission
+// with how to produce it, never a silent skip), a precondition on the data,
+// and the report_status fields it grounds.
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "render/chart/canvas.hpp"
 #include "render/report_model.hpp"
+#include "render/report_options.hpp"
 
 namespace ptr {
 
@@ -18,31 +24,89 @@ struct Omission {
   std::string how_to_fix;
 };
 
+// What the pages drew and what they could not: the completeness page reads
+// it (it is drawn after the measured pages), so "every point was placed" is
+// counted, not assumed.
+struct DrawLedger {
+  struct Undrawn {
+    std::string page, cell;
+    std::optional<long> concurrency;
+    std::string reason;
+  };
+  std::vector<Undrawn> undrawn;      // points a page could not place, with why
+  std::vector<std::string> notes;    // drawing notes (overlaps found, ...)
+  std::set<std::pair<std::string, long>> placed;  // (cell, concurrency) placed on at least one page-1 panel
+  long skipped_labels = 0, panels_with_skips = 0;   // c=N labels with no free spot
+  long failed_marked = 0;            // failed points shown in FAILED strips
+  long overlaps = 0;                 // labels or boxes found over a data mark
+};
+
 struct PageFrame {
   chart::Canvas& c;
   const ReportInputs& in;
-  chart::Rect body;                          // area between header and footer
-  const std::vector<Omission>& omissions;    // of the whole report (for the completeness page)
-  std::vector<std::string>& drawn_warnings;  // pages add what they could not show
+  chart::Rect body;                        // area between header and footer
+  const std::vector<Omission>& omissions;  // of the whole report (for the completeness page)
+  DrawLedger& ledger;
+  const nlohmann::json& status;            // report_status fields the pages ground (sol_*)
+  bool page1_drawn = true;
+};
+
+// The completeness page's content, also written to report_status.json in
+// full (the page may run out of room). Sections: omitted_pages,
+// undrawn_points, failed_points, cell_caveats, methodology, drawing.
+struct CompletenessLine {
+  std::string section;
+  std::string text;
+  bool severe = false;
+};
+std::vector<CompletenessLine> completeness_lines(const ReportInputs& in, const std::vector<Omission>& omissions,
+                                                 const DrawLedger& ledger, bool page1_drawn);
+
+// An input a page needs beyond the atlas: absent -> the page is omitted
+// with `how_to_produce`. Loading happens in draw (and fails loudly there).
+struct PageInput {
+  std::string what;
+  std::string how_to_produce;
+  std::function<bool(const ReportInputs&)> present;
 };
 
 struct PageSpec {
   std::string id;
   std::string title;  // bookmark and page header
-  std::function<std::optional<Omission>(const ReportInputs&)> precondition;
-  std::function<int(const ReportInputs&)> count;  // physical pages (>= 1 when drawable)
+  std::vector<PageParam> params;
+  std::vector<PageInput> inputs;
+  std::function<std::optional<Omission>(const ReportInputs&)> precondition;  // on the data, after inputs
+  std::function<int(const ReportInputs&, const chart::Rect& body)> count;  // physical pages (>= 1 when drawable)
   std::function<void(PageFrame&, int index)> draw;
+  // report_status fields this page grounds (sol_complete, sol_rigor, ...),
+  // called for every page, drawn or not.
+  std::function<void(const ReportInputs&, bool drawn, nlohmann::json& status)> status;
 };
 
 const std::vector<PageSpec>& report_pages();
+// Why a page cannot be drawn (a missing input, then its precondition), or nothing.
+std::optional<Omission> page_omission(const PageSpec& spec, const ReportInputs& in);
 
 PageSpec page1_spec();
 PageSpec page2_spec();
 PageSpec tpm_spec();
+PageSpec inferencex_spec();
 PageSpec completeness_spec();
 PageSpec source_spec();
+// Pages later work adds (speed of light, champion): registered so a report
+// names them as omissions with how to produce their inputs.
+std::vector<PageSpec> planned_page_specs();
 
-// Shared by page 1's rows: the points a panel can place.
+// A metric at a cell's SLA point: interpolated between the two measured
+// points around it as compute_tpm does; nullopt when either lacks it.
+std::optional<double> at_sla(const CellSla& s, const std::function<std::optional<double>(const Point&)>& get);
+
+// Shared by the pages: a value a chart can place (finite, > 0).
 bool has(const std::optional<double>& v);
+// tok/s/user as the report defines it (output tok/s / concurrency), or
+// 1000 / mean TPOT with --interactivity tpot.
+std::optional<double> interactivity_of(const ReportInputs& in, const Point& p);
+std::string interactivity_axis(const ReportInputs& in);
+std::string interactivity_definition(const ReportInputs& in);
 
 }  // namespace ptr
