@@ -16,7 +16,12 @@ export PERFREPORT_CAMPAIGNS_DIR="$out/campaigns"
 rm -rf "$PERFREPORT_CAMPAIGNS_DIR"
 
 init() { "$bin" campaign_init --config "$here/tests/data/acceptance/$1.yaml" >/dev/null; }
-render() { "$bin" atlas_aggregate --campaign "$1" >/dev/null 2>&1; "$bin" report_render --campaign "$1" --out "$out/$1.pdf" "${@:2}" >/dev/null 2>"$out/$1.warnings"; }
+# Each report in its own folder: report.pdf, report_status.json, warnings.
+render() {
+  "$bin" atlas_aggregate --campaign "$1" >/dev/null 2>&1
+  mkdir -p "$out/$1"
+  "$bin" report_render --campaign "$1" --out "$out/$1/report.pdf" "${@:2}" >/dev/null 2>"$out/$1/warnings"
+}
 lower() { tr '[:upper:]' '[:lower:]'; }
 
 # FlashSampling: three arms, one cell each (declared in the config).
@@ -69,4 +74,4 @@ init aiperf
   --model Qwen/Qwen3-0.6B --hardware RTX-6000-Ada --quant BF16 --tensor-parallel 1 --parallel-strategy TP --no-mtp \
   --isl 100 --osl 200 >/dev/null 2>&1
 render aiperf-qwen
-ls "$out"/*.pdf
+ls "$out"/*/report.pdf

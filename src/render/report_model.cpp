@@ -78,9 +78,12 @@ int hardware_rank(const std::string& h) {
   return it == order.end() ? 100 : static_cast<int>(it - order.begin());
 }
 
-std::vector<chart::MarkStyle> series_styles(const std::vector<std::string>& hardware, const std::vector<bool>& hollow) {
+std::vector<chart::MarkStyle> series_styles(const std::vector<std::string>& hardware, const std::vector<bool>& hollow,
+                                            const std::vector<std::string>& campaign_hardware) {
+  // Families are fixed by the campaign's hardware, so a hardware keeps its
+  // hue on every page and in every small multiple.
   std::vector<std::string> kinds;
-  for (const auto& h : hardware)
+  for (const auto& h : campaign_hardware)
     if (std::find(kinds.begin(), kinds.end(), h) == kinds.end()) kinds.push_back(h);
   std::sort(kinds.begin(), kinds.end(), [](const std::string& a, const std::string& b) {
     return std::make_pair(hardware_rank(a), a) < std::make_pair(hardware_rank(b), b);
@@ -96,9 +99,12 @@ std::vector<chart::MarkStyle> series_styles(const std::vector<std::string>& hard
     std::map<std::string, std::vector<size_t>> members;
     for (size_t i = 0; i < hardware.size(); ++i) members[hardware[i]].push_back(i);
     for (size_t k = 0; k < kinds.size(); ++k) {
+      if (!members.count(kinds[k])) continue;
       const auto& m = members[kinds[k]];
+      // (shade, shape) pairs stay distinct up to 25 series of one hardware.
       for (size_t j = 0; j < m.size(); ++j) {
-        out[m[j]].color = chart::Color::hex(kFamilies[k % kNumFamilies][shade_index(j, m.size())]);
+        size_t shade = m.size() <= 5 ? shade_index(j, m.size()) : (j + j / 5) % 5;
+        out[m[j]].color = chart::Color::hex(kFamilies[k % kNumFamilies][shade]);
         out[m[j]].shape = kShapes[j % 5];
       }
     }
@@ -159,6 +165,8 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
     return natural_less(a.label, b.label);
   });
   in.chunks = std::max<size_t>(1, (in.variants.size() + kVariantsPerChunk - 1) / kVariantsPerChunk);
+  std::vector<std::string> all_hardware;
+  for (const auto& cell : in.cells) all_hardware.push_back(cell.hardware.value_or(""));
   for (size_t first = 0; first < in.variants.size(); first += kVariantsPerChunk) {
     size_t n = std::min(kVariantsPerChunk, in.variants.size() - first);
     std::vector<std::string> hw;
@@ -167,7 +175,7 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
       hw.push_back(in.variants[i].hardware);
       hollow.push_back(!in.variants[i].style.filled);
     }
-    auto styles = series_styles(hw, hollow);
+    auto styles = series_styles(hw, hollow, all_hardware);
     for (size_t i = 0; i < n; ++i) {
       in.variants[first + i].style = styles[i];
       in.variants[first + i].chunk = first / kVariantsPerChunk;
@@ -220,7 +228,7 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
       hw.push_back(in.tpm_groups[i].hardware == "?" ? "" : in.tpm_groups[i].hardware);
       hollow.push_back(in.tpm_groups[i].mtp);
     }
-    for (auto& s : series_styles(hw, hollow)) in.tpm_styles.push_back(s);
+    for (auto& s : series_styles(hw, hollow, all_hardware)) in.tpm_styles.push_back(s);
   }
   for (const auto& cell : in.cells) in.sla_of_cell.emplace(cell.cell_id, cell_sla(cell, in.tpm_config));
   return in;

@@ -83,7 +83,9 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
 // present (shades and shapes tell a hardware's series apart), one hue per
 // series when the campaign has one hardware. Unique within the list for up
 // to kVariantsPerChunk series.
-std::vector<chart::MarkStyle> series_styles(const std::vector<std::string>& hardware, const std::vector<bool>& hollow);
+// `campaign_hardware` fixes the hue families for the whole report.
+std::vector<chart::MarkStyle> series_styles(const std::vector<std::string>& hardware, const std::vector<bool>& hollow,
+                                            const std::vector<std::string>& campaign_hardware);
 int hardware_rank(const std::string& hardware);
 
 }  // namespace ptr

@@ -73,6 +73,15 @@ void RecordingCanvas::polyline(const std::vector<std::pair<double, double>>& pts
   add("polyline", {x0, y0, x1 - x0, y1 - y0}, "", c);
 }
 
+void RecordingCanvas::segments(const std::vector<std::pair<std::pair<double, double>, std::pair<double, double>>>& segs,
+                               Color c, double width) {
+  CairoCanvas::segments(segs, c, width);
+  for (const auto& [a, b] : segs)
+    add("segment", {std::min(a.first, b.first), std::min(a.second, b.second), std::fabs(b.first - a.first),
+                    std::fabs(b.second - a.second)},
+        "", c);
+}
+
 void RecordingCanvas::rect_fill(const Rect& r, Color c) {
   CairoCanvas::rect_fill(r, c);
   add("rect_fill", r, "", c);

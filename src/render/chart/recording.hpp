@@ -32,6 +32,8 @@ class RecordingCanvas : public CairoCanvas {
   void text_rotated(double x, double y, const std::string& s, const Font& f, Color c = {}) override;
   void line(double x0, double y0, double x1, double y1, Color c, double width = 0.5, bool dashed = false) override;
   void polyline(const std::vector<std::pair<double, double>>& pts, Color c, double width = 0.8, bool dashed = false) override;
+  void segments(const std::vector<std::pair<std::pair<double, double>, std::pair<double, double>>>& segs, Color c,
+                double width) override;
   void rect_fill(const Rect& r, Color c) override;
   void rect_stroke(const Rect& r, Color c, double width = 0.5) override;
   void hatch(const Rect& r, Color bg, Color line, double spacing = 4) override;
