@@ -4,6 +4,8 @@
 //  2. Scale: render campaigns of 500..4000 cells x 6 concurrencies (atlas
 //     generated, then report_render's path: read atlas + render), to check
 //     linear growth and the 4,000-cell target (<= 1 s).
+//  3. Per page: the smoke campaign's inputs built in memory (timed), then each
+//     page entry drawn into a recording surface, median of --runs draws.
 //   bench_report --cli build/perftunereport [--runs 15]
 #include <algorithm>
 #include <chrono>
@@ -17,7 +19,11 @@
 
 #include "campaign/operations.hpp"
 #include "campaign/smoke_fixture.hpp"
+#include "render/chart/canvas.hpp"
+#include "render/pages/pages.hpp"
 #include "render/report.hpp"
+
+#include <cairo.h>
 
 extern char** environ;
 namespace fs = std::filesystem;
@@ -62,6 +68,49 @@ int main(int argc, char** argv) {
   for (int r = 0; r < runs; ++r) smoke.push_back(run_cli(cli, (scratch / "smoke.pdf").string()));
   std::printf("report_smoke (CLI, full report): median %.1f ms over %d runs (min %.1f, max %.1f)\n", median(smoke), runs,
               *std::min_element(smoke.begin(), smoke.end()), *std::max_element(smoke.begin(), smoke.end()));
+
+  // Per page on the smoke campaign.
+  {
+    ptr::chart::warm_fonts();
+    ptr::SmokeCampaign sc = ptr::build_smoke_campaign(scratch / "pages");
+    std::vector<double> build;
+    ptr::ReportInputs in;
+    for (int r = 0; r < runs; ++r) {
+      auto t = Clock::now();
+      in = ptr::report_inputs_from_cells(sc.campaign, sc.cells, ptr::ReportOptions{});
+      build.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
+    }
+    std::printf("page cost: inputs (identity, facets, styles, TPM) median %.2f ms\n", median(build));
+    const ptr::chart::Rect body{36, 46, 841.89 - 72, 1190.55 - 82};
+    cairo_rectangle_t extents{0, 0, 841.89, 1190.55};
+    for (const auto& spec : ptr::report_pages()) {
+      if (ptr::page_omission(spec, in)) continue;
+      int n = spec.count(in, body);
+      std::vector<double> times;
+      for (int r = 0; r < runs; ++r) {
+        std::any state;
+        ptr::DrawLedger ledger;
+        nlohmann::json status = nlohmann::json::object();
+        std::vector<ptr::Omission> omissions;
+        auto t = Clock::now();
+        if (spec.prepare) state = spec.prepare(in);
+        for (int i = 0; i < n; ++i) {
+          cairo_surface_t* s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
+          cairo_t* cr = cairo_create(s);
+          {
+            ptr::chart::CairoCanvas canvas(cr);
+            ptr::PageFrame frame{canvas, in, body, omissions, ledger, status, true};
+            if (spec.prepare) frame.prepared = &state;
+            spec.draw(frame, i);
+          }
+          cairo_destroy(cr);
+          cairo_surface_destroy(s);
+        }
+        times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
+      }
+      std::printf("page cost: %-13s %d page(s) median %.2f ms\n", spec.id.c_str(), n, median(times));
+    }
+  }
 
   // Scale: one campaign per size, rendered 3 times each.
   fs::path cfg = scratch / "scale.yaml";

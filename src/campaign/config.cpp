@@ -362,9 +362,9 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
                                          j["timeout_per_point_s"].get<double>() > 0, "a number of seconds > 0");
         cc.backends[block] = j;
       }
-      if (!a.delivery && cfg.provenance.is_object() && cfg.provenance.contains("delivery") &&
-          cfg.provenance["delivery"].is_string())
-        a.delivery = cfg.provenance["delivery"].get<std::string>();
+      for (const char* key : {"delivery", "platform"})
+        if (!a.delivery && cfg.provenance.is_object() && cfg.provenance.contains(key) && cfg.provenance[key].is_string())
+          a.delivery = cfg.provenance[key].get<std::string>();
       a.gpus = gpus_of(a);
       a.concurrencies_requested = cc.concurrencies;
       cfg.cells.push_back(std::move(cc));

@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 #include <condition_variable>
 #include <deque>
+#include <set>
+#include <sstream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -73,7 +76,25 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
   // the plan: a page grounds a field when it is drawn.
   json grounded = json::object();
   bool page1_drawn = false;
+  // --pages: a subset, checked against the registry.
+  std::set<std::string> only;
+  if (auto list = in.options.given("pages")) {
+    std::stringstream ss(*list);
+    std::string id;
+    while (std::getline(ss, id, ','))
+      if (!id.empty()) only.insert(id);
+    for (const auto& id2 : only) {
+      bool known = false;
+      for (const auto& spec : report_pages()) known = known || spec.id == id2;
+      if (!known) {
+        std::string ids;
+        for (const auto& spec : report_pages()) ids += (ids.empty() ? "" : ", ") + spec.id;
+        throw_usage("--pages: unknown page '" + id2 + "'; the pages are " + ids);
+      }
+    }
+  }
   for (const auto& spec : report_pages()) {
+    if (!only.empty() && !only.count(spec.id)) continue;
     std::optional<Omission> o = page_omission(spec, in);
     int n = o ? 0 : spec.count(in, body);
     if (!o && n == 0) o = Omission{spec.id, "nothing to draw", ""};
@@ -160,6 +181,9 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
     for (auto& p : ready) cairo_surface_destroy(p.surface);
     ready.clear();
   };
+  std::map<const PageSpec*, std::any> prepared;
+  for (const auto& pp : plan)
+    if (pp.spec->prepare && !prepared.count(pp.spec)) prepared[pp.spec] = pp.spec->prepare(in);
   try {
     cairo_font_options_t* fo = cairo_font_options_create();
     // The metrics a PDF surface uses: unhinted, so the recording lays text out
@@ -179,6 +203,7 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
       try {
         draw_chrome(*canvas, in, page_title, n + 1, total);
         PageFrame frame{*canvas, in, body, res.omitted, ledger, grounded, page1_drawn};
+        if (auto it = prepared.find(pp.spec); it != prepared.end()) frame.prepared = &it->second;
         pp.spec->draw(frame, pp.index);
       } catch (...) {
         cairo_destroy(pcr);
@@ -227,7 +252,7 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
   Warnings drawing;
   for (const auto& w : ledger.notes) add_warning(drawing, {"drawing_note", w, {}, {}, {}, {}, {}});
   json completeness = json::array();
-  for (const auto& l : completeness_lines(in, res.omitted, ledger, page1_drawn))
+  for (const auto& l : ledger.completeness.empty() ? completeness_lines(in, res.omitted, ledger, page1_drawn) : ledger.completeness)
     completeness.push_back({{"section", l.section}, {"text", l.text}, {"severe", l.severe}});
   json rate_runs = json::array();
   Warnings data_warnings;

@@ -69,6 +69,11 @@ DrawnPage draw_page(const ReportInputs& in, const std::string& id, int index, co
   const PageSpec& spec = page_spec(id);
   if (auto o = page_omission(spec, in)) throw std::runtime_error("page " + id + " omitted: " + o->reason);
   PageFrame frame{*d.canvas, in, page_body(), omissions, d.ledger, d.status, true};
+  std::any state;
+  if (spec.prepare) {
+    state = spec.prepare(in);
+    frame.prepared = &state;
+  }
   spec.draw(frame, index);
   return d;
 }

@@ -1,5 +1,6 @@
 #include "render/chart/canvas.hpp"
 
+#include <algorithm>
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <cmath>
@@ -90,7 +91,6 @@ void warm_fonts() {
     for (const Font& f : {Font{6.5}, Font{6.5, true}, Font{6.5, false, true}, Font{7.5}, Font{7.5, true},
                           Font{7.5, false, true}, Font{8.5, true}, Font{13, true}})
       c.measure("Warm 0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ ×—…=()/:,.-", f);
-    c.measure_markup("10<sup>3</sup>", Font{6.5});
   }
   cairo_destroy(cr);
   cairo_surface_destroy(surface);
@@ -163,7 +163,7 @@ Rect CairoCanvas::markup(double x, double y, const std::string& m, const Font& f
   return layout_text(shaped(m, f, max_width, true), x, y, c, a, v, true);
 }
 
-const CairoCanvas::GlyphTable* CairoCanvas::glyph_table(const Font& f) {
+CairoCanvas::GlyphTable* CairoCanvas::glyph_table(const Font& f) {
   std::string key = std::to_string(std::lround(f.size * 100)) + (f.bold ? "b" : "") + (f.italic ? "i" : "") + (f.mono ? "m" : "");
   auto it = glyph_tables_.find(key);
   if (it != glyph_tables_.end()) return it->second.font ? &it->second : nullptr;
@@ -204,17 +204,74 @@ const CairoCanvas::GlyphTable* CairoCanvas::glyph_table(const Font& f) {
   return d.font ? &d : nullptr;
 }
 
+// The extra signs, shaped once per font on first need: when one comes from
+// another font (one run no longer), the table keeps ASCII only and Pango
+// draws the rest.
+void CairoCanvas::add_extra_glyphs(GlyphTable& d, const Font& f) {
+  d.extra_tried = true;
+  static const std::u32string kExtra = U"—–×±°≤≥…★†‡§·⁶";
+  static const std::string kExtraUtf8 = "—–×±°≤≥…★†‡§·⁶";
+  std::string key = std::to_string(std::lround(f.size * 100)) + (f.bold ? "b" : "") + (f.italic ? "i" : "") + (f.mono ? "m" : "");
+  PangoLayout* e = pango_cairo_create_layout(cr_);
+  set_font(e, f, 0);
+  pango_layout_set_text(e, kExtraUtf8.c_str(), static_cast<int>(kExtraUtf8.size()));
+  PangoAttrList* eattrs = pango_attr_list_new();
+  pango_attr_list_insert(eattrs, pango_attr_font_features_new("kern 0, liga 0, clig 0"));
+  pango_layout_set_attributes(e, eattrs);
+  pango_attr_list_unref(eattrs);
+  cache_.emplace(std::string("\x01glyph-extra|") + key, e);
+  PangoLayoutLine* eline = pango_layout_get_line_readonly(e, 0);
+  if (!eline || !eline->runs || eline->runs->next) return;
+  auto* erun = static_cast<PangoGlyphItem*>(eline->runs->data);
+  if (pango_cairo_font_get_scaled_font(reinterpret_cast<PangoCairoFont*>(erun->item->analysis.font)) != d.font ||
+      erun->glyphs->num_glyphs != static_cast<int>(kExtra.size()))
+    return;
+  // Byte offset of each sign in the UTF-8 text -> its index.
+  std::vector<int> offset;
+  for (size_t i = 0, b = 0; i < kExtra.size(); ++i) {
+    offset.push_back(static_cast<int>(b));
+    char32_t cp = kExtra[i];
+    b += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  std::vector<std::pair<char32_t, std::pair<unsigned long, double>>> found;
+  for (int i = 0; i < erun->glyphs->num_glyphs; ++i) {
+    auto at = std::find(offset.begin(), offset.end(), erun->glyphs->log_clusters[i]);
+    if (at == offset.end() || (erun->glyphs->glyphs[i].glyph & PANGO_GLYPH_UNKNOWN_FLAG)) return;
+    found.push_back({kExtra[static_cast<size_t>(at - offset.begin())],
+                     {erun->glyphs->glyphs[i].glyph, erun->glyphs->glyphs[i].geometry.width / static_cast<double>(PANGO_SCALE)}});
+  }
+  d.extra = std::move(found);
+}
+
 bool CairoCanvas::fast_text(const std::string& s, const Font& f, double max_width, double x, double y, Color c, Align a, VAlign v,
                        bool draw, Rect& out) {
   if (s.empty()) return false;
-  const GlyphTable* d = glyph_table(f);
+  GlyphTable* d = glyph_table(f);
   if (!d) return false;
-  for (char ch : s) {
-    unsigned char u = static_cast<unsigned char>(ch);
-    if (u >= 128 || !d->has[u]) return false;
+  // Glyph and advance per character: ASCII from the table, a few signs from
+  // `extra`, anything else is Pango's.
+  thread_local std::vector<std::pair<unsigned long, double>> run;
+  run.clear();
+  for (size_t i = 0; i < s.size();) {
+    unsigned char u = static_cast<unsigned char>(s[i]);
+    if (u < 128) {
+      if (!d->has[u]) return false;
+      run.push_back({d->glyph[u], d->advance[u]});
+      ++i;
+      continue;
+    }
+    size_t n = (u & 0xE0) == 0xC0 ? 2 : (u & 0xF0) == 0xE0 ? 3 : (u & 0xF8) == 0xF0 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    if (!d->extra_tried) add_extra_glyphs(*d, f);
+    char32_t cp = n == 2 ? (u & 0x1F) : n == 3 ? (u & 0x0F) : (u & 0x07);
+    for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    auto it = std::find_if(d->extra.begin(), d->extra.end(), [&](const auto& e) { return e.first == cp; });
+    if (it == d->extra.end()) return false;
+    run.push_back(it->second);
+    i += n;
   }
   double w = 0;
-  for (char ch : s) w += d->advance[static_cast<unsigned char>(ch)];
+  for (const auto& g : run) w += g.second;
   if (max_width > 0 && w > max_width) return false;  // needs wrapping: Pango's job
   double left = a == Align::left ? x : a == Align::center ? x - w / 2.0 : x - w;
   double top = v == VAlign::middle ? y - d->height / 2.0 : v == VAlign::bottom ? y - d->height
@@ -222,12 +279,11 @@ bool CairoCanvas::fast_text(const std::string& s, const Font& f, double max_widt
   out = {left, top, w, d->height};
   if (!draw) return true;
   std::vector<cairo_glyph_t> glyphs;
-  glyphs.reserve(s.size());
+  glyphs.reserve(run.size());
   double pen = left;
-  for (char ch : s) {
-    unsigned char u = static_cast<unsigned char>(ch);
-    glyphs.push_back({d->glyph[u], pen, top + d->baseline});
-    pen += d->advance[u];
+  for (const auto& [glyph, advance] : run) {
+    glyphs.push_back({glyph, pen, top + d->baseline});
+    pen += advance;
   }
   cairo_save(cr_);
   cairo_set_scaled_font(cr_, d->font);

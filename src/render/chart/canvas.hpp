@@ -168,9 +168,13 @@ class CairoCanvas : public Canvas {
     unsigned long glyph[128] = {};
     double advance[128] = {};
     bool has[128] = {};
+    // A few non-ASCII signs the pages print often (—, ×, ±, °, ≤, …, ★ ...).
+    std::vector<std::pair<char32_t, std::pair<unsigned long, double>>> extra;
+    bool extra_tried = false;
     double height = 0, baseline = 0;
   };
-  const GlyphTable* glyph_table(const Font& f);
+  GlyphTable* glyph_table(const Font& f);
+  void add_extra_glyphs(GlyphTable& d, const Font& f);
   cairo_t* cr_;
   std::unordered_map<std::string, PangoLayout*> cache_;
   std::unordered_map<std::string, GlyphTable> glyph_tables_;

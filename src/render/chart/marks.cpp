@@ -45,6 +45,23 @@ bool LabelPlacer::clashes(const Rect& r) const {
   return hit;
 }
 
+std::string fit_text(Canvas& c, const std::string& s, const Font& f, double width) {
+  if (c.measure(s, f).w <= width) return s;
+  // Longest prefix (on a UTF-8 boundary) that fits with the ellipsis.
+  size_t lo = 0, hi = s.size();
+  auto boundary = [&](size_t n) {
+    while (n > 0 && n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    return n;
+  };
+  while (lo < hi) {
+    size_t mid = boundary((lo + hi + 1) / 2);
+    if (mid <= lo) break;
+    if (c.measure(s.substr(0, mid) + "…", f).w <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return s.substr(0, boundary(lo)) + "…";
+}
+
 void draw_error_bars(Canvas& c, const std::vector<ErrorBar>& bars, Color color) {
   std::vector<std::pair<std::pair<double, double>, std::pair<double, double>>> segs;
   const double cap = 1.8;

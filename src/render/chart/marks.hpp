@@ -14,6 +14,10 @@ void draw_marker(Canvas& c, double x, double y, const MarkStyle& s);
 void draw_markers(Canvas& c, const std::vector<std::pair<double, double>>& at, const MarkStyle& s);
 Rect marker_box(double x, double y, const MarkStyle& s);
 
+// `s` cut with "…" to fit `width` (whole when it fits): one line in a table
+// cell, without a clip (a clip per cell is costly in a PDF).
+std::string fit_text(Canvas& c, const std::string& s, const Font& f, double width);
+
 // ± spread around a point, in page coordinates (caps at both ends).
 struct ErrorBar {
   double x, y;

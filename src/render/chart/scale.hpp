@@ -10,7 +10,7 @@ namespace ptr::chart {
 
 struct Tick {
   double value;
-  std::string label;  // Pango markup (numbers only, no user text); empty for minor ticks
+  std::string label;  // plain text ("20", "1.5k"); empty for minor ticks
   bool major = true;
 };
 

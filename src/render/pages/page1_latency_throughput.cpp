@@ -109,28 +109,16 @@ Color text_colour(Color c) {
   return {c.r * k, c.g * k, c.b * k, 1};
 }
 
-std::vector<size_t> chunk_variants(const ReportInputs& in, size_t chunk) {
-  std::vector<size_t> out;
-  for (size_t v = 0; v < in.variants.size(); ++v)
-    if (in.variants[v].chunk == chunk) out.push_back(v);
-  return out;
-}
-
-bool is_label_conc(const ReportInputs& in, long c) {
-  auto list = in.options.longs("label_concurrencies");
-  return std::find(list.begin(), list.end(), c) != list.end();
-}
-
 // What a chunk's legend needs: the variants with a placed point, the marks used.
 struct ChunkMarks {
   std::vector<size_t> plotted;
   bool partial = false, undercount = false, error_bars = false, sla = false, failed = false;
 };
 
-ChunkMarks chunk_marks(const ReportInputs& in, size_t chunk) {
+ChunkMarks chunk_marks(const ReportInputs& in, const std::vector<size_t>& variants) {
   ChunkMarks m;
   PanelKind l = left_kind(), r = right_kind(in);
-  for (size_t v : chunk_variants(in, chunk)) {
+  for (size_t v : variants) {
     bool any = false;
     for (size_t f = 0; f < in.facets.size(); ++f) {
       const AtlasCell* cell = in.cell_in(v, f);
@@ -153,6 +141,27 @@ ChunkMarks chunk_marks(const ReportInputs& in, size_t chunk) {
   }
   return m;
 }
+
+// Computed once per render for every page-1 page: the shared axes, each
+// small multiple's variants and legend marks.
+struct Page1State {
+  PanelKind left, right;
+  Extent left_extent, right_extent;
+  std::vector<std::vector<size_t>> chunk_variants;
+  std::vector<ChunkMarks> chunk_marks;
+  std::vector<long> label_concurrencies;
+};
+
+Page1State prepare_page1(const ReportInputs& in) {
+  Page1State st{left_kind(), right_kind(in), {}, {}, {}, {}, in.options.longs("label_concurrencies")};
+  st.left_extent = extent_of(in, st.left);
+  st.right_extent = extent_of(in, st.right);
+  st.chunk_variants.resize(in.chunks);
+  for (size_t v = 0; v < in.variants.size(); ++v) st.chunk_variants[in.variants[v].chunk].push_back(v);
+  for (size_t c = 0; c < in.chunks; ++c) st.chunk_marks.push_back(chunk_marks(in, st.chunk_variants[c]));
+  return st;
+}
+
 
 struct FailLine {
   std::string text;
@@ -201,8 +210,8 @@ struct Placed {
   const Variant* v;
 };
 
-void draw_panel(PageFrame& f, const Rect& area, size_t facet, const std::vector<size_t>& variants, const PanelKind& k,
-                const Extent& ext, bool left_panel) {
+void draw_panel(PageFrame& f, const Page1State& st, const Rect& area, size_t facet, const std::vector<size_t>& variants,
+                const PanelKind& k, const Extent& ext, bool left_panel) {
   Canvas& c = f.c;
   const ReportInputs& in = f.in;
   std::string title = in.facets.size() > 1 || !in.facet_field.empty()
@@ -318,7 +327,8 @@ void draw_panel(PageFrame& f, const Rect& area, size_t facet, const std::vector<
         data_boxes.push_back(marker_box(pl.x, pl.y, v.style));
         labels.add_obstacle(marker_box(pl.x, pl.y, v.style));
         f.ledger.placed.insert({cell->cell_id, pl.conc});
-        if (is_label_conc(in, pl.conc) || q.partial || few_points) to_label.push_back(pl);
+        bool listed = std::find(st.label_concurrencies.begin(), st.label_concurrencies.end(), pl.conc) != st.label_concurrencies.end();
+        if (listed || q.partial || few_points) to_label.push_back(pl);
       }
       for (const auto& [marks, at] : by_marks) {
         MarkStyle s = v.style;
@@ -342,12 +352,24 @@ void draw_panel(PageFrame& f, const Rect& area, size_t facet, const std::vector<
         }
       }
     }
+    // One path per style: a panel can hold dozens of SLA points.
     for (size_t i = 0; i < sla_at.size(); ++i) {
-      TagScope tag(c, {"sla", ""});
-      c.markers({sla_at[i]}, sla_styles[i]);
       Rect box = marker_box(sla_at[i].first, sla_at[i].second, sla_styles[i]);
       labels.add_obstacle(box);
       data_boxes.push_back(box);
+    }
+    for (size_t i = 0; i < sla_at.size(); ++i) {
+      if (sla_styles[i].size < 0) continue;  // drawn with an earlier one of the same style
+      std::vector<std::pair<double, double>> same{sla_at[i]};
+      for (size_t j = i + 1; j < sla_at.size(); ++j) {
+        const Color &a = sla_styles[i].color, &b = sla_styles[j].color;
+        if (sla_styles[j].size >= 0 && a.r == b.r && a.g == b.g && a.b == b.b) {
+          same.push_back(sla_at[j]);
+          sla_styles[j].size = -1;
+        }
+      }
+      TagScope tag(c, {"sla", ""});
+      c.markers(same, sla_styles[i]);
     }
     // Guide labels, then c=N labels: placed where they cover no data.
     std::vector<Rect> guide_boxes;
@@ -455,15 +477,14 @@ void draw_header(PageFrame& f, double& y) {
   }
   r = c.text(b.x, y, source, Font{7.5}, Color::hex(0x333333), Align::left, VAlign::top, b.w);
   y += r.h + 3;
-  r = c.text(b.x, y, "Right panels: " + interactivity_definition(in) + ".", Font{7}, Color::hex(0x333333), Align::left,
+  r = c.text(b.x, y, "Right panels: " + interactivity_definition(in) + ".", Font{7.5}, Color::hex(0x333333), Align::left,
              VAlign::top, b.w);
   y += r.h + 4;
 }
 
-void draw_legend_block(PageFrame& f, double& y, size_t chunk) {
+void draw_legend_block(PageFrame& f, double& y, const ChunkMarks& m) {
   Canvas& c = f.c;
   const ReportInputs& in = f.in;
-  ChunkMarks m = chunk_marks(in, chunk);
   std::vector<LegendEntry> entries;
   for (size_t v : m.plotted) entries.push_back({in.variants[v].label, in.variants[v].style});
   MarkStyle plain;
@@ -487,9 +508,9 @@ void draw_legend_block(PageFrame& f, double& y, size_t chunk) {
   }
   if (entries.empty()) return;
   int columns = std::min<int>(3, static_cast<int>(entries.size()));
-  Rect size = legend_size(c, entries, Font{7}, columns);
+  Rect size = legend_size(c, entries, Font{7.5}, columns);
   size.w = std::min(size.w, f.body.w);
-  draw_legend(c, {f.body.x, y, size.w, size.h}, entries, Font{7}, columns, true);
+  draw_legend(c, {f.body.x, y, size.w, size.h}, entries, Font{7.5}, columns, true);
   y += size.h + 3;
   std::string how = "Thin lines join a series' concurrencies (left) and trace its Pareto frontier (right); labels c=N "
                     "mark the profiling concurrencies in the series colour";
@@ -529,6 +550,7 @@ PageSpec page1_spec() {
     return std::nullopt;
   };
   s.count = [](const ReportInputs& in, const Rect&) { return static_cast<int>(in.chunks * pages_per_chunk(in)); };
+  s.prepare = [](const ReportInputs& in) -> std::any { return prepare_page1(in); };
   s.draw = [](PageFrame& f, int index) {
     const ReportInputs& in = f.in;
     size_t pages = pages_per_chunk(in);
@@ -540,15 +562,16 @@ PageSpec page1_spec() {
       f.c.text(f.body.x, y, fmt::format("({}) {}", what, in.coverage.line()), Font{7.5}, Color::hex(0x555555));
       y += 14;
     }
-    draw_legend_block(f, y, chunk);
-    PanelKind left = left_kind(), right = right_kind(in);
-    Extent le = extent_of(in, left), re = extent_of(in, right);
-    std::vector<size_t> variants = chunk_variants(in, chunk);
+    const auto& st = std::any_cast<const Page1State&>(*f.prepared);
+    draw_legend_block(f, y, st.chunk_marks[chunk]);
+    const PanelKind &left = st.left, &right = st.right;
+    const Extent &le = st.left_extent, &re = st.right_extent;
+    const std::vector<size_t>& variants = st.chunk_variants[chunk];
     if (in.facets.size() <= 1) {
       // One facet: the two panels stacked, each the full width.
       double h = (f.body.bottom() - y) / 2;
-      draw_panel(f, {f.body.x, y, f.body.w, h - 8}, 0, variants, left, le, true);
-      draw_panel(f, {f.body.x, y + h, f.body.w, h - 8}, 0, variants, right, re, false);
+      draw_panel(f, st, {f.body.x, y, f.body.w, h - 8}, 0, variants, left, le, true);
+      draw_panel(f, st, {f.body.x, y + h, f.body.w, h - 8}, 0, variants, right, re, false);
       return;
     }
     size_t per = rows_per_page(in);
@@ -558,8 +581,8 @@ PageSpec page1_spec() {
     double gap = 14, col_w = (f.body.w - gap) / 2;
     for (size_t r = 0; r < rows; ++r) {
       double ry = y + r * row_h;
-      draw_panel(f, {f.body.x, ry, col_w, row_h - 8}, first + r, variants, left, le, true);
-      draw_panel(f, {f.body.x + col_w + gap, ry, col_w, row_h - 8}, first + r, variants, right, re, false);
+      draw_panel(f, st, {f.body.x, ry, col_w, row_h - 8}, first + r, variants, left, le, true);
+      draw_panel(f, st, {f.body.x + col_w + gap, ry, col_w, row_h - 8}, first + r, variants, right, re, false);
     }
   };
   return s;

@@ -135,9 +135,9 @@ std::vector<Row> plain_rows(const ReportInputs& in) {
 }
 
 // One scale per metric over every value page 2 colours, for the whole report.
-ColorScale report_scale(const ReportInputs& in, const Metric& m) {
+ColorScale report_scale(const ReportInputs& in, const Metric& m, const std::vector<long>& concurrencies) {
   double lo = INFINITY, hi = -INFINITY;
-  for (long conc : heat_concurrencies(in))
+  for (long conc : concurrencies)
     for (size_t v = 0; v < in.variants.size(); ++v)
       for (size_t f = 0; f < in.facets.size(); ++f) {
         HeatCell hc = heat_cell(in.cell_in(v, f), conc, m, false);
@@ -155,8 +155,8 @@ ColorScale report_scale(const ReportInputs& in, const Metric& m) {
   return s;
 }
 
-size_t heat_rows_per_page(const ReportInputs& in, const Rect& body) {
-  size_t blocks = std::max<size_t>(1, heat_concurrencies(in).size());
+size_t heat_rows_per_page(size_t concurrencies, const Rect& body) {
+  size_t blocks = std::max<size_t>(1, concurrencies);
   double per_block = (body.h - kHeaderHeight) / static_cast<double>(blocks) - 10;
   double rows = (per_block - kTableTitleHeight - kTableHeadHeight - 2) / kTableRowHeight;
   return static_cast<size_t>(std::max(3.0, std::floor(rows)));
@@ -184,11 +184,34 @@ std::string marks_legend(bool plain) {
   return s;
 }
 
-void draw_plain(PageFrame& f, int index) {
+// Computed once per render for every page-2 page.
+struct Page2State {
+  bool plain = false;
+  std::vector<long> concurrencies;  // heat mode
+  ColorScale tput, ttft;            // heat mode: one scale per metric for the whole report
+  std::vector<Row> rows;            // plain mode
+  std::vector<long> columns;        // plain mode
+};
+
+Page2State prepare_page2(const ReportInputs& in) {
+  Page2State st;
+  st.plain = plain_mode(in);
+  if (st.plain) {
+    st.rows = plain_rows(in);
+    st.columns = plain_columns(in);
+  } else {
+    st.concurrencies = heat_concurrencies(in);
+    st.tput = report_scale(in, kTput, st.concurrencies);
+    st.ttft = report_scale(in, kTtft, st.concurrencies);
+  }
+  return st;
+}
+
+void draw_plain(PageFrame& f, int index, const Page2State& st) {
   Canvas& c = f.c;
   const ReportInputs& in = f.in;
-  auto rows = plain_rows(in);
-  auto cols = plain_columns(in);
+  const auto& rows = st.rows;
+  const auto& cols = st.columns;
   size_t per = plain_rows_per_page(f.body);
   size_t first = static_cast<size_t>(index) * per, count = std::min(per, rows.size() - first);
   double y = f.body.y;
@@ -221,12 +244,12 @@ void draw_plain(PageFrame& f, int index) {
   }
 }
 
-void draw_heat(PageFrame& f, int index) {
+void draw_heat(PageFrame& f, int index, const Page2State& st) {
   Canvas& c = f.c;
   const ReportInputs& in = f.in;
-  size_t per = heat_rows_per_page(in, f.body);
+  size_t per = heat_rows_per_page(st.concurrencies.size(), f.body);
   size_t first = static_cast<size_t>(index) * per, count = std::min(per, in.variants.size() - first);
-  ColorScale tput = report_scale(in, kTput), ttft = report_scale(in, kTtft);
+  const ColorScale &tput = st.tput, &ttft = st.ttft;
   double y = f.body.y;
   std::string scale = fmt::format(
       "Colour: one scale per metric for the whole report (output tok/s/GPU {:.0f}–{:.0f}, TTFT {:.0f}–{:.0f} ms; brighter = "
@@ -236,7 +259,7 @@ void draw_heat(PageFrame& f, int index) {
   Rect r = c.text(f.body.x, y, scale + marks_legend(false), Font{6.5, false, true}, Color::hex(0x444444), Align::left,
                   VAlign::top, f.body.w);
   y += r.h + 8;
-  auto concs = heat_concurrencies(in);
+  const auto& concs = st.concurrencies;
   double gap = 16, col_w = (f.body.w - gap) / 2;
   double block_h = table_height(count) + 10;
   for (size_t i = 0; i < concs.size(); ++i) {
@@ -287,12 +310,14 @@ PageSpec page2_spec() {
   };
   s.count = [](const ReportInputs& in, const Rect& body) {
     size_t rows = plain_mode(in) ? plain_rows(in).size() : in.variants.size();
-    size_t per = plain_mode(in) ? plain_rows_per_page(body) : heat_rows_per_page(in, body);
+    size_t per = plain_mode(in) ? plain_rows_per_page(body) : heat_rows_per_page(heat_concurrencies(in).size(), body);
     return static_cast<int>(std::max<size_t>(1, (rows + per - 1) / per));
   };
+  s.prepare = [](const ReportInputs& in) -> std::any { return prepare_page2(in); };
   s.draw = [](PageFrame& f, int index) {
-    if (plain_mode(f.in)) draw_plain(f, index);
-    else draw_heat(f, index);
+    const auto& st = std::any_cast<const Page2State&>(*f.prepared);
+    if (st.plain) draw_plain(f, index, st);
+    else draw_heat(f, index, st);
   };
   return s;
 }

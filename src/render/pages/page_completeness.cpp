@@ -83,8 +83,10 @@ std::vector<CompletenessLine> completeness_lines(const ReportInputs& in, const s
   for (const auto& u : ledger.undrawn)
     add("undrawn_points", fmt::format("{} c={}: {}", u.cell, conc_text(u.concurrency), u.reason));
 
-  // Cells whose only caveat is KV-cache evictions: one line for all of them.
+  // Cells whose only caveat is KV-cache evictions: one line for all of them;
+  // cells with the very same caveats: one line naming them.
   std::vector<std::string> evicting;
+  std::map<std::string, std::vector<const AtlasCell*>> same_caveat;
   for (const auto& cell : in.cells) {
     std::vector<std::string> fails;
     for (const auto& p : cell.points)
@@ -94,12 +96,21 @@ std::vector<CompletenessLine> completeness_lines(const ReportInputs& in, const s
                                     p.error ? " — " + *p.error : std::string()));
     if (!fails.empty()) add("failed_points", fmt::format("{} ({}): {}", cell.cell_id, in.variant(cell).label, list_of(fails, 6)), true);
     std::string cav = cell_caveats(cell, false);
-    if (!cav.empty()) add("cell_caveats", fmt::format("{} ({}): {}", cell.cell_id, in.variant(cell).label, cav));
+    if (!cav.empty()) same_caveat[cav].push_back(&cell);
     else if (!cell_caveats(cell, true).empty()) evicting.push_back(cell.cell_id);
     if (auto m = cell.extra.find("missing_concurrencies"); m != cell.extra.end() && m->is_array() && !m->empty())
       add("cell_caveats", fmt::format("{}: requested concurrencies without any point: {}", cell.cell_id, m->dump()));
   }
 
+  for (const auto& [cav, cells] : same_caveat) {
+    if (cells.size() < 3) {
+      for (const AtlasCell* cell : cells) add("cell_caveats", fmt::format("{} ({}): {}", cell->cell_id, in.variant(*cell).label, cav));
+      continue;
+    }
+    std::vector<std::string> ids;
+    for (const AtlasCell* cell : cells) ids.push_back(cell->cell_id);
+    add("cell_caveats", fmt::format("{} cells, each {}: {}", cells.size(), cav, list_of(ids, 12)));
+  }
   if (!evicting.empty())
     add("cell_caveats", fmt::format("KV-cache evictions (preemptions) recorded in {} cell(s), no other caveat; throughput there "
                                     "includes recomputation: {}",
@@ -175,6 +186,7 @@ PageSpec completeness_spec() {
     c.text(f.body.x, y, sol, Font{7.5}, Color::hex(0x333333));
     y += 12;
     auto lines = completeness_lines(f.in, f.omissions, f.ledger, f.page1_drawn);
+    f.ledger.completeness = lines;  // report_status.json carries them in full
     const std::vector<std::pair<const char*, std::pair<const char*, const char*>>> sections = {
         {"omitted_pages", {"Omitted pages", "None: every page's inputs were present."}},
         {"undrawn_points", {"Points not drawn", "None: every point is on the charts (failed ones in their FAILED strips)."}},

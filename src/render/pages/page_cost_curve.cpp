@@ -125,6 +125,22 @@ void draw_panel(PageFrame& f, const Rect& area, const std::vector<Series>& all_s
   }
 }
 
+// Computed once per render: every variant's series and the shared axes.
+struct CostState {
+  std::vector<Series> series;
+  Extent tput, cost;
+};
+
+CostState prepare_cost(const ReportInputs& in) {
+  CostState st;
+  st.series = series_of(in, 0, in.tpm_groups.size());
+  for (const auto& s : st.series) {
+    for (const auto& [x, y] : s.tput) st.tput.add(x, y);
+    for (const auto& [x, y] : s.cost) st.cost.add(x, y);
+  }
+  return st;
+}
+
 size_t pages(const ReportInputs& in) {
   return std::max<size_t>(1, (in.tpm_groups.size() + kVariantsPerChunk - 1) / kVariantsPerChunk);
 }
@@ -143,24 +159,21 @@ PageSpec inferencex_spec() {
                     "import results that report output throughput and TPOT, with tensor_parallel set"};
   };
   s.count = [](const ReportInputs& in, const Rect&) { return static_cast<int>(pages(in)); };
+  s.prepare = [](const ReportInputs& in) -> std::any { return prepare_cost(in); };
   s.draw = [](PageFrame& f, int index) {
     Canvas& c = f.c;
     const ReportInputs& in = f.in;
-    // Axes shared by every page of this view.
-    auto everything = series_of(in, 0, in.tpm_groups.size());
-    Extent tput, cost;
-    for (const auto& s : everything) {
-      for (const auto& [x, y] : s.tput) tput.add(x, y);
-      for (const auto& [x, y] : s.cost) cost.add(x, y);
-    }
+    const auto& st = std::any_cast<const CostState&>(*f.prepared);
+    const Extent &tput = st.tput, &cost = st.cost;  // axes shared by every page of this view
     size_t first = static_cast<size_t>(index) * kVariantsPerChunk;
-    auto series = series_of(in, first, std::min(kVariantsPerChunk, in.tpm_groups.size() - first));
+    std::vector<Series> series(st.series.begin() + static_cast<long>(first),
+                               st.series.begin() + static_cast<long>(std::min(first + kVariantsPerChunk, st.series.size())));
     double y = f.body.y;
     Rect r = c.text(f.body.x, y,
                     "Each variant (the TPM page's rows: every descriptor field but mbt) with all its points and its Pareto "
                     "frontier; ★ = its SLA point. $/1M output tokens = $/GPU-hour ÷ (output tok/s/GPU × 3600) × 10⁶. " +
                         interactivity_definition(in) + ".",
-                    Font{7}, Color::hex(0x333333), Align::left, VAlign::top, f.body.w);
+                    Font{7.5}, Color::hex(0x333333), Align::left, VAlign::top, f.body.w);
     y += r.h + 4;
     std::vector<LegendEntry> entries;
     std::string unpriced;
@@ -169,9 +182,9 @@ PageSpec inferencex_spec() {
       if (!s.group->cost) unpriced += (unpriced.empty() ? "" : "; ") + s.group->label + ": " + s.group->cost_reason;
     }
     int columns = std::min<int>(3, std::max<int>(1, static_cast<int>(entries.size())));
-    Rect size = legend_size(c, entries, Font{7}, columns);
+    Rect size = legend_size(c, entries, Font{7.5}, columns);
     size.w = std::min(size.w, f.body.w);
-    draw_legend(c, {f.body.x, y, size.w, size.h}, entries, Font{7}, columns, true);
+    draw_legend(c, {f.body.x, y, size.w, size.h}, entries, Font{7.5}, columns, true);
     y += size.h + 4;
     if (!unpriced.empty()) {
       r = c.text(f.body.x, y, "Not on the cost panel — " + unpriced, Font{6.5, false, true}, Color::hex(0xb71c1c), Align::left,

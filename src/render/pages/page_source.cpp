@@ -12,6 +12,7 @@
 
 #include "campaign/provenance.hpp"
 #include "render/chart/axes.hpp"
+#include "render/chart/marks.hpp"
 #include "render/pages/pages.hpp"
 
 namespace ptr {
@@ -118,13 +119,13 @@ void draw_provenance(PageFrame& f, double& y) {
     row(it.key(), v.size() > 160 ? v.substr(0, 160) + "…" : v, std::nullopt, it.key());
   }
   if (prov.other.size() > shown) {
-    c.text(x + 12, y, fmt::format("… {} more key(s) in the provenance block", prov.other.size() - shown), Font{7, false, true},
+    c.text(x + 12, y, fmt::format("… {} more key(s) in the provenance block", prov.other.size() - shown), Font{7.5, false, true},
            Color::hex(0x555555));
     y += 12;
   }
   for (size_t i = 0; i < prov.conflicts.size() && i < 3; ++i) {
     const std::string& conflict = prov.conflicts[i];
-    Rect r = c.text(x + 12, y, "conflict: " + conflict, Font{7, false, true}, Color::hex(0xb71c1c), Align::left, VAlign::top,
+    Rect r = c.text(x + 12, y, "conflict: " + conflict, Font{7.5, false, true}, Color::hex(0xb71c1c), Align::left, VAlign::top,
                     f.body.w - 12);
     y += r.h + 2;
   }
@@ -141,7 +142,7 @@ void draw_provenance(PageFrame& f, double& y) {
     rule += " FLAGGED: this report compares cells of different deliveries — " + list +
             ". A gap between them mixes the change under test with how it was delivered.";
   }
-  Rect r = c.text(x, y, rule, Font{7, deliveries.size() > 1}, deliveries.size() > 1 ? Color::hex(0xb71c1c) : Color::hex(0x333333),
+  Rect r = c.text(x, y, rule, Font{7.5, deliveries.size() > 1}, deliveries.size() > 1 ? Color::hex(0xb71c1c) : Color::hex(0x333333),
                   Align::left, VAlign::top, f.body.w);
   y += r.h + 10;
 }
@@ -187,10 +188,8 @@ void draw_cell_table(PageFrame& f, double& y, size_t first, size_t count) {
     for (size_t k = 0; k < cols.size(); ++k) {
       bool missing = vals[k] == "missing" || vals[k] == "unrecorded";
       // One line per cell: a long value is cut at the column, never wrapped at hyphens.
-      c.save();
-      c.clip({cx, y, cols[k].w - 3, kCellRowH});
-      c.text(cx + 2, y, vals[k], Font{6.5, false, missing}, missing ? Color::hex(0xb71c1c) : Color::hex(0x222222));
-      c.restore();
+      Font font{6.5, false, missing};
+      c.text(cx + 2, y, fit_text(c, vals[k], font, cols[k].w - 5), font, missing ? Color::hex(0xb71c1c) : Color::hex(0x222222));
       cx += cols[k].w;
     }
     y += kCellRowH;

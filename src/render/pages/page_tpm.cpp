@@ -237,10 +237,8 @@ PageSpec tpm_spec() {
           if (cols[i].right) c.text(col_x[i] + cols[i].w - 3, y, vals[i], Font{6.5, row == 1}, col, Align::right);
           else {
             // One line per value: cut at the column, never wrapped into the next row.
-            c.save();
-            c.clip({col_x[i], y - 1, cols[i].w - 2, kRowH});
-            c.text(col_x[i] + 2, y, vals[i], Font{6.5, row == 1 && i > 2}, col);
-            c.restore();
+            Font font{6.5, row == 1 && i > 2};
+            c.text(col_x[i] + 2, y, fit_text(c, vals[i], font, cols[i].w - 4), font, col);
           }
         }
         y += kRowH;

@@ -22,6 +22,8 @@ const std::vector<PageParam>& shared_params() {
        "Field whose values split page 1 into rows of panels and page 2 into columns: auto = mbt when it varies, else "
        "the workload field that varies most, else the model, else none; or any descriptor field.",
        nullptr, facet_choices},
+      {"pages", PageParamKind::text, nullptr,
+       "Render only these page ids (comma list, e.g. page1,tpm); the others are left out, not omitted [default: all]."},
       {"interactivity", PageParamKind::choice, "per-user",
        "Interactivity axis of page 1 and the cost page: per-user = output tok/s / concurrency (TTFT included), "
        "tpot = 1000 / mean TPOT.",

@@ -4,6 +4,7 @@
 // reads, the inputs it needs (an absent input makes it a recorded omission
 // with how to produce it, never a silent skip), a precondition on the data,
 // and the report_status fields it grounds.
+#include <any>
 #include <functional>
 #include <optional>
 #include <set>
@@ -24,6 +25,15 @@ struct Omission {
   std::string how_to_fix;
 };
 
+// The completeness page's content, also written to report_status.json in
+// full (the page may run out of room). Sections: omitted_pages,
+// undrawn_points, failed_points, cell_caveats, methodology, drawing.
+struct CompletenessLine {
+  std::string section;
+  std::string text;
+  bool severe = false;
+};
+
 // What the pages drew and what they could not: the completeness page reads
 // it (it is drawn after the measured pages), so "every point was placed" is
 // counted, not assumed.
@@ -39,6 +49,7 @@ struct DrawLedger {
   long skipped_labels = 0, panels_with_skips = 0;   // c=N labels with no free spot
   long failed_marked = 0;            // failed points shown in FAILED strips
   long overlaps = 0;                 // labels or boxes found over a data mark
+  std::vector<CompletenessLine> completeness;  // as the completeness page drew them (empty until then)
 };
 
 struct PageFrame {
@@ -49,16 +60,9 @@ struct PageFrame {
   DrawLedger& ledger;
   const nlohmann::json& status;            // report_status fields the pages ground (sol_*)
   bool page1_drawn = true;
+  const std::any* prepared = nullptr;      // what the entry's prepare() computed once for all its pages
 };
 
-// The completeness page's content, also written to report_status.json in
-// full (the page may run out of room). Sections: omitted_pages,
-// undrawn_points, failed_points, cell_caveats, methodology, drawing.
-struct CompletenessLine {
-  std::string section;
-  std::string text;
-  bool severe = false;
-};
 std::vector<CompletenessLine> completeness_lines(const ReportInputs& in, const std::vector<Omission>& omissions,
                                                  const DrawLedger& ledger, bool page1_drawn);
 
@@ -77,6 +81,9 @@ struct PageSpec {
   std::vector<PageInput> inputs;
   std::function<std::optional<Omission>(const ReportInputs&)> precondition;  // on the data, after inputs
   std::function<int(const ReportInputs&, const chart::Rect& body)> count;  // physical pages (>= 1 when drawable)
+  // Work shared by all of the entry's pages (report-wide extents, colour
+  // scales), done once per render; draw finds it in PageFrame::prepared.
+  std::function<std::any(const ReportInputs&)> prepare;
   std::function<void(PageFrame&, int index)> draw;
   // report_status fields this page grounds (sol_complete, sol_rigor, ...),
   // called for every page, drawn or not.
