@@ -230,12 +230,18 @@ json import_perf_bench(const fs::path& root, const ImportRequest& req, Warnings&
   // Parse everything first: a bad file stops the import before anything is written.
   std::vector<fs::path> inputs(req.paths.begin(), req.paths.end());
   IngestBatch batch = ingest_paths(inputs, req.backend);
-  if (batch.results.empty() && batch.files.empty()) {
+  if (batch.results.empty()) {
     std::string list;
     for (const auto& p : req.paths) list += (list.empty() ? "" : ", ") + p;
-    throw_input(list, "no benchmark output found", -1, {},
-                "expected vLLM/SGLang result JSON or stdout captures, or AIPerf exports");
+    bool other = !batch.telemetry.empty() || !batch.model_configs.empty() || !batch.roofline_tables.empty();
+    throw_input(list, other ? "no benchmark output found (only telemetry, model configs or a roofline table)" : "no benchmark output found",
+                -1, {},
+                other ? "a roofline sweep bundle is imported with import_roofline_sweep"
+                      : "expected vLLM/SGLang result JSON or stdout captures, or AIPerf exports");
   }
+  for (const auto& t : batch.telemetry)
+    add_warning(warnings, {"telemetry_not_read", fmt::format("{} is copied to raw/ but not read by import_perf_bench", t.format), {},
+                           t.file, {}, "GPU telemetry is read by import_roofline_sweep and dcgm_correlate (speed-of-light pages)", {}});
   fs::path raw = dir / "raw";
   std::map<std::string, bool> copy;
   auto tops = choose_raw_tops(raw, batch, copy);

@@ -78,7 +78,6 @@ std::vector<RunResult> parse_aiperf_csv(const FileView& f) {
   r.format = "aiperf-profile-export-csv";
   r.format_version = "csv";
   r.backend = "aiperf";
-  r.fidelity = 1;
   r.completed = scalar({"Request Count"});
   r.failed = scalar({"Error Request Count"});
   r.request_throughput = scalar({"Request Throughput (requests/sec)"});

@@ -174,11 +174,5 @@ std::vector<RunResult> parse_aiperf_json(const FileView& f) {
   return {r};
 }
 
-Sniff sniff_aiperf_gpu_telemetry(const FileView& f) {
-  auto line = first_nonblank_line(f.text);
-  if (contains(line, "\"timestamp_ns\"") && contains(line, "\"gpu_uuid\"") && contains(line, "\"telemetry_data\""))
-    return {90, "JSONL with timestamp_ns/gpu_uuid/telemetry_data (AIPerf GPU telemetry)"};
-  return {};
-}
 
 }  // namespace ptr

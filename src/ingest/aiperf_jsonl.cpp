@@ -272,7 +272,6 @@ std::vector<RunResult> parse_aiperf_jsonl(const FileView& f) {
   r.format = "aiperf-profile-export-jsonl";
   r.format_version = "records";
   r.backend = "aiperf";
-  r.fidelity = 2;
   r.has_per_request_arrays = true;
   r.completed = static_cast<double>(a.ok);
   r.failed = static_cast<double>(a.errored);

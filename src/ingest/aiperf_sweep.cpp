@@ -68,7 +68,6 @@ RunResult combination(const json& params, const json& metrics, const std::string
   r.format = "aiperf-sweep-aggregate-json";
   r.format_version = "sweep";
   r.backend = "aiperf";
-  r.fidelity = 2;
   r.line = static_cast<long>(index);
   for (auto it = params.begin(); it != params.end(); ++it) {
     const std::string& k = it.key();

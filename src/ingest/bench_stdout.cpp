@@ -150,7 +150,6 @@ std::vector<RunResult> parse_bench_stdout(const FileView& f) {
   while ((pos = t.find(kBlockTitle, pos)) != std::string_view::npos) {
     RunResult r;
     r.file = f.path;
-    r.fidelity = 0;
     size_t line_start = t.rfind('\n', pos);
     line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
     r.line = static_cast<long>(std::count(t.begin(), t.begin() + line_start, '\n'));

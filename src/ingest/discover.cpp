@@ -31,17 +31,15 @@ const FormatAdapter* best_adapter(const FileView& f, Sniff& best) {
   return chosen;
 }
 
-bool backend_matches(const std::string& wanted, const FormatAdapter& a, const std::vector<RunResult>& rs) {
-  if (wanted == "auto") return true;
-  std::string b = a.backend;
-  if (b.empty() && !rs.empty()) b = rs.front().backend;  // stdout captures: vllm or sglang
-  if (wanted == "vllm" && b == "vllm-sweep") return true;  // a sweep run is a bench-serve file
-  if (wanted == "vllm-sweep" && b == "vllm") {
-    for (const auto& r : rs)
-      if (!r.run_number) return false;
-    return true;
-  }
-  return b == wanted;
+const FormatAdapter* adapter_named(const std::string& name) {
+  for (const auto& a : format_table())
+    if (name == a.name) return &a;
+  return nullptr;
+}
+
+Dedupe dedupe_of(const RunResult& r) {
+  const FormatAdapter* a = adapter_named(r.adapter);
+  return a ? a->dedupe : Dedupe::none;
 }
 
 // The same run seen through several files of one experiment (run=N.json,
@@ -68,8 +66,6 @@ bool is_rounded_copy(const RunResult& rounded, const RunResult& exact) {
   return near2(rounded.duration_s, exact.duration_s) && near2(rounded.output_throughput, exact.output_throughput);
 }
 
-bool aiperf_family(const RunResult& r) { return r.backend == "aiperf"; }
-
 // Per-request records belong to an aggregate export when their time range
 // lies inside the aggregate's, or when they sit in the same folder as exactly
 // one aggregate.
@@ -90,15 +86,16 @@ void dedupe(IngestBatch& b) {
   std::map<std::string, size_t> by_key;
   std::vector<RunResult> rounded, records;
   for (auto& r : b.results) {
-    if (r.fidelity == 0 || (aiperf_family(r) && r.format == "aiperf-profile-export-csv")) {
+    Dedupe d = dedupe_of(r);
+    if (d == Dedupe::rounded_copy) {
       rounded.push_back(std::move(r));
       continue;
     }
-    if (r.format == "aiperf-profile-export-jsonl") {
+    if (d == Dedupe::per_request_records) {
       records.push_back(std::move(r));
       continue;
     }
-    if (r.backend.rfind("vllm", 0) == 0 && !r.run_failed) {
+    if (d == Dedupe::same_run && !r.run_failed) {
       std::string k = dedupe_key(r);
       auto it = by_key.find(k);
       if (it != by_key.end()) {
@@ -113,7 +110,7 @@ void dedupe(IngestBatch& b) {
   for (auto& rec : records) {
     bool covered = false;
     for (const auto& k : kept)
-      if (k.format == "aiperf-profile-export-json" && records_belong_to(rec, k)) covered = true;
+      if (dedupe_of(k) == Dedupe::run_aggregate && records_belong_to(rec, k)) covered = true;
     if (covered) {
       add_warning(b.warnings, {"duplicate_run", "per-request records of a run whose aggregate export is also imported; "
                                                 "the aggregate is used", {}, rec.file, {}, {}, {}});
@@ -124,9 +121,9 @@ void dedupe(IngestBatch& b) {
   // An AIPerf sweep aggregate repeats the per-concurrency exports as means:
   // when those are imported too, they are the better source.
   kept.erase(std::remove_if(kept.begin(), kept.end(), [&](const RunResult& agg) {
-               if (agg.format != "aiperf-sweep-aggregate-json") return false;
+               if (dedupe_of(agg) != Dedupe::sweep_aggregate) return false;
                for (const auto& k : kept)
-                 if (k.format == "aiperf-profile-export-json" && k.max_concurrency && k.max_concurrency == agg.max_concurrency) {
+                 if (dedupe_of(k) == Dedupe::run_aggregate && k.max_concurrency && k.max_concurrency == agg.max_concurrency) {
                    add_warning(b.warnings, {"duplicate_run", fmt::format("sweep aggregate entry for concurrency {} dropped: "
                                                                          "the per-run export {} is imported too",
                                                                          *agg.max_concurrency, k.file),
@@ -173,11 +170,6 @@ std::string sweep_experiment_of(const std::string& rel) {
   return p.generic_string();
 }
 
-bool multi_run_document(const FormatAdapter& a) {
-  std::string n = a.name;
-  return n != "vllm-bench-sweep-summary" && n != "vllm-bench-sweep-summary-csv" && n != "aiperf-sweep-aggregate-json";
-}
-
 void ingest_one(const std::filesystem::path& abs, const std::string& rel, bool explicit_file,
                 const std::string& backend, IngestBatch& b) {
   std::string text = read_file(abs);
@@ -198,29 +190,28 @@ void ingest_one(const std::filesystem::path& abs, const std::string& rel, bool e
     return skip("unknown format: not a vLLM bench serve/sweep result, SGLang bench_serving output, "
                 "bench stdout capture or AIPerf export");
   }
-  std::vector<RunResult> rs;
+  Products products;
   try {
-    rs = a->parse(view);
+    a->parse(view, products);
   } catch (Error& e) {
     if (e.hint.empty()) e.hint = fmt::format("the file was detected as {} because it is a {}", a->name, sniff.why);
     throw;
   }
-  if (!backend_matches(backend, *a, rs)) {
+  std::vector<RunResult>& rs = products.runs;
+  if (!adapter_serves_backend(*a, backend, rs)) {
     std::string why = fmt::format("detected as {} ({}), which is not --backend {}", a->name, sniff.why, backend);
     if (explicit_file) throw_input(shown, why);
     b.skipped.push_back({abs, rel, a->name, why, false, 0});
     add_warning(b.warnings, {"skipped_file", "skipped: " + why, {}, shown, {}, {}, {}});
     return;
   }
-  if (a->role == FileRole::telemetry)
-    add_warning(b.warnings, {"telemetry_not_read",
-                             fmt::format("{} is copied to raw/ but not read by import_perf_bench", a->name), {}, rel, {},
-                             "GPU telemetry is read by dcgm_correlate (speed-of-light pages)", {}});
-  bool multi = rs.size() > 1 && multi_run_document(*a);
+  bool multi = rs.size() > 1 && a->runs_are_deployments;
   for (auto& r : rs) {
     r.file = rel;
+    r.fidelity = a->fidelity;
+    r.adapter = a->name;
     validate_run(r, shown);
-    if (r.backend == "vllm-sweep") r.arm = sweep_experiment_of(rel);
+    if (arm_from_sweep_folder(r)) r.arm = sweep_experiment_of(rel);
     r.from_multi_run_document = multi;
     for (auto& w : r.warnings) {
       w.file = rel;
@@ -232,8 +223,20 @@ void ingest_one(const std::filesystem::path& abs, const std::string& rel, bool e
                                                          "statistic; latency charts and SLA capacity leave it out", r.format),
                                {}, rel, {}, {}, r.max_concurrency});
   }
-  b.files.push_back({abs, rel, a->name, sniff.why, a->role == FileRole::telemetry, rs.size()});
+  b.files.push_back({abs, rel, a->name, sniff.why, a->product != ProductKind::runs, rs.size()});
   for (auto& r : rs) b.results.push_back(std::move(r));
+  for (auto& t : products.telemetry) {
+    t.file = rel;
+    b.telemetry.push_back(std::move(t));
+  }
+  for (auto& m : products.model_configs) {
+    m.file = rel;
+    b.model_configs.push_back(std::move(m));
+  }
+  for (auto& t : products.roofline_tables) {
+    t.file = rel;
+    b.roofline_tables.push_back(std::move(t));
+  }
 }
 
 // Every regular file under `dir` (hidden entries skipped). Special files,
@@ -286,9 +289,12 @@ IngestBatch ingest_paths(const std::vector<std::filesystem::path>& inputs, const
 }
 
 IngestBatch ingest_roots(const std::vector<IngestRoot>& inputs, const std::string& backend) {
-  static const std::vector<std::string> backends = {"auto", "vllm", "vllm-sweep", "sglang", "aiperf"};
-  if (std::find(backends.begin(), backends.end(), backend) == backends.end())
-    throw_usage("unknown --backend '" + backend + "'", "expected one of auto, vllm, vllm-sweep, sglang, aiperf");
+  const std::vector<std::string> backends = backend_choices();
+  if (std::find(backends.begin(), backends.end(), backend) == backends.end()) {
+    std::string list;
+    for (const auto& b2 : backends) list += (list.empty() ? "" : ", ") + b2;
+    throw_usage("unknown --backend '" + backend + "'", "expected one of " + list);
+  }
   IngestBatch b;
   namespace fs = std::filesystem;
   std::set<std::string> tops;  // two inputs named alike stay apart: "run", "run.2"
@@ -322,9 +328,12 @@ IngestBatch ingest_roots(const std::vector<IngestRoot>& inputs, const std::strin
 
 void relocate(IngestBatch& b, const std::function<std::string(const std::string&)>& new_rel) {
   for (auto& f : b.files) f.rel = new_rel(f.rel);
+  for (auto& t : b.telemetry) t.file = new_rel(t.file);
+  for (auto& m : b.model_configs) m.file = new_rel(m.file);
+  for (auto& t : b.roofline_tables) t.file = new_rel(t.file);
   for (auto& r : b.results) {
     r.file = new_rel(r.file);
-    if (r.backend == "vllm-sweep") r.arm = sweep_experiment_of(r.file);
+    if (arm_from_sweep_folder(r)) r.arm = sweep_experiment_of(r.file);
     for (auto& w : r.warnings)
       if (!w.file.empty()) w.file = new_rel(w.file);
   }
@@ -334,6 +343,9 @@ IngestBatch merge_batches(IngestBatch a, IngestBatch b) {
   for (auto& f : b.files) a.files.push_back(std::move(f));
   for (auto& s : b.skipped) a.skipped.push_back(std::move(s));
   for (auto& r : b.results) a.results.push_back(std::move(r));
+  for (auto& t : b.telemetry) a.telemetry.push_back(std::move(t));
+  for (auto& m : b.model_configs) a.model_configs.push_back(std::move(m));
+  for (auto& t : b.roofline_tables) a.roofline_tables.push_back(std::move(t));
   for (auto& w : b.warnings) add_warning(a.warnings, std::move(w));
   dedupe(a);
   return a;
@@ -345,7 +357,13 @@ std::vector<RunResult> ingest_text(const std::string& display_path, std::string_
   const FormatAdapter* a = best_adapter(view, sniff);
   if (!a) throw_input(display_path, "unknown format");
   if (format) *format = a->name;
-  return a->parse(view);
+  Products p;
+  a->parse(view, p);
+  for (auto& r : p.runs) {
+    r.fidelity = a->fidelity;
+    r.adapter = a->name;
+  }
+  return p.runs;
 }
 
 }  // namespace ptr

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/products.hpp"
 #include "ingest/run_result.hpp"
 
 namespace ptr {
@@ -16,7 +17,7 @@ struct IngestedFile {
   std::string rel;            // name relative to the import (used under raw/)
   std::string format;         // adapter name, empty when skipped
   std::string why;            // sniff reason, or why it was skipped
-  bool telemetry = false;
+  bool telemetry = false;     // a product other than runs (telemetry, model config, roofline table)
   size_t results = 0;         // results kept from this file after de-duplication
 };
 
@@ -24,10 +25,14 @@ struct IngestBatch {
   std::vector<IngestedFile> files;    // recognized files
   std::vector<IngestedFile> skipped;  // unrecognized files met while walking folders
   std::vector<RunResult> results;     // de-duplicated, sorted by file then line
+  // The other products met (kept for the verbs that read them).
+  std::vector<TelemetrySeries> telemetry;
+  std::vector<ModelConfigFile> model_configs;
+  std::vector<RooflineTable> roofline_tables;
   Warnings warnings;
 };
 
-// backend: auto | vllm | vllm-sweep | sglang | aiperf. An explicitly named
+// backend: auto or a run backend of the format table. An explicitly named
 // file must be recognized (and match the backend); unrecognized files inside
 // folders are skipped with a warning.
 // Two inputs with the same name get distinct tops ("run", "run.2").

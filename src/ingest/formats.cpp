@@ -1,24 +1,70 @@
 #include "ingest/formats.hpp"
 
+#include <algorithm>
+
 #include "util/json_scan.hpp"
 
 namespace ptr {
 
 const std::vector<FormatAdapter>& format_table() {
+  using K = ProductKind;
+  using D = Dedupe;
+  // name, backend, product, fidelity, dedupe, arm from folder, runs are deployments, sniff, parse
   static const std::vector<FormatAdapter> table = {
-      {"vllm-bench-serve", "vllm", FileRole::results, sniff_vllm_bench, parse_vllm_bench},
-      {"vllm-bench-sweep-summary", "vllm-sweep", FileRole::results, sniff_vllm_sweep_summary, parse_vllm_sweep_summary},
-      {"vllm-bench-sweep-failure", "vllm-sweep", FileRole::results, sniff_vllm_sweep_failure, parse_vllm_sweep_failure},
-      {"vllm-bench-sweep-summary-csv", "vllm-sweep", FileRole::results, sniff_vllm_sweep_csv, parse_vllm_sweep_csv},
-      {"sglang-bench-serving", "sglang", FileRole::results, sniff_sglang_bench, parse_sglang_bench},
-      {"bench-serve-stdout", "", FileRole::results, sniff_bench_stdout, parse_bench_stdout},
-      {"aiperf-profile-export-json", "aiperf", FileRole::results, sniff_aiperf_json, parse_aiperf_json},
-      {"aiperf-sweep-aggregate-json", "aiperf", FileRole::results, sniff_aiperf_sweep, parse_aiperf_sweep},
-      {"aiperf-profile-export-jsonl", "aiperf", FileRole::results, sniff_aiperf_jsonl, parse_aiperf_jsonl},
-      {"aiperf-profile-export-csv", "aiperf", FileRole::results, sniff_aiperf_csv, parse_aiperf_csv},
-      {"aiperf-gpu-telemetry-jsonl", "aiperf", FileRole::telemetry, sniff_aiperf_gpu_telemetry, parse_no_results},
+      {"vllm-bench-serve", "vllm", K::runs, 3, D::same_run, false, true, sniff_vllm_bench, runs_of<parse_vllm_bench>},
+      {"vllm-bench-sweep-summary", "vllm-sweep", K::runs, 2, D::same_run, true, false, sniff_vllm_sweep_summary,
+       runs_of<parse_vllm_sweep_summary>},
+      {"vllm-bench-sweep-failure", "vllm-sweep", K::runs, 3, D::same_run, true, true, sniff_vllm_sweep_failure,
+       runs_of<parse_vllm_sweep_failure>},
+      {"vllm-bench-sweep-summary-csv", "vllm-sweep", K::runs, 1, D::same_run, true, false, sniff_vllm_sweep_csv,
+       runs_of<parse_vllm_sweep_csv>},
+      {"sglang-bench-serving", "sglang", K::runs, 3, D::none, false, true, sniff_sglang_bench, runs_of<parse_sglang_bench>},
+      {"bench-serve-stdout", "", K::runs, 0, D::rounded_copy, false, true, sniff_bench_stdout, runs_of<parse_bench_stdout>},
+      {"aiperf-profile-export-json", "aiperf", K::runs, 3, D::run_aggregate, false, true, sniff_aiperf_json,
+       runs_of<parse_aiperf_json>},
+      {"aiperf-sweep-aggregate-json", "aiperf", K::runs, 2, D::sweep_aggregate, false, false, sniff_aiperf_sweep,
+       runs_of<parse_aiperf_sweep>},
+      {"aiperf-profile-export-jsonl", "aiperf", K::runs, 2, D::per_request_records, false, true, sniff_aiperf_jsonl,
+       runs_of<parse_aiperf_jsonl>},
+      {"aiperf-profile-export-csv", "aiperf", K::runs, 1, D::rounded_copy, false, true, sniff_aiperf_csv, runs_of<parse_aiperf_csv>},
+      {"aiperf-gpu-telemetry-jsonl", "telemetry", K::telemetry, 3, D::none, false, false, sniff_aiperf_gpu_telemetry,
+       parse_aiperf_gpu_telemetry},
+      {"nvidia-smi-dmon", "telemetry", K::telemetry, 3, D::none, false, false, sniff_nvidia_smi_dmon, parse_nvidia_smi_dmon},
+      {"nvidia-smi-query-csv", "telemetry", K::telemetry, 3, D::none, false, false, sniff_nvidia_smi_query, parse_nvidia_smi_query},
+      {"hf-model-config-json", "model", K::model_config, 3, D::none, false, false, sniff_hf_config, parse_hf_config},
+      {"roofline-sweep-table-csv", "roofline", K::roofline_table, 3, D::none, false, false, sniff_roofline_table,
+       parse_roofline_table},
   };
   return table;
+}
+
+std::vector<std::string> backend_choices() {
+  std::vector<std::string> out = {"auto"};
+  for (const auto& a : format_table())
+    if (a.product == ProductKind::runs && *a.backend && std::find(out.begin(), out.end(), a.backend) == out.end())
+      out.push_back(a.backend);
+  return out;
+}
+
+bool adapter_serves_backend(const FormatAdapter& a, const std::string& wanted, const std::vector<RunResult>& rs) {
+  if (wanted == "auto" || a.product != ProductKind::runs) return true;
+  std::string b = a.backend;
+  if (b.empty() && !rs.empty()) b = rs.front().backend;  // stdout captures: vllm or sglang, from the data
+  // A sweep run is a bench-serve result file; bench-serve files with run
+  // numbers are the runs of a sweep.
+  if (wanted == "vllm" && b == "vllm-sweep") return true;
+  if (wanted == "vllm-sweep" && b == "vllm") {
+    for (const auto& r : rs)
+      if (!r.run_number) return false;
+    return true;
+  }
+  return b == wanted;
+}
+
+bool arm_from_sweep_folder(const RunResult& r) {
+  for (const auto& a : format_table())
+    if (a.arm_from_folder && r.backend == a.backend) return true;
+  return false;
 }
 
 std::string_view head(std::string_view text, size_t n) { return text.substr(0, std::min(n, text.size())); }
@@ -56,6 +102,5 @@ std::set<std::string> top_level_keys(std::string_view text, size_t max_bytes) {
   return keys;
 }
 
-std::vector<RunResult> parse_no_results(const FileView&) { return {}; }
 
 }  // namespace ptr

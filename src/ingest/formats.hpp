@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ingest/products.hpp"
 #include "ingest/run_result.hpp"
 
 namespace ptr {
@@ -22,17 +23,46 @@ struct Sniff {
   std::string why;
 };
 
-enum class FileRole { results, telemetry };
+// How copies of one run seen through several files are told apart (discover.cpp).
+enum class Dedupe {
+  none,
+  same_run,             // vLLM run files: one key per run (stamp, run number, counts, throughput)
+  rounded_copy,         // stdout captures, CSV exports: a rounded copy of a run imported exactly elsewhere
+  per_request_records,  // AIPerf records: covered by their run's aggregate when both are imported
+  run_aggregate,        // AIPerf per-run aggregate export
+  sweep_aggregate,      // AIPerf sweep aggregate: the per-run exports win when imported too
+};
 
 struct FormatAdapter {
   const char* name;     // e.g. vllm-bench-serve
-  const char* backend;  // vllm | vllm-sweep | sglang | aiperf
-  FileRole role;
+  const char* backend;  // vllm | vllm-sweep | sglang | aiperf for runs ("" = from the data); telemetry | model | roofline
+  ProductKind product;
+  // 3 = the bench tool's own per-run file, 2 = a summary of runs, 1 = CSV
+  // export, 0 = stdout capture: duplicates of a run keep the highest.
+  int fidelity;
+  Dedupe dedupe;
+  bool arm_from_folder;       // a sweep's experiment folder is the arm of runs of this backend
+  bool runs_are_deployments;  // several runs in one file may be different deployments (a log, a README)
   Sniff (*sniff)(const FileView&);
-  std::vector<RunResult> (*parse)(const FileView&);
+  void (*parse)(const FileView&, Products&);
 };
 
 const std::vector<FormatAdapter>& format_table();
+// The --backend values: auto, then every run backend of the table.
+std::vector<std::string> backend_choices();
+// Whether runs parsed by `a` answer --backend `wanted` (a sweep run is also a
+// bench-serve run; bench-serve runs with run numbers are sweep runs).
+bool adapter_serves_backend(const FormatAdapter& a, const std::string& wanted, const std::vector<RunResult>& runs);
+// Whether a run's sweep experiment folder is its arm: its backend (as read
+// from the data: a bench-serve file with a run number is a sweep run) is one
+// whose table rows say so.
+bool arm_from_sweep_folder(const RunResult& r);
+
+// Run adapters keep the simple signature; the table wraps them.
+template <std::vector<RunResult> (*F)(const FileView&)>
+void runs_of(const FileView& f, Products& p) {
+  for (auto& r : F(f)) p.runs.push_back(std::move(r));
+}
 
 // Adapters (one file each).
 Sniff sniff_vllm_bench(const FileView&);
@@ -54,7 +84,15 @@ std::vector<RunResult> parse_aiperf_jsonl(const FileView&);
 Sniff sniff_aiperf_csv(const FileView&);
 std::vector<RunResult> parse_aiperf_csv(const FileView&);
 Sniff sniff_aiperf_gpu_telemetry(const FileView&);
-std::vector<RunResult> parse_no_results(const FileView&);
+void parse_aiperf_gpu_telemetry(const FileView&, Products&);
+Sniff sniff_nvidia_smi_dmon(const FileView&);
+void parse_nvidia_smi_dmon(const FileView&, Products&);
+Sniff sniff_nvidia_smi_query(const FileView&);
+void parse_nvidia_smi_query(const FileView&, Products&);
+Sniff sniff_hf_config(const FileView&);
+void parse_hf_config(const FileView&, Products&);
+Sniff sniff_roofline_table(const FileView&);
+void parse_roofline_table(const FileView&, Products&);
 Sniff sniff_aiperf_sweep(const FileView&);
 std::vector<RunResult> parse_aiperf_sweep(const FileView&);
 

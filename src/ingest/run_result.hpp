@@ -14,12 +14,13 @@ namespace ptr {
 struct RunResult {
   std::string file;            // path as given to the ingester (or relative to the import root)
   std::string format;          // e.g. vllm-bench-serve, sglang-bench-serving, aiperf-profile-export-json
+  std::string adapter;         // the format-table row that read it (set by discover)
   std::string format_version;  // e.g. late-2025, legacy-2025, 2024, gen-c, schema-1.3
   std::string backend;         // vllm | vllm-sweep | sglang | aiperf
   std::optional<long> line;    // 0-based physical line for line-oriented files
   std::optional<long> run_number;
-  // 3 = the bench tool's own per-run file, 2 = a summary of runs, 1 = CSV
-  // export, 0 = stdout capture. Duplicates keep the highest.
+  // From the format table: 3 = the bench tool's own per-run file, 2 = a
+  // summary of runs, 1 = CSV export, 0 = stdout capture. Duplicates keep the highest.
   int fidelity = 3;
 
   bool run_failed = false;  // the run itself failed (failure.json)

@@ -31,7 +31,6 @@ std::vector<RunResult> parse_vllm_sweep_summary(const FileView& f) {
     auto r = vllm_result_from_object(doc[i], f.path + "[" + std::to_string(i) + "]", std::nullopt);
     r.file = f.path;
     r.format = "vllm-bench-sweep-summary";
-    r.fidelity = 2;
     out.push_back(std::move(r));
   }
   return out;
@@ -118,7 +117,6 @@ std::vector<RunResult> parse_vllm_sweep_csv(const FileView& f) {
     }
     auto r = vllm_result_from_object(o, f.path, static_cast<long>(i));
     r.format = "vllm-bench-sweep-summary-csv";
-    r.fidelity = 1;
     out.push_back(std::move(r));
   }
   return out;

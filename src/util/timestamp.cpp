@@ -51,6 +51,24 @@ std::optional<Timestamp> parse_timestamp(const std::string& s) {
     t.seconds = *e;
     return t;
   }
+  // nvidia-smi dmon -o DT: "YYYYMMDD HH:MM:SS" (the host's local time)
+  if (s.size() == 17 && digits(s, 0, 8) && s[8] == ' ' && digits(s, 9, 2) && s[11] == ':' && digits(s, 12, 2) && s[14] == ':' &&
+      digits(s, 15, 2)) {
+    auto e = epoch(num(s, 0, 4), num(s, 4, 2), num(s, 6, 2), num(s, 9, 2), num(s, 12, 2), num(s, 15, 2));
+    if (!e) return std::nullopt;
+    t.seconds = *e;
+    return t;
+  }
+  // nvidia-smi --query-gpu: "YYYY/MM/DD HH:MM:SS.mmm" (the host's local time)
+  if (s.size() >= 19 && digits(s, 0, 4) && s[4] == '/' && digits(s, 5, 2) && s[7] == '/' && digits(s, 8, 2) && s[10] == ' ' &&
+      digits(s, 11, 2) && s[13] == ':' && digits(s, 14, 2) && s[16] == ':' && digits(s, 17, 2)) {
+    auto e = epoch(num(s, 0, 4), num(s, 5, 2), num(s, 8, 2), num(s, 11, 2), num(s, 14, 2), num(s, 17, 2));
+    if (!e) return std::nullopt;
+    t.seconds = *e;
+    if (s.size() > 20 && s[19] == '.' && digits(s, 20, s.size() - 20)) t.seconds += std::stod("0" + s.substr(19));
+    else if (s.size() != 19) return std::nullopt;
+    return t;
+  }
   // Compact UTC: YYYYMMDDTHHMMSSZ
   if (s.size() == 16 && digits(s, 0, 8) && s[8] == 'T' && digits(s, 9, 6) && s[15] == 'Z') {
     auto e = epoch(num(s, 0, 4), num(s, 4, 2), num(s, 6, 2), num(s, 9, 2), num(s, 11, 2), num(s, 13, 2));

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "campaign/operations.hpp"
+#include "ingest/formats.hpp"
 #include "model/fields.hpp"
 #include "verbs/registry.hpp"
 
@@ -11,8 +12,7 @@ VerbSpec import_perf_bench_verb() {
       {"campaign", ParamType::string, true, nullptr, "Campaign id or slug (newest wins)."},
       {"cell", ParamType::string, true, nullptr, "Cell id ([a-z0-9][a-z0-9._-]*)."},
       {"path", ParamType::string_list, true, nullptr, "Result file(s) or folder(s); repeat for several.", {}, PathRole::input},
-      {"backend", ParamType::string, false, "auto", "Accept only this client's formats.",
-       {"auto", "vllm", "vllm-sweep", "sglang", "aiperf"}},
+      {"backend", ParamType::string, false, "auto", "Accept only this client's formats.", backend_choices()},
       {"cache_mode", ParamType::string, false, nullptr, "Regime of the runs: warm or cold (remembered for the cell).", {"warm", "cold"}},
       {"allow_mixed_models", ParamType::boolean, false, false,
        "Accept files of several models in this cell (kept as separate points, with a warning); remembered for the cell."},

@@ -1,0 +1,45 @@
+#pragma once
+// What one file gives: benchmark runs, a GPU telemetry series, a model
+// config, or a roofline-sweep table. The format table says which product an
+// adapter makes; nothing outside src/ingest/ knows a foreign key name.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ingest/run_result.hpp"
+#include "model/telemetry.hpp"
+
+namespace ptr {
+
+enum class ProductKind { runs, telemetry, model_config, roofline_table };
+
+struct ModelConfigFile {
+  std::string file;
+  json config;
+  bool quant_config = false;  // hf_quant_config.json rather than config.json
+};
+
+// A roofline sweep (decode batch and prefill ISL points) as a table: one row per point.
+struct RooflineRow {
+  std::string phase;  // decode | prefill
+  long batch = 1;
+  std::optional<long> context, isl;
+  std::optional<long> steps;
+  double step_ms = 0, tok_s = 0;
+  double start_utc_s = 0, end_utc_s = 0;
+  long line = 0;
+};
+struct RooflineTable {
+  std::string file;
+  std::vector<RooflineRow> rows;
+};
+
+struct Products {
+  std::vector<RunResult> runs;
+  std::vector<TelemetrySeries> telemetry;
+  std::vector<ModelConfigFile> model_configs;
+  std::vector<RooflineTable> roofline_tables;
+};
+
+}  // namespace ptr
