@@ -5,6 +5,7 @@
 
 #include "ingest/formats.hpp"
 #include "util/error.hpp"
+#include "util/json_lenient.hpp"
 
 namespace ptr {
 
@@ -19,8 +20,8 @@ Sniff sniff_hf_config(const FileView& f) {
 }
 
 void parse_hf_config(const FileView& f, Products& out) {
-  json j = json::parse(f.text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) throw_input(f.path, "malformed JSON; expected a model config object");
+  json j = parse_json_lenient(f.text, f.path);  // depth-bounded
+  if (!j.is_object()) throw_input(f.path, "expected a model config object");
   bool quant = j.contains("quantization") && j.contains("producer");
   out.model_configs.push_back({f.path, std::move(j), quant});
 }

@@ -12,6 +12,7 @@ const std::vector<VerbSpec>& verb_registry() {
       campaign_init_verb(),
       import_perf_bench_verb(),
       cell_run_verb(),
+      model_shape_verb(),
       atlas_aggregate_verb(),
       tpm_summary_verb(),
       report_render_verb(),

@@ -110,5 +110,6 @@ VerbSpec report_render_verb();
 VerbSpec report_smoke_verb();
 VerbSpec tpm_summary_verb();
 VerbSpec cell_run_verb();
+VerbSpec model_shape_verb();
 
 }  // namespace ptr

@@ -231,3 +231,41 @@ TEST(Roofline, CeilingsFileParsesAndRefusesMalformed) {
 
 }  // namespace
 }  // namespace ptr::test
+
+namespace ptr::test {
+namespace {
+
+TEST(ModelShapeVerb, Llama8bOnH100MatchesTheCapture) {
+  auto r = run_cli("--json model_shape --model meta-llama/Llama-3.1-8B-Instruct --batch 1 --context 1024 --hardware H100");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json j = r.envelope()["result"];
+  double bytes = j["bytes_per_step"].get<double>();
+  // Weights without the gathered embedding plus KV at 1024: ~15.1 GB; over the
+  // capture's 7.13525 ms step that is ~2.12 TB/s (fixtures/gpu/PROVENANCE.md).
+  EXPECT_NEAR(bytes / 7.13525e-3 / 1e12, 2.12, 0.01);
+  EXPECT_NEAR(j["params_total"].get<double>(), 8.03e9, 0.005 * 8.03e9);
+  EXPECT_EQ(j["kv_bytes_per_token"].get<double>(), 32 * 8 * 128 * 2 * 2);
+  const json& c = j["hardware"]["decode_ceiling"];
+  EXPECT_EQ(c["bound"], "memory");
+  EXPECT_DOUBLE_EQ(c["memory_bound_tok_s_per_gpu"].get<double>(), 3.35e12 / bytes);
+  EXPECT_DOUBLE_EQ(c["compute_bound_tok_s_per_gpu"].get<double>(), 989e12 / j["flops_per_token"].get<double>());
+  EXPECT_DOUBLE_EQ(j["hardware"]["achievable_decode_ceiling"]["tok_s_per_gpu"].get<double>(), 3.02e12 / bytes);
+}
+
+TEST(ModelShapeVerb, MoeBatchTouchesExpertsAndBadNamesAreUsageErrors) {
+  auto r = run_cli("--json model_shape --model DeepSeek-V3 --batch 64 --context 4096 --weight-dtype fp8_block --kv-dtype fp8");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json j = r.envelope()["result"];
+  EXPECT_NEAR(j["experts_touched_per_moe_layer"].get<double>(), 222.44, 0.01);
+  EXPECT_EQ(j["kv_dtype"], "fp8");
+  EXPECT_FALSE(j.contains("hardware"));
+  auto unknown = run_cli("model_shape --model Mistral-Large-3");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("built-in: "), std::string::npos) << unknown.err;
+  auto hw = run_cli("model_shape --model Llama-3.1-8B --hardware TPUv5");
+  EXPECT_EQ(hw.exit_code, 2);
+  EXPECT_NE(hw.err.find("H100"), std::string::npos) << hw.err;
+}
+
+}  // namespace
+}  // namespace ptr::test
