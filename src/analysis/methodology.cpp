@@ -4,6 +4,8 @@
 #include "model/identity.hpp"
 
 #include <cmath>
+#include <algorithm>
+#include <algorithm>
 #include <fmt/format.h>
 #include <tuple>
 #include <map>
@@ -99,6 +101,7 @@ void workload_mismatches(const std::vector<AtlasCell>& cells, std::vector<Method
 }  // namespace
 
 std::vector<MethodologyProblem> methodology_problems(const std::vector<AtlasCell>& cells) {
+  if (std::any_of(cells.begin(), cells.end(), is_roofline_sweep)) return methodology_problems(serving_cells(cells));
   std::vector<MethodologyProblem> out;
   for (const auto& c : cells) {
     for (const auto& d : descriptors())

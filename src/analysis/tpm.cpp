@@ -229,6 +229,7 @@ CellSla cell_sla(const AtlasCell& cell, const TpmConfig& cfg) {
 }
 
 std::vector<TpmGroup> compute_tpm(const std::vector<AtlasCell>& cells, const TpmConfig& cfg) {
+  if (std::any_of(cells.begin(), cells.end(), is_roofline_sweep)) return compute_tpm(serving_cells(cells), cfg);
   // One row per variant: the identity without mbt, so the row says which mbt
   // won; arms tie-broken by cell id and workloads stay apart.
   const IdentityLabeler identity(cells, {"max_num_batched_tokens"});

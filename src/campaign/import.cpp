@@ -43,54 +43,7 @@ AtlasCell resolve_identity(const Campaign& c, const ImportRequest& req, const fs
     return a;
   }
   if (fs::exists(cell_dir / "cell.json")) return read_cell_json(cell_dir / "cell.json");
-  // A new cell from its identity flags, checked by the field table's rules.
-  AtlasCell a;
-  a.campaign = c.id;
-  a.cell_id = req.cell;
-  std::vector<std::string> missing;
-  for (const auto& f : cell_fields()) {
-    if (f.config == ConfigUse::none) continue;
-    std::string flag = std::string("--") + (f.flag ? f.flag : f.name);
-    for (auto& ch : flag) ch = ch == '_' ? '-' : ch;
-    auto given = req.identity.find(f.name);
-    if (given == req.identity.end() || given->is_null()) {
-      if (f.config == ConfigUse::required) missing.push_back(std::visit([&](auto m) {
-        using M = std::decay_t<decltype(a.*m)>;
-        return std::is_same_v<M, std::optional<bool>> ? flag + "/--no-" + flag.substr(2) : flag;
-      }, f.member));
-      continue;
-    }
-    std::visit(
-        [&](auto m) {
-          using M = std::decay_t<decltype(a.*m)>;
-          if constexpr (std::is_same_v<M, std::optional<std::string>>) {
-            std::string v = given->get<std::string>();
-            if (auto bad = field_value_problem(f, v); !bad.empty()) throw_usage(fmt::format("{} must be {}, got '{}'", flag, bad, v));
-            a.*m = f.choices ? normalized_choice(f, v) : v;
-          } else if constexpr (std::is_same_v<M, std::optional<long>>) {
-            long v = given->get<long>();
-            if (auto bad = field_value_problem(f, static_cast<double>(v)); !bad.empty())
-              throw_usage(fmt::format("{} must be {}, got {}", flag, bad, v));
-            a.*m = v;
-          } else if constexpr (std::is_same_v<M, std::optional<double>>) {
-            double v = given->get<double>();
-            if (auto bad = field_value_problem(f, v); !bad.empty()) throw_usage(fmt::format("{} must be {}, got {}", flag, bad, v));
-            a.*m = v;
-          } else if constexpr (std::is_same_v<M, std::optional<bool>>) {
-            a.*m = given->get<bool>();
-          }
-        },
-        f.member);
-  }
-  if (!missing.empty()) {
-    std::string list;
-    for (const auto& m : missing) list += (list.empty() ? "" : " ") + m;
-    throw_usage(fmt::format("cell '{}' is not in campaign {}'s config; to create it give its identity: {}", req.cell,
-                            c.id, list),
-                "or add the cell to the config and run campaign_init again");
-  }
-  a.gpus = gpus_of(a);
-  return a;
+  return cell_identity_from_flags(c.id, req.cell, req.identity);
 }
 
 // Where an input lands under raw/: its own name, or name.2, name.3 ... when a
@@ -206,6 +159,56 @@ std::string cell_json_text(const AtlasCell& c) {
 }
 
 }  // namespace
+
+AtlasCell cell_identity_from_flags(const std::string& campaign_id, const std::string& cell, const json& identity) {
+  AtlasCell a;
+  a.campaign = campaign_id;
+  a.cell_id = cell;
+  std::vector<std::string> missing;
+  for (const auto& f : cell_fields()) {
+    if (f.config == ConfigUse::none) continue;
+    std::string flag = std::string("--") + (f.flag ? f.flag : f.name);
+    for (auto& ch : flag) ch = ch == '_' ? '-' : ch;
+    auto given = identity.find(f.name);
+    if (given == identity.end() || given->is_null()) {
+      if (f.config == ConfigUse::required) missing.push_back(std::visit([&](auto m) {
+        using M = std::decay_t<decltype(a.*m)>;
+        return std::is_same_v<M, std::optional<bool>> ? flag + "/--no-" + flag.substr(2) : flag;
+      }, f.member));
+      continue;
+    }
+    std::visit(
+        [&](auto m) {
+          using M = std::decay_t<decltype(a.*m)>;
+          if constexpr (std::is_same_v<M, std::optional<std::string>>) {
+            std::string v = given->get<std::string>();
+            if (auto bad = field_value_problem(f, v); !bad.empty()) throw_usage(fmt::format("{} must be {}, got '{}'", flag, bad, v));
+            a.*m = f.choices ? normalized_choice(f, v) : v;
+          } else if constexpr (std::is_same_v<M, std::optional<long>>) {
+            long v = given->get<long>();
+            if (auto bad = field_value_problem(f, static_cast<double>(v)); !bad.empty())
+              throw_usage(fmt::format("{} must be {}, got {}", flag, bad, v));
+            a.*m = v;
+          } else if constexpr (std::is_same_v<M, std::optional<double>>) {
+            double v = given->get<double>();
+            if (auto bad = field_value_problem(f, v); !bad.empty()) throw_usage(fmt::format("{} must be {}, got {}", flag, bad, v));
+            a.*m = v;
+          } else if constexpr (std::is_same_v<M, std::optional<bool>>) {
+            a.*m = given->get<bool>();
+          }
+        },
+        f.member);
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) list += (list.empty() ? "" : " ") + m;
+    throw_usage(fmt::format("cell '{}' is not in campaign {}'s config; to create it give its identity: {}", cell,
+                            campaign_id, list),
+                "or add the cell to the config and run campaign_init again");
+  }
+  a.gpus = gpus_of(a);
+  return a;
+}
 
 AtlasCell rebuild_cell(const Campaign& c, const AtlasCell& identity, Warnings& warnings) {
   fs::path dir = c.cell_dir(identity.cell_id);

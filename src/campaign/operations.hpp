@@ -37,6 +37,11 @@ struct ImportRequest {
 };
 json import_perf_bench(const fs::path& root, const ImportRequest& req, Warnings& warnings);
 
+// A cell not in the config, from its identity flags (field name -> value for
+// the config fields of the field table), checked by the table's rules; a usage
+// error lists the missing required flags.
+AtlasCell cell_identity_from_flags(const std::string& campaign_id, const std::string& cell, const json& identity);
+
 // Re-reads cells/<id>/raw/ and rewrites normalized.json + status.txt.
 AtlasCell rebuild_cell(const Campaign& c, const AtlasCell& identity, Warnings& warnings);
 

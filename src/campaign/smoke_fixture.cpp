@@ -4,6 +4,8 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "analysis/roofline/model_shape.hpp"
+#include "analysis/roofline/sweep_point.hpp"
 #include "campaign/operations.hpp"
 #include "model/atlas_writer.hpp"
 #include "util/fs.hpp"
@@ -110,6 +112,73 @@ Point failed_point(long c, const std::string& why) {
   return p;
 }
 
+// A synthetic roofline sweep of the smoke model on B200 (NVFP4, TP4): decode
+// delivers 55-80 % of the HBM ceiling as the batch grows, prefill ~40 % of
+// the FP4 roof. The GLM-4.5 shape (built-in registry) stands in for GLM-5.1.
+std::vector<AtlasCell> roofline_cells(const std::string& campaign_id) {
+  ModelShape shape = *builtin_shape("GLM-4.5");
+  shape.name = "GLM-5.1";
+  shape.source = "builtin:GLM-4.5 (synthetic stand-in for GLM-5.1)";
+  set_weight_dtype(shape, "nvfp4");
+  set_kv_dtype(shape, "fp8");
+  const double kHbmTbS = 7.7, kFp4Tflops = 9000;  // B200, as in configs/sol-ceilings.yaml
+  const long gpus = 4;
+  std::vector<AtlasCell> out;
+  for (const char* phase : {"decode", "prefill"}) {
+    AtlasCell cell;
+    cell.campaign = campaign_id;
+    cell.cell_id = std::string("b200-nvfp4-tp4-roofline-") + phase;
+    cell.sweep_kind = phase;
+    cell.model = "GLM-5.1";
+    cell.hardware = "B200";
+    cell.quant = "NVFP4";
+    cell.kv_cache_dtype = "fp8";
+    cell.tensor_parallel = gpus;
+    cell.gpus = gpus;
+    cell.parallel_strategy = "TP";
+    cell.mtp = false;
+    cell.engine = "vllm";
+    cell.cache_mode = "cold";
+    cell.backend = "roofline-sweep";
+    cell.extra["roofline_sweep"] = {{"label", "b200-nvfp4-tp4-roofline"}, {"model_shape_from", shape.source},
+                                    {"model_shape", to_json(shape)}, {"prefill_causal_halving", true}};
+    std::vector<long> xs = std::string(phase) == "decode" ? std::vector<long>{1, 2, 4, 8, 16, 32, 64, 128, 256}
+                                                          : std::vector<long>{512, 1024, 2048, 4096, 8192};
+    for (long x : xs) {
+      Point p;
+      SweepCoordinates sc;
+      double frac;
+      if (std::string(phase) == "decode") {
+        frac = 0.55 + 0.25 * (1 - std::exp(-static_cast<double>(x) / 32));
+        sc = decode_coordinates(shape, static_cast<double>(x), kIsl + kOsl / 2.0, std::nullopt, gpus, 1);
+        double tok_s = x * frac * kHbmTbS * 1e12 * gpus / sc.bytes_per_step;
+        sc = decode_coordinates(shape, static_cast<double>(x), kIsl + kOsl / 2.0, tok_s, gpus, 1);
+        p.concurrency = x;
+        p.output_tok_s = tok_s;
+        p.output_tok_s_per_gpu = tok_s / gpus;
+      } else {
+        frac = 0.30 + 0.12 * std::log2(static_cast<double>(x) / 512) / 4;
+        sc = prefill_coordinates(shape, 1, static_cast<double>(x), std::nullopt, gpus, 1);
+        double tok_s = frac * kFp4Tflops * 1e12 * gpus / sc.flops_per_token;
+        sc = prefill_coordinates(shape, 1, static_cast<double>(x), tok_s, gpus, 1);
+        p.concurrency = 1;
+        p.isl = x;
+        p.total_tok_s = tok_s;
+      }
+      p.duration_s = 3;
+      p.extra["roofline"] = to_json(sc);
+      p.extra["telemetry"] = {{"dram_active_pct", std::min(95.0, frac * 100 + 3)},
+                              {"tensor_active_pct", std::string(phase) == "decode" ? 4 + 20 * frac * x / 256 : frac * 140},
+                              {"power_w", 600 + 300 * frac}};
+      p.source.push_back({"synthetic", "report-smoke-fixture", "v1", std::nullopt, std::nullopt});
+      cell.points.push_back(std::move(p));
+    }
+    cell.status = cell_status(cell.points, {});
+    out.push_back(std::move(cell));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<AtlasCell> synthetic_scale_cells(const std::string& campaign_id, size_t variants) {
@@ -177,6 +246,8 @@ SmokeCampaign build_smoke_campaign(const fs::path& root,
     if (preempted && cell.mtp.value_or(false)) ++out.mtp_cells_with_preemptions;
     out.cells.push_back(std::move(cell));
   }
+  // A roofline sweep of the same model (pages 4 and 7); outside coverage.
+  for (auto& cell : roofline_cells(c.id)) out.cells.push_back(std::move(cell));
   std::sort(out.cells.begin(), out.cells.end(), [](const AtlasCell& a, const AtlasCell& b) { return a.cell_id < b.cell_id; });
   if (ready) ready(c, out.cells);
   atomic_write(cfg_path, text, false);

@@ -5,6 +5,8 @@
 // high concurrency), one failed (server never started). Values come from a
 // simple physical model: throughput rises and saturates with concurrency,
 // TTFT grows with it, newer hardware is faster, MTP lowers TPOT and preempts.
+// Beside them, a synthetic roofline sweep (B200, decode + prefill cells) so
+// the speed-of-light pages render; it stays out of the coverage line.
 #include <filesystem>
 #include <functional>
 #include <string>

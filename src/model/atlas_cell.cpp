@@ -95,12 +95,22 @@ void read_fields(const json& j, Owner& o, const std::string& file) {
 
 bool plot_ready(const Point& p) { return p.concurrency && p.status != "failed" && p.output_tok_s; }
 
+bool is_roofline_sweep(const AtlasCell& c) { return c.sweep_kind && *c.sweep_kind != "serving"; }
+
+std::vector<AtlasCell> serving_cells(const std::vector<AtlasCell>& cells) {
+  std::vector<AtlasCell> out;
+  for (const auto& c : cells)
+    if (!is_roofline_sweep(c)) out.push_back(c);
+  return out;
+}
+
 bool rate_only(const Point& p) { return !p.concurrency && p.request_rate && p.status != "failed"; }
 
 json to_json(const Point& p) {
   json j = json::object();
   write_fields(j, p);
   j["spread"] = p.spread;
+  if (!p.extra.empty()) j["extra"] = p.extra;
   json src = json::array();
   for (const auto& s : p.source) {
     src.push_back({{"file", s.file}, {"format", s.format}, {"format_version", s.format_version},
@@ -129,6 +139,7 @@ Point point_from_json(const json& j, const std::string& file) {
   Point p;
   read_fields(j, p, file);
   if (auto it = j.find("spread"); it != j.end() && it->is_object()) p.spread = *it;
+  if (auto it = j.find("extra"); it != j.end() && it->is_object()) p.extra = *it;
   if (auto it = j.find("source"); it != j.end() && it->is_array()) {
     for (const auto& s : *it) {
       PointSource ps;

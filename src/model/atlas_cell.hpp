@@ -43,12 +43,16 @@ struct Point {
   LatencyStat ttft_ms, tpot_ms, itl_ms, e2el_ms;
   std::optional<double> mean_input_tokens, mean_output_tokens;
   std::optional<double> measured_concurrency;  // mean in-flight requests, when reported
+  std::optional<long> isl;  // this point's prompt length when it varies per point (prefill sweeps)
   std::optional<long> preemptions;
   // num_prompts < 2 x concurrency; null when the request count is unknown.
   std::optional<bool> steady_window_undercount;
   json spread = json::object();  // std across trials, per metric
   std::vector<PointSource> source;
   std::optional<std::string> error;  // why a point failed
+  // Per-point additions (roofline sweeps: telemetry means over the point's
+  // window, analytical coordinates); written only when not empty.
+  json extra = json::object();
 };
 
 struct AtlasCell {
@@ -80,6 +84,9 @@ struct AtlasCell {
   std::optional<long> isl, osl, num_prompts;
   std::optional<double> prefix_cache_hit_rate;
   std::optional<std::string> backend;
+  // serving (null) | decode | prefill: roofline sweep cells stay out of the
+  // serving pages, coverage and TPM.
+  std::optional<std::string> sweep_kind;
   // where it ran
   std::optional<std::string> node;
   std::vector<long> concurrencies_requested;
@@ -96,6 +103,10 @@ bool plot_ready(const Point& p);
 // A request-rate run (offered rate, no concurrency cap) that completed requests:
 // kept and listed, never placed on a concurrency axis.
 bool rate_only(const Point& p);
+// A cell of a roofline sweep (sweep_kind decode | prefill): it stays out of the
+// serving pages, the coverage line, TPM and the methodology checks.
+bool is_roofline_sweep(const AtlasCell& c);
+std::vector<AtlasCell> serving_cells(const std::vector<AtlasCell>& cells);
 
 json to_json(const Point& p);
 json to_json(const AtlasCell& c);

@@ -132,6 +132,10 @@ Point read_point(Ctx& c, std::vector<std::string>& legacy_warnings) {
     } else if (k == "spread") {
       auto raw = c.s.raw_value();
       p.spread = parse_json_lenient(raw, c.file, c.line - 1);
+    } else if (k == "extra") {
+      auto raw = c.s.raw_value();
+      p.extra = parse_json_lenient(raw, c.file, c.line - 1);
+      if (!p.extra.is_object()) bad(c, "expected an object");
     } else if (k == "warnings") {
       bool f2 = true;
       c.s.begin_array();

@@ -107,6 +107,10 @@ void append_atlas_line(const AtlasCell& c, std::string& out) {
     put_fields(out, p, point_fields());
     out += "\"spread\":";
     out += p.spread.dump();
+    if (!p.extra.empty()) {
+      out += ",\"extra\":";
+      out += p.extra.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
     out += ",\"source\":[";
     for (size_t k = 0; k < p.source.size(); ++k) {
       const PointSource& s = p.source[k];

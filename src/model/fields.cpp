@@ -90,6 +90,8 @@ const std::vector<FieldSpec<AtlasCell>>& cell_fields() {
       {.name = "same_node", .unit = "", .doc = "The client ran on the same node as the server.", .member = &C::same_node,
        .config = U::optional},
       {"backend", "", "Benchmark client the points came from (vllm, vllm-sweep, sglang, aiperf).", &C::backend},
+      {.name = "sweep_kind", .unit = "", .doc = "null for serving cells; decode | prefill for the cells of a roofline sweep (import_roofline_sweep), which stay out of coverage, pages 1-2 and TPM.",
+       .member = &C::sweep_kind, .choices = "serving|decode|prefill"},
       {.name = "node", .unit = "", .doc = "Machine (host/node name) the cell was served on: the config's, else the data's.",
        .member = &C::node, .config = U::optional},
   };
@@ -166,6 +168,7 @@ const std::vector<FieldSpec<Point>>& point_fields() {
       {"e2el_ms", "ms", "End-to-end request latency.", &P::e2el_ms},
       {"mean_input_tokens", "tokens", "total input tokens / completed requests.", &P::mean_input_tokens},
       {"mean_output_tokens", "tokens", "total output tokens / completed requests.", &P::mean_output_tokens},
+      {"isl", "tokens", "Prompt length of this point when it varies per point (prefill sweeps of a roofline cell).", &P::isl},
       {"measured_concurrency", "requests", "Mean in-flight requests measured by the client (SGLang), when reported.", &P::measured_concurrency},
       {"preemptions", "events", "KV-cache preemptions recorded by the server, when captured.", &P::preemptions},
       {"steady_window_undercount", "", "Requests < 2 x concurrency (requests = num_prompts, else the config's, else completed): ramp-up/drain dominate, throughput is undercounted; null when the count is unknown.", &P::steady_window_undercount},

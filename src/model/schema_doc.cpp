@@ -77,6 +77,8 @@ nlohmann::json atlas_cell_json_schema() {
   point_props["spread"] = {{"type", "object"}, {"description", "Sample standard deviation across trials (n-1); null values when n < 2."}};
   point_props["source"] = {{"type", "array"},
                            {"description", "Raw files behind the point: file (under the cell folder), format, format_version, line, run_number."}};
+  point_props["extra"] = {{"type", "object"},
+                          {"description", "Per-point additions, only when present: a roofline sweep point's telemetry means over its window and its analytical coordinates (docs/roofline.md)."}};
   for (const char* k : {"spread", "source"}) point_req.push_back(k);
   json cell_props = json::object(), cell_req = json::array();
   cell_props["schema"] = {{"const", "atlas_cell/v1"}};
@@ -127,7 +129,8 @@ std::string atlas_cell_markdown() {
       table(point_fields()) +
       "\nAlso: `spread` (sample std across trials of `output_tok_s`, `request_throughput_rps`,\n"
       "`ttft_ms_mean`, `tpot_ms_mean`, `itl_ms_mean`, `e2el_ms_mean`, with `n`), `source` (one entry per\n"
-      "run: raw file under the cell folder, detected format and version, line, run_number).\n";
+      "run: raw file under the cell folder, detected format and version, line, run_number) and, only when\n"
+      "present, `extra` (a roofline sweep point's telemetry means and analytical coordinates, `docs/roofline.md`).\n";
   return md;
 }
 

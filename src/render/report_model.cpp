@@ -8,6 +8,8 @@
 #include "campaign/operations.hpp"
 #include "model/identity.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/tool_config.hpp"
 #include "util/text.hpp"
 #include "util/time_utc.hpp"
 #include "util/timestamp.hpp"
@@ -113,6 +115,19 @@ std::vector<chart::MarkStyle> series_styles(const std::vector<std::string>& hard
   return out;
 }
 
+namespace {
+
+void load_speed_of_light_inputs(const Campaign& c, ReportInputs& in) {
+  if (auto path = find_tool_config("sol-ceilings.yaml", "SOL_CEILINGS_YAML", c.dir)) {
+    require_regular_file(*path);
+    in.ceilings = std::make_shared<const SolCeilings>(parse_sol_ceilings(read_file(*path), path->string()));
+  } else {
+    in.ceilings_missing = "no configs/sol-ceilings.yaml found (SOL_CEILINGS_YAML, the campaign folder and above, beside the binary)";
+  }
+}
+
+}  // namespace
+
 ReportInputs load_report_inputs(const Campaign& c, const ReportOptions& options) {
   return report_inputs_from_cells(c, read_atlas(c), options);
 }
@@ -124,7 +139,7 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
   in.config = c.config;
   in.options = options;
   in.rendered_utc = utc_compact_now();
-  in.cells = std::move(cells);
+  for (auto& cell : cells) (is_roofline_sweep(cell) ? in.roofline_cells : in.cells).push_back(std::move(cell));
   in.tpot_interactivity = options.text("interactivity") == "tpot";
 
   std::tie(in.facet_field, in.facet_why) = choose_facet(in.cells, options);
@@ -231,6 +246,7 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
     for (auto& s : series_styles(hw, hollow, all_hardware)) in.tpm_styles.push_back(s);
   }
   for (const auto& cell : in.cells) in.sla_of_cell.emplace(cell.cell_id, cell_sla(cell, in.tpm_config));
+  load_speed_of_light_inputs(c, in);
   return in;
 }
 

@@ -4,11 +4,14 @@
 // render. Built once by the report; pages never touch campaign files except
 // through the inputs their entry declares.
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "analysis/roofline/ceilings.hpp"
 #include "analysis/tpm.hpp"
 #include "campaign/layout.hpp"
 #include "campaign/points.hpp"
@@ -44,7 +47,8 @@ struct ReportInputs {
   std::string campaign_id;
   std::filesystem::path campaign_dir;
   CampaignConfig config;
-  std::vector<AtlasCell> cells;
+  std::vector<AtlasCell> cells;           // serving cells (pages 1-2, TPM, completeness)
+  std::vector<AtlasCell> roofline_cells;  // decode/prefill cells of roofline sweeps (page 7)
   Coverage coverage;
 
   std::string facet_field;  // "" when nothing splits the panels
@@ -66,6 +70,11 @@ struct ReportInputs {
   std::vector<TpmGroup> tpm_groups;
   std::vector<chart::MarkStyle> tpm_styles;  // parallel to tpm_groups
   std::unordered_map<std::string, CellSla> sla_of_cell;
+
+  // Speed of light: GPU ceilings (configs/sol-ceilings.yaml; null with the
+  // reason when none is found, a malformed file aborts the render).
+  std::shared_ptr<const SolCeilings> ceilings;
+  std::string ceilings_missing;
 
   const Variant& variant(const AtlasCell& c) const { return variants[variant_of_cell.at(c.cell_id)]; }
   const AtlasCell* cell_in(size_t variant, size_t facet) const {

@@ -2,7 +2,7 @@
 
 #include "campaign/operations.hpp"
 #include "ingest/formats.hpp"
-#include "model/fields.hpp"
+#include "verbs/identity_params.hpp"
 #include "verbs/registry.hpp"
 
 namespace ptr {
@@ -17,22 +17,8 @@ VerbSpec import_perf_bench_verb() {
       {"allow_mixed_models", ParamType::boolean, false, false,
        "Accept files of several models in this cell (kept as separate points, with a warning); remembered for the cell."},
   };
-  // The identity of a cell not in the config: one flag per config field of the
-  // field table (model/fields.cpp), the same entries the campaign config reads.
-  for (const auto& f : cell_fields()) {
-    if (f.config == ConfigUse::none || std::string(f.name) == "cache_mode") continue;
-    ParamSpec p;
-    p.name = f.flag ? f.flag : f.name;
-    p.help = std::string(f.doc) + " For a cell not in the config" + (f.config == ConfigUse::required ? " (required then)." : ".");
-    p.type = std::visit([](auto m) {
-      using M = std::decay_t<decltype(std::declval<AtlasCell>().*m)>;
-      if constexpr (std::is_same_v<M, std::optional<long>>) return ParamType::integer;
-      else if constexpr (std::is_same_v<M, std::optional<double>>) return ParamType::number;
-      else if constexpr (std::is_same_v<M, std::optional<bool>>) return ParamType::boolean;
-      else return ParamType::string;
-    }, f.member);
-    params.push_back(p);
-  }
+  // The identity of a cell not in the config, from the field table.
+  for (auto& p : identity_params({"cache_mode"})) params.push_back(std::move(p));
   return {
       "import_perf_bench",
       "Import existing benchmark outputs (files or folders, format detected by content) into a campaign cell.",
@@ -48,11 +34,7 @@ VerbSpec import_perf_bench_verb() {
         req.paths = p.list("path");
         req.backend = p.str("backend");
         req.cache_mode = p.opt_str("cache_mode");
-        for (const auto& f : cell_fields()) {
-          std::string flag = f.flag ? f.flag : f.name;
-          if (f.config != ConfigUse::none && std::string(f.name) != "cache_mode" && p.has(flag))
-            req.identity[f.name] = p.raw()[flag];
-        }
+        req.identity = identity_from_params(p, {"cache_mode"});
         req.allow_mixed_models = p.flag("allow_mixed_models");
         env.result = import_perf_bench(ctx.campaigns_root, req, env.warnings);
         env.files = {fs::absolute(env.result["normalized"].get<std::string>()).string()};

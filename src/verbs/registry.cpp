@@ -13,6 +13,7 @@ const std::vector<VerbSpec>& verb_registry() {
       import_perf_bench_verb(),
       cell_run_verb(),
       model_shape_verb(),
+      import_roofline_sweep_verb(),
       atlas_aggregate_verb(),
       tpm_summary_verb(),
       report_render_verb(),

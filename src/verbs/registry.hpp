@@ -111,5 +111,6 @@ VerbSpec report_smoke_verb();
 VerbSpec tpm_summary_verb();
 VerbSpec cell_run_verb();
 VerbSpec model_shape_verb();
+VerbSpec import_roofline_sweep_verb();
 
 }  // namespace ptr

@@ -34,10 +34,36 @@ const std::vector<PageParam>& shared_params() {
 
 }  // namespace
 
+namespace {
+int rigor_rank(const std::string& r) {
+  if (r == "L4") return 4;
+  if (r == "L3") return 3;
+  if (r == "L2") return 2;
+  if (r == "L1") return 1;
+  return 0;
+}
+}  // namespace
+
+void ground_sol(nlohmann::json& s, bool drawn, bool sol_page, const std::string& rigor, bool dcgm) {
+  if (!s.contains("sol_complete")) s["sol_complete"] = false;
+  if (!s.contains("sol_rigor")) s["sol_rigor"] = "none";
+  if (!s.contains("dcgm_grounded")) s["dcgm_grounded"] = false;
+  if (!drawn) return;
+  if (sol_page) s["sol_complete"] = true;
+  if (rigor_rank(rigor) > rigor_rank(s["sol_rigor"].get<std::string>())) s["sol_rigor"] = rigor;
+  if (dcgm) s["dcgm_grounded"] = true;
+}
+
 const std::vector<PageSpec>& report_pages() {
   static const std::vector<PageSpec> pages = [] {
     std::vector<PageSpec> p = {page1_spec(), page2_spec(), tpm_spec(), inferencex_spec()};
-    for (auto& planned : planned_page_specs()) p.push_back(std::move(planned));
+    // The seed's order: speed-of-light pages 3-7 after the TPM views, then the
+    // champion, completeness and source last.
+    for (auto& planned : planned_page_specs()) {
+      if (planned.id == "page5") p.push_back(page4_spec());
+      if (planned.id == "page8") p.push_back(page7_spec());
+      p.push_back(std::move(planned));
+    }
     p.push_back(completeness_spec());
     p.push_back(source_spec());
     return p;

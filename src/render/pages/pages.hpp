@@ -100,6 +100,8 @@ PageSpec tpm_spec();
 PageSpec inferencex_spec();
 PageSpec completeness_spec();
 PageSpec source_spec();
+PageSpec page4_spec();
+PageSpec page7_spec();
 // Pages later work adds (speed of light, champion): registered so a report
 // names them as omissions with how to produce their inputs.
 std::vector<PageSpec> planned_page_specs();
@@ -107,6 +109,11 @@ std::vector<PageSpec> planned_page_specs();
 // A metric at a cell's SLA point: interpolated between the two measured
 // points around it as compute_tpm does; nullopt when either lacks it.
 std::optional<double> at_sla(const CellSla& s, const std::function<std::optional<double>(const Point&)>& get);
+
+// report_status's speed-of-light fields: sol_complete, sol_rigor (none < L1
+// kernel proxy < L3 DCGM/GPM activity over the windows < L4 ncu per kernel),
+// dcgm_grounded. Every SoL page calls it, drawn or not, so the fields exist.
+void ground_sol(nlohmann::json& status, bool drawn, bool sol_page, const std::string& rigor, bool dcgm);
 
 // Shared by the pages: a value a chart can place (finite, > 0).
 bool has(const std::optional<double>& v);

@@ -1,0 +1,283 @@
+// Page 4, workload speed of light: every plot-ready serving point beside the
+// analytical decode ceiling of its model on its GPU at that batch (the
+// concurrency per replica) and context (mean ISL + half the mean OSL), as %
+// of speed of light against the datasheet and the measured achievable
+// ceilings. The seed draws page 4 from kernels.json; this build draws it from
+// the model shape, which needs no profiler (docs/report.md).
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "analysis/roofline/decode_ceiling.hpp"
+#include "analysis/roofline/model_shape.hpp"
+#include "render/chart/axes.hpp"
+#include "render/chart/marks.hpp"
+#include "render/chart/table.hpp"
+#include "render/pages/pages.hpp"
+#include "util/fs.hpp"
+#include "util/json_lenient.hpp"
+
+namespace ptr {
+
+namespace {
+
+using namespace chart;
+
+struct SolPoint {
+  long concurrency = 0;
+  double measured = 0, ceiling = 0;
+  std::optional<double> achievable;
+  std::string bound;
+  double pct() const { return measured / ceiling * 100; }
+};
+
+struct SolCell {
+  const AtlasCell* cell = nullptr;
+  std::string label, shape_from, weight_dtype;
+  MarkStyle style;
+  std::vector<SolPoint> points;
+};
+
+struct State {
+  std::vector<SolCell> cells;
+  std::vector<std::string> missing;  // "<cell>: why" for cells left out
+};
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return s;
+}
+
+// The weight format a quant name stands for, on a BF16 built-in shape.
+std::optional<std::string> weight_dtype_for(const std::string& quant) {
+  std::string q = lower(quant);
+  if (q.find("nvfp4") != std::string::npos) return "nvfp4";
+  if (q.find("mxfp4") != std::string::npos) return "mxfp4";
+  if (q.find("fp8") != std::string::npos) return "fp8_block";
+  if (q == "bf16" || q == "fp16") return "bf16";
+  return std::nullopt;
+}
+
+// The model shape of a serving cell: a roofline sweep's of the same model,
+// the campaign's model_config.json (one-model campaigns), else the built-in
+// registry by hf_path or model name (with the cell's quant applied).
+std::pair<std::shared_ptr<const ModelShape>, std::string> base_shape(const ReportInputs& in, const AtlasCell& cell,
+                                                                     std::map<std::string, std::shared_ptr<const ModelShape>>& cache) {
+  std::string model = cell.model.value_or("");
+  std::string key = model + "|" + cell.quant.value_or("") + "|" + cell.kv_cache_dtype.value_or("");
+  for (const auto& rc : in.roofline_cells) {
+    auto sweep = rc.extra.find("roofline_sweep");
+    if (sweep == rc.extra.end() || !sweep->is_object() || rc.model.value_or("") != model || !sweep->contains("model_shape") ||
+        !(*sweep)["model_shape"].is_object())
+      continue;
+    std::string label = sweep->value("label", rc.cell_id);
+    auto& slot = cache["sweep|" + label];
+    if (!slot) slot = std::make_shared<const ModelShape>(shape_from_json((*sweep)["model_shape"], rc.cell_id + " (atlas)"));
+    return {slot, "roofline sweep " + label};
+  }
+  std::set<std::string> models;
+  for (const auto& c : in.cells) models.insert(c.model.value_or(""));
+  fs::path campaign_config = in.campaign_dir / "model_config.json";
+  if (models.size() == 1 && !in.campaign_dir.empty() && fs::exists(campaign_config)) {
+    auto& slot = cache["campaign|" + key];
+    if (!slot) {
+      ModelShape s = shape_from_config(parse_json_lenient(read_file(campaign_config), campaign_config.string()), campaign_config.string());
+      if (cell.kv_cache_dtype && lower(*cell.kv_cache_dtype).find("fp8") != std::string::npos) set_kv_dtype(s, "fp8");
+      slot = std::make_shared<const ModelShape>(std::move(s));
+    }
+    return {slot, "model_config.json"};
+  }
+  auto& slot = cache["builtin|" + key];
+  if (!slot) {
+    std::optional<ModelShape> s;
+    if (cell.hf_path) s = builtin_shape(*cell.hf_path);
+    if (!s) s = builtin_shape(model);
+    if (!s) return {nullptr, ""};
+    if (auto w = weight_dtype_for(cell.quant.value_or(""))) set_weight_dtype(*s, *w);
+    if (cell.kv_cache_dtype && lower(*cell.kv_cache_dtype).find("fp8") != std::string::npos) set_kv_dtype(*s, "fp8");
+    slot = std::make_shared<const ModelShape>(std::move(*s));
+  }
+  return {slot, slot->source};
+}
+
+// The base shape with the cell's own weight and KV formats (a sweep of the
+// NVFP4 build says nothing about the FP8 build's bytes).
+std::pair<std::shared_ptr<const ModelShape>, std::string> shape_for(const ReportInputs& in, const AtlasCell& cell,
+                                                                    std::map<std::string, std::shared_ptr<const ModelShape>>& cache) {
+  auto [shape, from] = base_shape(in, cell, cache);
+  if (!shape) return {shape, from};
+  auto w = weight_dtype_for(cell.quant.value_or(""));
+  bool fp8_kv = cell.kv_cache_dtype && lower(*cell.kv_cache_dtype).find("fp8") != std::string::npos;
+  bool kv_differs = fp8_kv ? shape->kv_dtype != "fp8" : (cell.kv_cache_dtype && shape->kv_dtype != "bf16" && lower(*cell.kv_cache_dtype) != shape->kv_dtype);
+  if ((!w || *w == shape->weight_dtype) && !kv_differs) return {shape, from};
+  auto& slot = cache["as-cell|" + from + "|" + cell.quant.value_or("") + "|" + cell.kv_cache_dtype.value_or("")];
+  if (!slot) {
+    ModelShape s = *shape;
+    if (w) set_weight_dtype(s, *w);
+    if (kv_differs) set_kv_dtype(s, fp8_kv ? "fp8" : "bf16");
+    slot = std::make_shared<const ModelShape>(std::move(s));
+  }
+  return {slot, from};
+}
+
+State prepare_sol(const ReportInputs& in) {
+  State st;
+  if (!in.ceilings) return st;
+  std::map<std::string, std::shared_ptr<const ModelShape>> cache;
+  for (const auto& cell : in.cells) {
+    const GpuCeiling* gpu = in.ceilings->for_hardware(cell.hardware.value_or(""));
+    if (!gpu) {
+      st.missing.push_back(cell.cell_id + ": no GPU ceiling for hardware " + cell.hardware.value_or("?"));
+      continue;
+    }
+    auto [shape, from] = shape_for(in, cell, cache);
+    if (!shape) {
+      st.missing.push_back(cell.cell_id + ": no model shape for " + cell.model.value_or("?"));
+      continue;
+    }
+    SolCell sc{&cell, in.variant(cell).label, from, shape->weight_dtype, in.variant(cell).style, {}};
+    if (in.facets.size() > 1) sc.label += " · " + in.facets[in.facet_of_cell.at(cell.cell_id)].label;
+    long replicas = std::max(1L, cell.data_parallel.value_or(1));
+    for (const auto& p : cell.points) {
+      if (!plot_ready(p) || !has(p.output_tok_s_per_gpu)) continue;
+      double in_tok = p.mean_input_tokens.value_or(static_cast<double>(cell.isl.value_or(0)));
+      double out_tok = p.mean_output_tokens.value_or(static_cast<double>(cell.osl.value_or(0)));
+      double batch = std::max(1.0, static_cast<double>(*p.concurrency) / static_cast<double>(replicas));
+      DecodeCeiling dc = decode_ceiling(*shape, *gpu, batch, in_tok + out_tok / 2);
+      SolPoint sp{*p.concurrency, *p.output_tok_s_per_gpu, dc.tok_s_per_gpu, std::nullopt, dc.bound};
+      if (auto a = achievable_decode_ceiling(*shape, *gpu, batch, in_tok + out_tok / 2)) sp.achievable = *p.output_tok_s_per_gpu / a->tok_s_per_gpu * 100;
+      sc.points.push_back(sp);
+    }
+    if (!sc.points.empty()) st.cells.push_back(std::move(sc));
+    else st.missing.push_back(cell.cell_id + ": no plot-ready point");
+  }
+  return st;
+}
+
+std::vector<long> concurrencies(const State& st) {
+  std::set<long> cs;
+  for (const auto& sc : st.cells)
+    for (const auto& p : sc.points) cs.insert(p.concurrency);
+  return {cs.begin(), cs.end()};
+}
+
+// Rows per page: the first page carries the introduction.
+constexpr double kIntroShare = 0.13;
+size_t rows_on_page(const Rect& body, int index) {
+  double h = body.h * (index == 0 ? 1 - kIntroShare : 1) - kTableTitleHeight - kTableHeadHeight - 30;
+  return static_cast<size_t>(std::max(1.0, h / kTableRowHeight));
+}
+
+HeatTable sol_table(const State& st, size_t first, size_t count, bool achievable) {
+  auto cs = concurrencies(st);
+  HeatTable t;
+  t.title = achievable ? "% of the measured-achievable decode ceiling" : "% of the datasheet decode ceiling";
+  t.corner_label = "variant · c";
+  for (long c : cs) t.col_labels.push_back(std::to_string(c));
+  t.scale = ColorScale{0, 100, true};
+  t.unit = "%";
+  for (size_t i = first; i < std::min(st.cells.size(), first + count); ++i) {
+    const SolCell& sc = st.cells[i];
+    t.row_labels.push_back(sc.label);
+    std::vector<HeatCell> row;
+    for (long c : cs) {
+      HeatCell h;
+      auto it = std::find_if(sc.points.begin(), sc.points.end(), [&](const SolPoint& p) { return p.concurrency == c; });
+      bool failed = std::any_of(sc.cell->points.begin(), sc.cell->points.end(),
+                                [&](const Point& p) { return p.concurrency == c && p.status == "failed"; });
+      if (it == sc.points.end()) h.state = failed ? "failed" : "—";
+      else if (achievable && !it->achievable) h.state = "n/a";
+      else h.value = achievable ? *it->achievable : it->pct();
+      if (h.value && sc.cell->mtp.value_or(false)) h.marks = "*";
+      row.push_back(h);
+    }
+    t.cells.push_back(std::move(row));
+  }
+  return t;
+}
+
+// Per hardware and shape: the ceiling each column is divided by.
+std::vector<std::string> ceiling_lines(const State& st) {
+  std::map<std::string, std::map<long, std::pair<double, std::string>>> by;
+  for (const auto& sc : st.cells)
+    for (const auto& p : sc.points)
+      by[sc.cell->hardware.value_or("?") + " · " + sc.weight_dtype + " · " + sc.shape_from][p.concurrency] = {p.ceiling, p.bound};
+  std::vector<std::string> out;
+  for (const auto& [key, cs] : by) {
+    std::string line = key + ": ";
+    bool first = true;
+    for (const auto& [c, v] : cs) {
+      line += fmt::format("{}c={} {:.0f}{}", first ? "" : ", ", c, v.first, v.second == "compute" ? " (compute)" : "");
+      first = false;
+    }
+    out.push_back(line + " tok/s/GPU");
+  }
+  return out;
+}
+
+}  // namespace
+
+PageSpec page4_spec() {
+  PageSpec s;
+  s.id = "page4";
+  s.title = "Workload speed of light";
+  s.inputs = {{"GPU ceilings (configs/sol-ceilings.yaml)", "install configs/sol-ceilings.yaml beside the binary or set SOL_CEILINGS_YAML",
+               [](const ReportInputs& in) { return in.ceilings != nullptr; }}};
+  s.precondition = [](const ReportInputs& in) -> std::optional<Omission> {
+    State st = prepare_sol(in);
+    if (!st.cells.empty()) return std::nullopt;
+    std::string why = st.missing.empty() ? "no plot-ready serving point" : st.missing.front();
+    if (st.missing.size() > 1) why += fmt::format(" (and {} more cells)", st.missing.size() - 1);
+    return Omission{"page4", "no serving point with both a GPU ceiling and a model shape: " + why,
+                    "map the hardware in configs/sol-ceilings.yaml; for a model outside the built-in registry put its config.json "
+                    "in the campaign folder as model_config.json, or import a roofline sweep with its config"};
+  };
+  s.count = [](const ReportInputs& in, const Rect& body) {
+    size_t rows = prepare_sol(in).cells.size(), first = rows_on_page(body, 0);
+    if (rows <= first) return 1;
+    return 1 + static_cast<int>((rows - first + rows_on_page(body, 1) - 1) / rows_on_page(body, 1));
+  };
+  s.prepare = [](const ReportInputs& in) -> std::any { return prepare_sol(in); };
+  s.draw = [](PageFrame& f, int index) {
+    Canvas& c = f.c;
+    const auto& st = std::any_cast<const State&>(*f.prepared);
+    size_t first = index == 0 ? 0 : rows_on_page(f.body, 0) + static_cast<size_t>(index - 1) * rows_on_page(f.body, 1);
+    size_t count = rows_on_page(f.body, index);
+    double y = f.body.y;
+    if (index == 0) {
+      std::string intro =
+          "Measured output tok/s/GPU ÷ the analytical decode ceiling of the point: the model's bytes per decode step at batch = "
+          "concurrency ÷ data-parallel replicas and context = mean ISL + ½ mean OSL, over the GPU's HBM bandwidth, or its FLOPs "
+          "over the tensor roof, whichever is slower (per GPU, independent of TP). Serving output tok/s also pays for the "
+          "prefill sharing the GPU, so % SoL is a lower bound on decode efficiency. * MTP / speculative cells: a step can emit "
+          "accepted draft tokens, so they may pass 100 %. Model shapes: a roofline sweep's, the campaign's model_config.json, or "
+          "the built-in registry with the cell's quant.";
+      Rect r = c.text(f.body.x, y, intro, Font{7}, Color::hex(0x333333), Align::left, VAlign::top, f.body.w);
+      y += r.h + 3;
+      for (const auto& line : ceiling_lines(st)) {
+        r = c.text(f.body.x, y, "Ceiling " + line, Font{6.5}, Color::hex(0x1a237e), Align::left, VAlign::top, f.body.w);
+        y += r.h + 1;
+      }
+      if (!st.missing.empty()) {
+        std::string list;
+        for (size_t i = 0; i < st.missing.size() && i < 4; ++i) list += (list.empty() ? "" : "; ") + st.missing[i];
+        if (st.missing.size() > 4) list += fmt::format("; and {} more", st.missing.size() - 4);
+        r = c.text(f.body.x, y, "Not on this page — " + list, Font{6.5, false, true}, Color::hex(0xb71c1c), Align::left,
+                   VAlign::top, f.body.w);
+        y += r.h + 1;
+      }
+      y = std::max(y + 4, f.body.y + f.body.h * kIntroShare);
+    }
+    double w = (f.body.w - 12) / 2;
+    size_t rows = std::min(count, st.cells.size() - std::min(first, st.cells.size()));
+    draw_heat_table(c, {f.body.x, y, w, table_height(rows)}, sol_table(st, first, count, false));
+    draw_heat_table(c, {f.body.x + w + 12, y, w, table_height(rows)}, sol_table(st, first, count, true));
+  };
+  s.status = [](const ReportInputs&, bool drawn, nlohmann::json& status) { ground_sol(status, drawn, true, "none", false); };
+  return s;
+}
+
+}  // namespace ptr

@@ -1,0 +1,209 @@
+// import_roofline_sweep end to end: the real H100 capture (fixtures/gpu), a
+// bundle of real-format bench outputs with telemetry, pages 4 and 7.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "test_support.hpp"
+
+namespace ptr::test {
+namespace {
+
+std::string run_text(const std::string& cmd) {
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    pclose(p);
+  }
+  return out;
+}
+
+struct Campaign {
+  TempDir root;
+  std::string id;
+  Campaign() {
+    fs::path cfg = root.path / "c.yaml";
+    std::ofstream(cfg) << "name: roofline\n";
+    auto init = run_cli("--json campaign_init --config " + quote(cfg.string()), root.path);
+    EXPECT_EQ(init.exit_code, 0) << init.err;
+    id = init.envelope()["result"]["campaign"];
+  }
+  fs::path dir() const { return root.path / id; }
+  json cell(const std::string& cell_id) const { return load_json(dir() / "cells" / cell_id / "normalized.json"); }
+};
+
+// (Keep the cell alive while using the point.)
+const json& point_at(const json& cell, long c, std::optional<long> isl = std::nullopt) {
+  for (const auto& p : cell["points"])
+    if (p["concurrency"] == c && (!isl || p["isl"] == *isl)) return p;
+  throw std::runtime_error("no point");
+}
+
+TEST(RooflineSweep, TheH100CaptureImportsWithItsNumbers) {
+  Campaign c;
+  auto r = run_cli("--json import_roofline_sweep --campaign roofline --bundle " + quote((fixtures_dir() / "gpu").string()) +
+                       " --hardware H100 --tensor-parallel 1 --quant BF16 --cache-mode cold --model Llama-3.1-8B --label h100-llama8b",
+                   c.root.path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json res = r.envelope()["result"];
+  EXPECT_EQ(res["cells"].size(), 2u);
+  EXPECT_EQ(res["model_shape_from"], "builtin:Llama-3.1-8B");
+  EXPECT_EQ(res["defaults_applied"], json::array({"parallel_strategy=TP", "mtp=false"}));
+  json decode = c.cell("h100-llama8b-decode"), prefill = c.cell("h100-llama8b-prefill");
+  EXPECT_EQ(decode["sweep_kind"], "decode");
+  EXPECT_EQ(decode["points"].size(), 9u);
+  EXPECT_EQ(prefill["points"].size(), 5u);
+  // Batch-1 decode: ~15.1 GB per 7.135 ms step = ~2.12 TB/s, ~63 % of 3.35 TB/s;
+  // the GPM dram reading over the same window agrees (63 %).
+  const json& b1 = point_at(decode, 1);
+  double tb_s = b1["extra"]["roofline"]["delivered_hbm_tb_s_per_gpu"].get<double>();
+  EXPECT_NEAR(tb_s, 2.12, 2.12 * 0.05);
+  EXPECT_NEAR(tb_s / 3.35, 0.63, 0.63 * 0.05);
+  EXPECT_EQ(b1["extra"]["telemetry"]["dram_active_pct"], 63);
+  EXPECT_EQ(b1["output_tok_s"], 140.149);
+  EXPECT_EQ(b1["extra"]["step_ms"], 7.13525);
+  EXPECT_EQ(b1["extra"]["window_utc"]["start"], "2026-11-27T17:32:32.027Z");
+  // Prefill at ISL 2048: 50 % of dense BF16 with causal halving (52 % without).
+  const json& p2048 = point_at(prefill, 1, 2048);
+  EXPECT_EQ(p2048["isl"], 2048);
+  EXPECT_EQ(p2048["extra"]["roofline"]["causal_halving"], true);
+  EXPECT_NEAR(p2048["extra"]["roofline"]["achieved_tflops_per_gpu"].get<double>() / 989, 0.50, 0.50 * 0.05);
+  EXPECT_EQ(p2048["extra"]["telemetry"]["tensor_active_pct"], 59);
+  // The sweep record embeds the shape; the atlas keeps the cells out of coverage.
+  json sweep = load_json(c.dir() / "cells/h100-llama8b-decode/roofline_sweep.json");
+  EXPECT_EQ(sweep["schema"], "roofline_sweep_v1");
+  EXPECT_EQ(sweep["model_shape"]["hidden_size"], 4096);
+  EXPECT_EQ(sweep["telemetry"].size(), 2u);
+  auto agg = run_cli("--json atlas_aggregate --campaign roofline", c.root.path);
+  ASSERT_EQ(agg.exit_code, 0) << agg.err;
+  EXPECT_EQ(agg.envelope()["result"]["coverage"]["atlas_cells"], 0);
+  // Page 7 draws the sweep; report_status says it is grounded by telemetry.
+  auto render = run_cli("--json report_render --campaign roofline --pages page7", c.root.path);
+  ASSERT_EQ(render.exit_code, 0) << render.err;
+  json st = load_json(c.dir() / "report_status.json");
+  EXPECT_TRUE(st["sol_complete"].get<bool>());
+  EXPECT_EQ(st["sol_rigor"], "L3");
+  EXPECT_TRUE(st["dcgm_grounded"].get<bool>());
+  std::string text = run_text("pdftotext -layout " + quote((c.dir() / "report.pdf").string()) + " - 2>/dev/null");
+  EXPECT_NE(text.find("decode delivers at most 67 % of datasheet HBM"), std::string::npos) << text;
+  EXPECT_NE(text.find("prefill ISL 8192, 521 TFLOP/s/GPU = 53 %"), std::string::npos);
+  // Re-importing the same bundle changes nothing.
+  auto again = run_cli("--json import_roofline_sweep --campaign roofline --bundle " + quote((fixtures_dir() / "gpu").string()) +
+                           " --hardware H100 --tensor-parallel 1 --quant BF16 --cache-mode cold --model Llama-3.1-8B --label h100-llama8b",
+                       c.root.path);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(c.cell("h100-llama8b-decode")["points"], decode["points"]);
+}
+
+void write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p) << text;
+}
+
+// One `nvidia-smi dmon -o DT --gpm-metrics` line at second-of-day t on 2026-04-28.
+std::string dmon_line(int t, bool busy) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, " 20260428    %02d:%02d:%02d       0    %3d    %3d   2619   1980   %5s  %5s\n", t / 3600, t / 60 % 60,
+                t % 60, busy ? 300 : 70, busy ? 100 : 0, busy ? "12" : "0", busy ? "40" : "0");
+  return buf;
+}
+
+// A serving-style bundle: real vLLM bench serve JSON under decode/ and
+// prefill/, an nvidia-smi dmon capture covering its window, no model config.
+fs::path serving_bundle(const fs::path& at) {
+  fs::path src = fixtures_dir() / "vllm/bench-serve/tm-l40sx2_qwen27b_in4096_out128_p50_c1_d48e1d.json";
+  fs::create_directories(at / "decode/c1");
+  fs::create_directories(at / "prefill/isl4096");
+  fs::copy_file(src, at / "decode/c1/result.json");
+  // The same run saved ten minutes later stands in for the prefill point (a
+  // byte-identical copy would be the same run, counted once).
+  std::string text;
+  {
+    std::ifstream in(src);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  text.replace(text.find("20260428-081917"), 15, "20260428-082917");
+  write(at / "prefill/isl4096/result.json", text);
+  // The run's window: its date 2026-04-28 08:19:17 (no zone: read as UTC) less its 293.3 s.
+  std::string dmon = "#Date        Time         gpu    pwr     sm   mclk   pclk  mmaact   dram\n"
+                     "#YYYYMMDD    HH:MM:SS     Idx      W      %    MHz    MHz   GPM:%  GPM:%\n";
+  int start = 8 * 3600 + 14 * 60 + 24, end = 8 * 3600 + 19 * 60 + 17;
+  for (int t = start - 30; t < end + 600 + 30; ++t) dmon += dmon_line(t, (t > start && t <= end + 1) || (t > start + 600 && t <= end + 601));
+  write(at / "telemetry/nvidia-smi-dmon.txt", dmon);
+  return at;
+}
+
+TEST(RooflineSweep, ABundleOfRealFormatFilesImportsAndFallsBackToTheProxy) {
+  Campaign c;
+  fs::path bundle = serving_bundle(c.root.path / "bundle");
+  auto r = run_cli("--json import_roofline_sweep --campaign roofline --bundle " + quote(bundle.string()) +
+                       " --hardware L40S --tensor-parallel 2 --quant BF16 --cache-mode cold",
+                   c.root.path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json env = r.envelope();
+  EXPECT_EQ(env["result"]["label"], "l40s-tp2-bf16-roofline");
+  EXPECT_EQ(env["result"]["model"], "Qwen/Qwen3.6-27B");  // from the data
+  EXPECT_TRUE(env["result"]["model_shape_from"].is_null());
+  bool warned = false;
+  for (const auto& w : env["warnings"]) warned = warned || w["kind"] == "no_model_shape";
+  EXPECT_TRUE(warned);
+  json decode = c.cell("l40s-tp2-bf16-roofline-decode"), prefill = c.cell("l40s-tp2-bf16-roofline-prefill");
+  const json& p = point_at(decode, 1);
+  EXPECT_EQ(p["extra"]["telemetry"]["dram_active_pct"], 40);
+  EXPECT_EQ(p["extra"]["telemetry"]["power_w"], 300);
+  EXPECT_FALSE(p["extra"].contains("roofline"));
+  EXPECT_EQ(p["steady_window_undercount"], false);
+  EXPECT_EQ(point_at(prefill, 1)["isl"], 4096);
+  ASSERT_EQ(run_cli("atlas_aggregate --campaign roofline", c.root.path).exit_code, 0);
+  auto render = run_cli("report_render --campaign roofline --pages page7", c.root.path);
+  ASSERT_EQ(render.exit_code, 0) << render.err;
+  std::string text = run_text("pdftotext " + quote((c.dir() / "report.pdf").string()) + " - 2>/dev/null");
+  EXPECT_NE(text.find("Proxy roofline"), std::string::npos) << text;
+
+  // With the model's config.json the same bundle gets analytical coordinates.
+  write(c.root.path / "config.json",
+        R"({"model_type": "qwen3", "architectures": ["Qwen3ForCausalLM"], "hidden_size": 5120, "num_hidden_layers": 64,
+            "num_attention_heads": 64, "num_key_value_heads": 8, "head_dim": 128, "intermediate_size": 25600,
+            "vocab_size": 151936, "tie_word_embeddings": false, "torch_dtype": "bfloat16"})");
+  auto with_config = run_cli("--json import_roofline_sweep --campaign roofline --bundle " + quote(bundle.string()) +
+                                 " --hardware L40S --tensor-parallel 2 --quant BF16 --cache-mode cold --model-config " +
+                                 quote((c.root.path / "config.json").string()),
+                             c.root.path);
+  ASSERT_EQ(with_config.exit_code, 0) << with_config.err;
+  json decode2 = c.cell("l40s-tp2-bf16-roofline-decode");
+  const json& q = point_at(decode2, 1);
+  ASSERT_TRUE(q["extra"].contains("roofline"));
+  // Context = mean ISL + half the mean OSL of the run (4096 + 128 / 2).
+  EXPECT_EQ(q["extra"]["roofline"]["context"], 4096 + 64);
+  EXPECT_GT(q["extra"]["roofline"]["delivered_hbm_tb_s_per_gpu"].get<double>(), 0);
+}
+
+TEST(RooflineSweep, BadBundlesAreClearErrors) {
+  Campaign c;
+  fs::path stray = c.root.path / "stray";
+  fs::create_directories(stray);
+  fs::copy_file(fixtures_dir() / "vllm/bench-serve/tm-l40sx2_qwen27b_in4096_out128_p50_c1_d48e1d.json", stray / "run.json");
+  auto r = run_cli("import_roofline_sweep --campaign roofline --bundle " + quote(stray.string()) +
+                       " --hardware H100 --tensor-parallel 1 --quant BF16",
+                   c.root.path);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("a bench output outside decode/ and prefill/"), std::string::npos) << r.err;
+  fs::path empty = c.root.path / "empty";
+  write(empty / "notes.txt", "nothing here\n");
+  r = run_cli("import_roofline_sweep --campaign roofline --bundle " + quote(empty.string()) + " --hardware H100 --tensor-parallel 1 "
+              "--quant BF16 --model Llama-3.1-8B",
+              c.root.path);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no decode or prefill points"), std::string::npos) << r.err;
+  r = run_cli("import_roofline_sweep --campaign roofline --bundle " + quote((fixtures_dir() / "gpu").string()) +
+                  " --hardware H100 --tensor-parallel 1 --quant BF16 --model Llama-3.1-8B --label " + std::string(60, 'a'),
+              c.root.path);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("at most 55 characters"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace ptr::test
