@@ -3,9 +3,8 @@
 #include "analysis/point_quality.hpp"
 #include "model/identity.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <algorithm>
-#include <algorithm>
 #include <fmt/format.h>
 #include <tuple>
 #include <map>
