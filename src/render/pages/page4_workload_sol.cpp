@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <tuple>
 
 #include "analysis/roofline/decode_ceiling.hpp"
 #include "analysis/roofline/model_shape.hpp"
@@ -78,10 +79,9 @@ std::pair<std::shared_ptr<const ModelShape>, std::string> base_shape(const Repor
     if (!slot) slot = std::make_shared<const ModelShape>(shape_from_json((*sweep)["model_shape"], rc.cell_id + " (atlas)"));
     return {slot, "roofline sweep " + label};
   }
-  std::set<std::string> models;
-  for (const auto& c : in.cells) models.insert(c.model.value_or(""));
   fs::path campaign_config = in.campaign_dir / "model_config.json";
-  if (models.size() == 1 && !in.campaign_dir.empty() && fs::exists(campaign_config)) {
+  if (!in.campaign_dir.empty() && fs::exists(campaign_config) &&
+      std::all_of(in.cells.begin(), in.cells.end(), [&](const AtlasCell& c) { return c.model.value_or("") == model; })) {
     auto& slot = cache["campaign|" + key];
     if (!slot) {
       ModelShape s = shape_from_config(parse_json_lenient(read_file(campaign_config), campaign_config.string()), campaign_config.string());
@@ -123,10 +123,14 @@ std::pair<std::shared_ptr<const ModelShape>, std::string> shape_for(const Report
   return {slot, from};
 }
 
-State prepare_sol(const ReportInputs& in) {
+// `ceilings` false: which cells make rows, without computing a ceiling
+// (precondition and page count). Ceilings repeat across cells (same shape,
+// GPU, batch and context): computed once each.
+State prepare_sol(const ReportInputs& in, bool ceilings = true) {
   State st;
   if (!in.ceilings) return st;
   std::map<std::string, std::shared_ptr<const ModelShape>> cache;
+  std::map<std::tuple<const ModelShape*, const GpuCeiling*, double, double>, std::pair<DecodeCeiling, std::optional<DecodeCeiling>>> memo;
   for (const auto& cell : in.cells) {
     const GpuCeiling* gpu = in.ceilings->for_hardware(cell.hardware.value_or(""));
     if (!gpu) {
@@ -146,9 +150,18 @@ State prepare_sol(const ReportInputs& in) {
       double in_tok = p.mean_input_tokens.value_or(static_cast<double>(cell.isl.value_or(0)));
       double out_tok = p.mean_output_tokens.value_or(static_cast<double>(cell.osl.value_or(0)));
       double batch = std::max(1.0, static_cast<double>(*p.concurrency) / static_cast<double>(replicas));
-      DecodeCeiling dc = decode_ceiling(*shape, *gpu, batch, in_tok + out_tok / 2);
-      SolPoint sp{*p.concurrency, *p.output_tok_s_per_gpu, dc.tok_s_per_gpu, std::nullopt, dc.bound};
-      if (auto a = achievable_decode_ceiling(*shape, *gpu, batch, in_tok + out_tok / 2)) sp.achievable = *p.output_tok_s_per_gpu / a->tok_s_per_gpu * 100;
+      SolPoint sp{*p.concurrency, *p.output_tok_s_per_gpu, 0, std::nullopt, ""};
+      if (ceilings) {
+        auto key = std::make_tuple(shape.get(), gpu, batch, in_tok + out_tok / 2);
+        auto it = memo.find(key);
+        if (it == memo.end())
+          it = memo.emplace(key, std::pair{decode_ceiling(*shape, *gpu, batch, in_tok + out_tok / 2),
+                                           achievable_decode_ceiling(*shape, *gpu, batch, in_tok + out_tok / 2)})
+                   .first;
+        sp.ceiling = it->second.first.tok_s_per_gpu;
+        sp.bound = it->second.first.bound;
+        if (it->second.second) sp.achievable = *p.output_tok_s_per_gpu / it->second.second->tok_s_per_gpu * 100;
+      }
       sc.points.push_back(sp);
     }
     if (!sc.points.empty()) st.cells.push_back(std::move(sc));
@@ -227,7 +240,7 @@ PageSpec page4_spec() {
   s.inputs = {{"GPU ceilings (configs/sol-ceilings.yaml)", "install configs/sol-ceilings.yaml beside the binary or set SOL_CEILINGS_YAML",
                [](const ReportInputs& in) { return in.ceilings != nullptr; }}};
   s.precondition = [](const ReportInputs& in) -> std::optional<Omission> {
-    State st = prepare_sol(in);
+    State st = prepare_sol(in, false);
     if (!st.cells.empty()) return std::nullopt;
     std::string why = st.missing.empty() ? "no plot-ready serving point" : st.missing.front();
     if (st.missing.size() > 1) why += fmt::format(" (and {} more cells)", st.missing.size() - 1);
@@ -236,7 +249,7 @@ PageSpec page4_spec() {
                     "in the campaign folder as model_config.json, or import a roofline sweep with its config"};
   };
   s.count = [](const ReportInputs& in, const Rect& body) {
-    size_t rows = prepare_sol(in).cells.size(), first = rows_on_page(body, 0);
+    size_t rows = prepare_sol(in, false).cells.size(), first = rows_on_page(body, 0);
     if (rows <= first) return 1;
     return 1 + static_cast<int>((rows - first + rows_on_page(body, 1) - 1) / rows_on_page(body, 1));
   };
