@@ -212,6 +212,37 @@ HeatTable sol_table(const State& st, size_t first, size_t count, bool achievable
   return t;
 }
 
+// Below short tables: % SoL against concurrency, one line per row (at most
+// kVariantsPerChunk rows, so colours stay apart).
+void draw_lines(Canvas& c, const Rect& area, const State& st) {
+  double xlo = INFINITY, xhi = -INFINITY, yhi = 10;
+  for (const auto& sc : st.cells)
+    for (const auto& p : sc.points) {
+      xlo = std::min(xlo, static_cast<double>(p.concurrency));
+      xhi = std::max(xhi, static_cast<double>(p.concurrency));
+      yhi = std::max(yhi, p.pct());
+    }
+  if (xhi == xlo) xhi = xlo * 2;
+  AxisSpec xs{"concurrency", true}, ys{"% of the datasheet decode ceiling", false, true};
+  Panel p = make_panel(area, xlo, xhi, xs, 0, yhi * 1.1, ys);
+  draw_axes(c, p, "Output tok/s/GPU as % of the decode ceiling, by concurrency", xs, ys);
+  std::vector<LegendEntry> entries;
+  std::vector<std::pair<double, double>> all;
+  for (const auto& sc : st.cells) {
+    std::vector<std::pair<double, double>> at;
+    for (const auto& pt : sc.points) at.push_back({p.px(static_cast<double>(pt.concurrency)), p.py(pt.pct())});
+    all.insert(all.end(), at.begin(), at.end());
+    TagScope tag(c, {"data", sc.cell->cell_id});
+    Color line = sc.style.color;
+    line.a = 0.8;
+    c.polyline(at, line, 0.8);
+    c.markers(at, sc.style);
+    entries.push_back({sc.label, sc.style});
+  }
+  Rect size = legend_size(c, entries, Font{6.5}, 1);
+  draw_legend(c, best_legend_corner(p.plot, size, all), entries, Font{6.5}, 1, true);
+}
+
 // Per hardware and shape: the ceiling each column is divided by.
 std::vector<std::string> ceiling_lines(const State& st) {
   std::map<std::string, std::map<long, std::pair<double, std::string>>> by;
@@ -282,12 +313,17 @@ PageSpec page4_spec() {
                    VAlign::top, f.body.w);
         y += r.h + 1;
       }
-      y = std::max(y + 4, f.body.y + f.body.h * kIntroShare);
+      // A table that fits on this page starts right under the text; a longer
+      // one starts where the page count assumed.
+      y = st.cells.size() <= count ? y + 6 : std::max(y + 4, f.body.y + f.body.h * kIntroShare);
     }
     double w = (f.body.w - 12) / 2;
     size_t rows = std::min(count, st.cells.size() - std::min(first, st.cells.size()));
     draw_heat_table(c, {f.body.x, y, w, table_height(rows)}, sol_table(st, first, count, false));
     draw_heat_table(c, {f.body.x + w + 12, y, w, table_height(rows)}, sol_table(st, first, count, true));
+    double below = f.body.bottom() - (y + table_height(rows) + 16);
+    if (index == 0 && st.cells.size() <= kVariantsPerChunk && below > 220)
+      draw_lines(c, {f.body.x, y + table_height(rows) + 16, f.body.w, std::min(below, f.body.h * 0.5)}, st);
   };
   s.status = [](const ReportInputs&, bool drawn, nlohmann::json& status) { ground_sol(status, drawn, true, "none", false); };
   return s;
