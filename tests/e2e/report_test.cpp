@@ -98,6 +98,15 @@ TEST_F(Smoke, PagesAreBookmarked) {
     EXPECT_NE(bytes.find(t), std::string::npos) << t;
 }
 
+// Page 4 flags what physics forbids: a non-MTP cell above its decode ceiling
+// (the synthetic GB300 TP cells at c=32/64).
+TEST_F(Smoke, WorkloadSpeedOfLightMarksCellsAboveTheCeiling) {
+  std::string text = pdftext(pdf());
+  EXPECT_NE(text.find("above the ceiling without MTP"), std::string::npos);
+  EXPECT_NE(text.find("Ceiling B200 · nvfp4 · roofline sweep b200-nvfp4-tp4-roofline"), std::string::npos) << text.substr(0, 3000);
+  EXPECT_NE(text.find("107!"), std::string::npos);
+}
+
 TEST_F(Smoke, StatusFileListsPagesAndNoOmissions) {
   json st = load_json(dir_->path / "report_status.json");
   EXPECT_EQ(st["pages"].size(), 8u);

@@ -205,6 +205,9 @@ HeatTable sol_table(const State& st, size_t first, size_t count, bool achievable
       else if (achievable && !it->achievable) h.state = "n/a";
       else h.value = achievable ? *it->achievable : it->pct();
       if (h.value && sc.cell->mtp.value_or(false)) h.marks = "*";
+      // Above the ceiling without speculative decoding is not physics: the
+      // cell's identity (GPUs, quant) or the shape is wrong.
+      else if (h.value && *h.value > 100) h.marks = "!";
       row.push_back(h);
     }
     t.cells.push_back(std::move(row));
@@ -297,7 +300,8 @@ PageSpec page4_spec() {
           "concurrency ÷ data-parallel replicas and context = mean ISL + ½ mean OSL, over the GPU's HBM bandwidth, or its FLOPs "
           "over the tensor roof, whichever is slower (per GPU, independent of TP). Serving output tok/s also pays for the "
           "prefill sharing the GPU, so % SoL is a lower bound on decode efficiency. * MTP / speculative cells: a step can emit "
-          "accepted draft tokens, so they may pass 100 %. Model shapes: a roofline sweep's, the campaign's model_config.json, or "
+          "accepted draft tokens, so they may pass 100 %. ! = above the ceiling without MTP: check the cell's GPU count, quant "
+          "and model shape. Model shapes: a roofline sweep's, the campaign's model_config.json, or "
           "the built-in registry with the cell's quant.";
       Rect r = c.text(f.body.x, y, intro, Font{7}, Color::hex(0x333333), Align::left, VAlign::top, f.body.w);
       y += r.h + 3;
