@@ -20,6 +20,8 @@ AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaig
     for (const auto& e : fs::directory_iterator(c.cells_dir(), ec)) {
       if (!e.is_directory()) continue;
       fs::path norm = e.path() / "normalized.json";
+      // A configured roofline sweep became its -decode/-prefill cells.
+      if (!fs::exists(norm) && fs::exists(e.path() / "roofline_cells.json")) continue;
       if (!fs::exists(norm)) {
         add_warning(warnings, {"cell_not_imported", "no normalized.json (nothing imported yet); not in the atlas",
                                e.path().filename().string(), {}, {}, {}, {}});
@@ -30,7 +32,8 @@ AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaig
   }
   for (const auto& cc : c.config.cells) {
     bool present = std::any_of(out.cells.begin(), out.cells.end(),
-                               [&](const AtlasCell& a) { return a.cell_id == cc.identity.cell_id; });
+                               [&](const AtlasCell& a) { return a.cell_id == cc.identity.cell_id; }) ||
+                   fs::exists(c.cell_dir(cc.identity.cell_id) / "roofline_cells.json");
     if (!present)
       add_warning(warnings, {"cell_not_imported", "configured, but no data imported", cc.identity.cell_id, {}, {}, {}, {}});
   }

@@ -45,6 +45,7 @@ const std::vector<ConfigKey>& cell_config_keys() {
     k.push_back({"vllm_sweep", "map", false, "Backend block for cell_run --backend vllm-sweep (image, extra_args, serve_cmd, num_runs, server_ready_timeout_s, dataset_path, dataset_args, timeout_per_point_s)."});
     k.push_back({"aiperf", "map", false, "Backend block for cell_run --backend aiperf (image, extra_args, dataset_args, timeout_per_point_s)."});
     k.push_back({"sglang", "map", false, "Backend block for cell_run --backend sglang-sweep (image, extra_args, dataset_path, dataset_args, timeout_per_point_s)."});
+    k.push_back({"roofline_sweep", "map", false, "Block for cell_run --backend roofline-sweep (client, decode_batches, decode_isl, decode_osl, prefill_isls, prefill_concurrency, prefill_num_prompts, telemetry, telemetry_pod, model_config_path, timeout_per_point_s); docs/cell-run.md."});
     return k;
   }();
   return keys;
@@ -336,7 +337,7 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
         problems.add(r.get("warmup_requests"), fmt::format("{}: key 'warmup_requests' must be >= 0, got {}", where, *cc.warmup_requests));
         cc.warmup_requests.reset();
       }
-      for (const char* block : {"vllm_sweep", "aiperf", "sglang"}) {
+      for (const char* block : {"vllm_sweep", "aiperf", "sglang", "roofline_sweep"}) {
         YAML::Node b = r.get(block);
         if (!b || b.IsNull()) continue;
         if (!b.IsMap()) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "campaign/operations.hpp"
+#include "campaign/roofline_import.hpp"
 #include "ingest/discover.hpp"
 #include "util/error.hpp"
 #include "util/file_lock.hpp"
@@ -201,6 +202,45 @@ std::unique_ptr<Transport> make_transport(const RunPlan& plan, double poll_inter
   return std::make_unique<ExecTransport>();
 }
 
+namespace {
+
+// A roofline sweep's points landed as a bundle: fetch the model config, then
+// import it as <cell>-decode / <cell>-prefill (the same import a user runs on
+// a bundle by hand). The configured cell records which cells it became.
+void finish_roofline(const Campaign& c, const RunPlan& plan, const AtlasCell& identity, StepRunner& run, ExecuteResult& res,
+                     Warnings& warnings) {
+  for (const auto& s : plan.collect) {
+    auto o = run.run(s, 0);
+    if (o.process.exit_code != 0)
+      add_warning(warnings, {"model_config_not_fetched", "the model's config.json did not come back: " + excerpt(trim(o.err), 200),
+                             plan.cell, {}, {}, "set roofline_sweep.model_config_path to the config.json in the telemetry pod", {}});
+  }
+  std::filesystem::path cell_dir = c.cell_dir(plan.cell);
+  if (res.points_ok == 0) {
+    res.status = "failed";
+    return;
+  }
+  RooflineImportRequest req;
+  req.campaign = c.id;
+  req.bundle = cell_dir / "raw" / plan.bundle_dir;
+  req.label = plan.cell;
+  req.identity = to_json(identity);
+  try {
+    json r = import_roofline_sweep(c.dir.parent_path(), req, warnings);
+    json cells = json::array();
+    for (const auto& cell : r["cells"]) cells.push_back(cell["cell"]);
+    atomic_write(cell_dir / "roofline_cells.json",
+                 json({{"run", plan.run}, {"bundle", "raw/" + plan.bundle_dir}, {"cells", cells}}).dump(2) + "\n");
+    res.status = r["cells"].empty() ? "failed" : r["cells"][0]["status"].get<std::string>();
+  } catch (const Error& e) {
+    add_warning(warnings, {"roofline_import_failed", std::string("the sweep's bundle did not import: ") + e.what(), plan.cell,
+                           req.bundle.string(), {}, "fix the bundle and run import_roofline_sweep on it", {}});
+    res.status = "failed";
+  }
+}
+
+}  // namespace
+
 ExecuteResult execute_plan(const Campaign& c, const RunPlan& plan, const std::filesystem::path& cmd_dir,
                            const std::atomic<bool>* cancel, double poll_interval_s, Warnings& warnings,
                            const std::function<void(double, double, const std::string&)>& progress) {
@@ -257,6 +297,22 @@ ExecuteResult execute_plan(const Campaign& c, const RunPlan& plan, const std::fi
       res.cancelled = true;
       break;
     }
+    if (plan.roofline) {
+      // The bundle is imported once, at the end: a point is its files.
+      if (!outcome.failure && (!std::filesystem::exists(landed) || std::filesystem::is_empty(landed)))
+        outcome.failure = "no result files came back";
+      std::string name = p.phase == "decode" ? fmt::format("c={}", p.concurrency) : fmt::format("ISL {}", p.isl.value_or(0));
+      if (outcome.failure) {
+        std::filesystem::remove_all(landed);
+        add_warning(warnings, {"roofline_point_failed", fmt::format("{} {}: {}", p.phase, name, *outcome.failure), plan.cell, {}, {}, {},
+                               p.concurrency});
+      }
+      (outcome.failure ? res.points_failed : res.points_ok) += 1;
+      double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      progress_line(i + 1, plan.points.size(), p.concurrency, elapsed, outcome.failure ? "FAILED" : "ok");
+      if (progress) progress(static_cast<double>(i + 1), static_cast<double>(plan.points.size()), p.phase + " " + name);
+      continue;
+    }
     {
       FileLock lock(c.dir, fmt::format("cell_run {} ingest c={}", plan.cell, p.concurrency), lock_wait_seconds());
       std::vector<std::pair<long, long>> missing;  // (concurrency, prompts) without a result
@@ -308,6 +364,7 @@ ExecuteResult execute_plan(const Campaign& c, const RunPlan& plan, const std::fi
     progress_line(i + 1, plan.points.size(), p.concurrency, elapsed, outcome.failure ? "FAILED" : "ok");
     if (progress) progress(static_cast<double>(i + 1), static_cast<double>(plan.points.size()), fmt::format("c={}", p.concurrency));
   }
+  if (plan.roofline && !res.cancelled) finish_roofline(c, plan, identity, run, res, warnings);
   // Teardown by label, always (also after a cancellation); then nothing of the
   // run may be left, and no standing object may have vanished.
   for (const auto& s : plan.teardown) run.run(s, 0, false);
@@ -332,7 +389,10 @@ ExecuteResult execute_plan(const Campaign& c, const RunPlan& plan, const std::fi
                                                    {"points_done", res.points_ok + res.points_failed}})
                                                  .dump(2) + "\n");
   std::error_code ec;
-  res.status = std::filesystem::exists(cell_dir / "status.txt", ec) ? trim(read_file(cell_dir / "status.txt")) : "failed";
+  if (!plan.roofline)
+    res.status = std::filesystem::exists(cell_dir / "status.txt", ec) ? trim(read_file(cell_dir / "status.txt")) : "failed";
+  else if (res.status.empty())
+    res.status = "failed";
   return res;
 }
 

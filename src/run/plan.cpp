@@ -51,6 +51,15 @@ struct Kubectl {
     a.insert(a.end(), cmd.begin(), cmd.end());
     return a;
   }
+  // In another pod of the namespace (the one that sees the GPUs).
+  Argv exec_in(const std::string& pod, const Argv& cmd) const {
+    Argv a = base();
+    a.insert(a.end(), {"exec", pod});
+    if (req.container && pod == *req.bench_pod) a.insert(a.end(), {"-c", *req.container});
+    a.push_back("--");
+    a.insert(a.end(), cmd.begin(), cmd.end());
+    return a;
+  }
   Argv cp(const std::string& from, const std::string& to) const {
     Argv a = base();
     a.push_back("cp");
@@ -108,6 +117,96 @@ WorkloadSpec workload_of(const CellConfig& cc, const json& block, const BenchTar
   return w;
 }
 
+std::vector<long> long_list(const json& block, const char* key, std::vector<long> fallback) {
+  auto it = block.find(key);
+  if (it == block.end()) return fallback;
+  std::vector<long> out;
+  if (it->is_array())
+    for (const auto& v : *it)
+      if (v.is_number_integer() && v.get<long>() >= 1 && v.get<long>() <= 1000000) out.push_back(v.get<long>());
+  if (out.empty() || !it->is_array() || out.size() != it->size())
+    throw_input("config.yaml", "expected a list of whole numbers >= 1", -1, std::string("roofline_sweep.") + key);
+  return out;
+}
+
+// nvidia-smi's GPM metrics: graphics, SM and tensor activity, occupancy, DRAM, NVLink rx/tx.
+constexpr const char* kGpmMetrics = "1,2,3,5,10,60,61";
+
+// Decode points at each batch (ISL/OSL fixed), prefill points at each prompt
+// length (OSL 1); around each bench, `nvidia-smi dmon -o DT` logs to a file
+// whose path names the run's folder, so the guard, stop and teardown that
+// match that folder also catch a capture left running.
+void plan_roofline_points(RunPlan& plan, const json& rblock, const WorkloadSpec& w, const BenchTarget& target,
+                          const BackendSpec& backend, const Kubectl& kubectl, const CellRunRequest& req, const PlanInputs& in,
+                          const std::string& remote_root, double timeout) {
+  std::string tel_pod = req.telemetry_pod.value_or(rblock.value("telemetry_pod", *req.bench_pod));
+  k8s::require_pod(tel_pod);
+  std::string telemetry = rblock.value("telemetry", std::string("nvidia-smi"));
+  if (telemetry != "nvidia-smi")
+    throw_input("config.yaml", "telemetry '" + excerpt(telemetry) + "': this build captures nvidia-smi dmon only", -1,
+                "roofline_sweep.telemetry", "use telemetry: nvidia-smi (dcgmi dmon capture comes with speed of light II)");
+  auto batches = long_list(rblock, "decode_batches", {1, 2, 4, 8, 16, 32, 64, 128, 192});
+  auto isls = long_list(rblock, "prefill_isls", {512, 1024, 2048, 4096, 8192});
+  long decode_isl = rblock.value("decode_isl", w.isl.value_or(1024)), decode_osl = rblock.value("decode_osl", w.osl.value_or(256));
+  long prefill_c = rblock.value("prefill_concurrency", 1L), prefill_prompts = rblock.value("prefill_num_prompts", 32L);
+  plan.bundle_dir = fmt::format("cell_run/{}", plan.run);
+  if (tel_pod != *req.bench_pod) {
+    plan.teardown.push_back({"teardown", kubectl.exec_in(tel_pod, {"pkill", "-f", remote_root}), 60.0, {}, {}, {}});
+  }
+  auto point = [&](const std::string& phase, long conc, long prompts, std::optional<long> isl, WorkloadSpec pw) {
+    PointPlan p;
+    p.phase = phase;
+    p.concurrency = conc;
+    p.isl = isl;
+    p.num_prompts = prompts;
+    std::string name = phase == "decode" ? fmt::format("c{}", conc) : fmt::format("isl{}", *isl);
+    p.remote_dir = fmt::format("{}{}/{}", remote_root, phase, name);
+    p.local_dir = fmt::format("{}/{}/{}", plan.bundle_dir, phase, name);
+    std::string tel_dir = p.remote_dir + "-telemetry";
+    Argv bench = backend.bench(pw, target, {conc, prompts, p.remote_dir});
+    Argv start = {"sh", "-c",
+                  "mkdir -p " + shell_quote(tel_dir) + " && nohup nvidia-smi dmon -o DT -d 1 --gpm-metrics " + kGpmMetrics + " -f " +
+                      shell_quote(tel_dir + "/nvidia-smi-dmon.txt") + " >/dev/null 2>&1 &"};
+    Argv stop = {"pkill", "-f", tel_dir + "/nvidia-smi-dmon.txt"};
+    p.steps = {{"mkdir", kubectl.exec({"mkdir", "-p", p.remote_dir}), 120.0, {}, {}, {}},
+               {"telemetry-start", kubectl.exec_in(tel_pod, start), 60.0, {}, {}, {}},
+               {"bench", kubectl.exec(bounded(bench, timeout)), timeout + kGrace, {}, {}, {}},
+               {"telemetry-stop", kubectl.exec_in(tel_pod, stop), 60.0, {}, {}, {}},
+               {"fetch", kubectl.cp(*req.bench_pod + ":" + p.remote_dir, in.cell_dir + "/raw/" + p.local_dir), 600.0, {}, {}, {}},
+               {"fetch-telemetry", kubectl.cp(tel_pod + ":" + tel_dir, in.cell_dir + "/raw/" + plan.bundle_dir + "/telemetry/" + phase + "-" + name),
+                600.0, {}, {}, {}}};
+    plan.points.push_back(std::move(p));
+  };
+  for (long c : batches) {
+    WorkloadSpec pw = w;
+    pw.dataset = "random";
+    pw.isl = decode_isl;
+    pw.osl = decode_osl;
+    point("decode", c, std::max(32L, 4 * c), std::nullopt, pw);
+  }
+  for (long isl : isls) {
+    WorkloadSpec pw = w;
+    pw.dataset = "random";
+    pw.isl = isl;
+    pw.osl = 1;
+    point("prefill", prefill_c, std::max(prefill_prompts, 2 * prefill_c), isl, pw);
+  }
+  std::string config_path = rblock.value("model_config_path", std::string());
+  if (!config_path.empty())
+    plan.collect.push_back({"model-config", kubectl.cp(tel_pod + ":" + config_path, in.cell_dir + "/raw/" + plan.bundle_dir + "/model_config.json"),
+                            120.0, {}, {}, {}});
+  plan.workload["roofline_sweep"] = {{"client", backend.name},
+                                     {"decode_batches", batches},
+                                     {"decode_isl", decode_isl},
+                                     {"decode_osl", decode_osl},
+                                     {"prefill_isls", isls},
+                                     {"prefill_concurrency", prefill_c},
+                                     {"telemetry", "nvidia-smi dmon -o DT -d 1 --gpm-metrics " + std::string(kGpmMetrics)},
+                                     {"telemetry_pod", tel_pod},
+                                     {"model_config_path", config_path.empty() ? json() : json(config_path)},
+                                     {"bundle", in.cell_dir + "/raw/" + plan.bundle_dir}};
+}
+
 }  // namespace
 
 json RunPlan::to_json() const {
@@ -123,6 +222,8 @@ json RunPlan::to_json() const {
     for (const auto& s : p.steps) steps.push_back(step_json(s));
     json pj = {{"concurrency", p.concurrency}, {"num_prompts", p.num_prompts}, {"remote_dir", p.remote_dir},
                {"local_dir", p.local_dir}, {"steps", steps}};
+    if (!p.phase.empty()) pj["phase"] = p.phase;
+    if (p.isl) pj["isl"] = *p.isl;
     if (!p.manifest_file.empty()) pj["manifest"] = p.manifest_file;
     if (p.status) pj["status_poll"] = step_json(*p.status);
     if (!p.sweep_points.empty()) pj["sweep_points"] = p.sweep_points;
@@ -131,6 +232,8 @@ json RunPlan::to_json() const {
   json pre = json::array(), down = json::array();
   for (const auto& s : preflight) pre.push_back(step_json(s));
   for (const auto& s : teardown) down.push_back(step_json(s));
+  json collected = json::array();
+  for (const auto& s : collect) collected.push_back(step_json(s));
   return {{"campaign", campaign},
           {"cell", cell},
           {"backend", backend},
@@ -145,12 +248,25 @@ json RunPlan::to_json() const {
           {"points", pts},
           {"teardown", down},
           {"leftovers_check", step_json(leftovers)},
-          {"skipped_as_measured", skipped_as_measured}};
+          {"skipped_as_measured", skipped_as_measured},
+          {"collect", collected}};
 }
 
 RunPlan plan_cell_run(const CellRunRequest& req, const PlanInputs& in, Warnings& warnings) {
-  const BackendSpec* backend = find_backend(req.backend);
-  if (!backend) throw_usage("unknown --backend '" + req.backend + "'", "expected vllm-sweep, aiperf or sglang-sweep");
+  // roofline-sweep drives one of the clients (its block's `client`) through
+  // decode and prefill points with a telemetry capture around each.
+  bool roofline = req.backend == "roofline-sweep";
+  json rblock = roofline && in.cell->backends.contains("roofline_sweep") ? in.cell->backends["roofline_sweep"] : json::object();
+  if (!rblock.is_object()) throw_input("config.yaml", "roofline_sweep must be a mapping", -1, "roofline_sweep");
+  std::string client = roofline ? rblock.value("client", std::string("vllm-sweep")) : req.backend;
+  const BackendSpec* backend = find_backend(client);
+  if (!backend)
+    throw_usage("unknown " + std::string(roofline ? "roofline_sweep.client" : "--backend") + " '" + client + "'",
+                "expected vllm-sweep, aiperf or sglang-sweep" + std::string(roofline ? "" : " (or roofline-sweep)"));
+  if (roofline && req.mode != "exec")
+    throw_usage("--backend roofline-sweep captures GPU telemetry in a pod around each point: use --mode exec");
+  if (roofline && !valid_cell_id(in.cell->identity.cell_id + "-prefill"))
+    throw_usage("cell id '" + in.cell->identity.cell_id + "' is too long for its roofline cells (<cell>-prefill must be a valid cell id)");
   if (req.mode != "exec" && req.mode != "job") throw_usage("--mode must be exec or job, got '" + req.mode + "'");
   if (!req.ns) throw_usage("cell_run needs --namespace (the namespace the benchmark runs in)");
   k8s::require_namespace(*req.ns);
@@ -177,14 +293,23 @@ RunPlan plan_cell_run(const CellRunRequest& req, const PlanInputs& in, Warnings&
       throw_input(config_file, "extra_args must be a list", -1, std::string(backend->config_block) + ".extra_args");
     target.extra_args = block["extra_args"];
   }
-  WorkloadSpec w = workload_of(cc, block, target, req, config_file, warnings);
+  WorkloadSpec w;
+  if (roofline) {
+    // Every point is synthetic random tokens of exact lengths, whatever the
+    // cell's serving dataset; the tokenizer rule is the same.
+    std::optional<std::string> tok = cell.tokenizer ? cell.tokenizer : cell.hf_path;
+    if (tok && *tok != target.served_model) w.tokenizer = tok;
+  } else {
+    w = workload_of(cc, block, target, req, config_file, warnings);
+  }
   double timeout = req.timeout_per_point_s.value_or(block.value("timeout_per_point_s", kDefaultPointTimeout));
   if (!(timeout > 0)) throw_usage("--timeout-per-point must be > 0 seconds");
 
   RunPlan plan;
   plan.campaign = in.campaign_id;
   plan.cell = cell.cell_id;
-  plan.backend = backend->name;
+  plan.backend = roofline ? "roofline-sweep" : backend->name;
+  plan.roofline = roofline;
   plan.spec = backend;
   plan.mode = req.mode;
   plan.ns = *req.ns;
@@ -260,6 +385,16 @@ RunPlan plan_cell_run(const CellRunRequest& req, const PlanInputs& in, Warnings&
                    {"image", image.empty() ? json(nullptr) : json(image)}};
   if (cell.cache_mode.value_or("cold") == "warm" && !cc.warmup_requests) plan.workload["warmup_requests"] = "concurrency";
 
+  if (roofline) {
+    try {
+      plan_roofline_points(plan, rblock, w, target, *backend, kubectl, req, in, remote_root, timeout);
+    } catch (const json::exception&) {
+      throw_input(config_file, "a roofline_sweep key has the wrong type", -1, "roofline_sweep",
+                  "client/telemetry/telemetry_pod/model_config_path are strings; decode_isl, decode_osl, prefill_concurrency, "
+                  "prefill_num_prompts whole numbers; decode_batches, prefill_isls lists of them");
+    }
+    return plan;
+  }
   bool sweep_serve = req.backend == "vllm-sweep" && block.contains("serve_cmd") && block["serve_cmd"].is_string();
   if (sweep_serve && req.mode != "exec") throw_usage("vllm_sweep.serve_cmd runs `vllm bench sweep serve` in a pod: use --mode exec");
   long configured = cc.num_prompts.value_or(0);

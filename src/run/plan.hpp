@@ -18,6 +18,8 @@ struct CellRunRequest {
   std::string campaign, cell, backend;
   std::optional<std::string> ns;  // required: no implicit "default"
   std::optional<std::string> bench_pod, container, kube_context, endpoint_url, served_model;
+  // roofline-sweep: the pod that sees the GPUs (nvidia-smi), default the bench pod.
+  std::optional<std::string> telemetry_pod;
   std::string mode = "exec";  // exec | job
   bool dry_run = false;
   bool resume = false;
@@ -37,6 +39,8 @@ struct Step {
 
 struct PointPlan {
   long concurrency = 0;  // 0: one `vllm bench sweep serve` runs every concurrency
+  std::string phase;     // roofline-sweep: decode | prefill ("" for serving points)
+  std::optional<long> isl;  // roofline-sweep prefill: the prompt length
   long num_prompts = 0;
   std::string remote_dir;  // in the pod
   std::string local_dir;   // under cells/<id>/raw/
@@ -60,6 +64,12 @@ struct RunPlan {
   std::vector<Step> teardown;
   Step leftovers;                // what still carries the run's labels after teardown (must be nothing)
   std::vector<long> skipped_as_measured;
+  // roofline-sweep: the points land as a roofline bundle (docs/formats/roofline-bundle.md)
+  // under cells/<cell>/raw/<bundle_dir>, imported at the end as <cell>-decode/-prefill;
+  // `collect` runs once after the points (the model's config.json).
+  bool roofline = false;
+  std::string bundle_dir;
+  std::vector<Step> collect;
   nlohmann::json to_json() const;
 };
 

@@ -18,9 +18,14 @@ VerbSpec cell_run_verb() {
       {
           {"campaign", ParamType::string, true, nullptr, "Campaign id or slug (newest wins)."},
           {"cell", ParamType::string, true, nullptr, "Configured cell to run."},
-          {"backend", ParamType::string, true, nullptr, "Benchmark client.", {"vllm-sweep", "aiperf", "sglang-sweep"}},
+          {"backend", ParamType::string, true, nullptr,
+           "Benchmark client; roofline-sweep runs the cell's roofline_sweep block (decode batches and prefill ISLs with "
+           "nvidia-smi dmon around each point) and imports it as <cell>-decode/-prefill.",
+           {"vllm-sweep", "aiperf", "sglang-sweep", "roofline-sweep"}},
           {"namespace", ParamType::string, true, nullptr, "Kubernetes namespace the benchmark runs in (never implied)."},
           {"bench_pod", ParamType::string, false, nullptr, "Pod to exec the client in (--mode exec)."},
+          {"telemetry_pod", ParamType::string, false, nullptr,
+           "roofline-sweep: the pod whose GPUs nvidia-smi reads [default: roofline_sweep.telemetry_pod, else --bench-pod]."},
           {"container", ParamType::string, false, nullptr, "Container in that pod."},
           {"kube_context", ParamType::string, false, nullptr, "kubectl context."},
           {"endpoint_url", ParamType::string, false, nullptr, "Serving endpoint [default: http://localhost:8000]."},
@@ -47,6 +52,7 @@ VerbSpec cell_run_verb() {
         req.backend = p.str("backend");
         req.ns = p.opt_str("namespace");
         req.bench_pod = p.opt_str("bench_pod");
+        req.telemetry_pod = p.opt_str("telemetry_pod");
         req.container = p.opt_str("container");
         req.kube_context = p.opt_str("kube_context");
         req.endpoint_url = p.opt_str("endpoint_url");

@@ -341,3 +341,66 @@ TEST(CellRun, AVanishedStandingObjectIsNamed) {
 
 }  // namespace
 }  // namespace ptr::test
+
+namespace ptr::test {
+namespace {
+
+// The roofline sweep: decode batches and prefill lengths, nvidia-smi dmon
+// started and stopped around each bench in the pod, the model's config.json
+// fetched, the bundle imported as <cell>-decode / <cell>-prefill.
+TEST(CellRunRoofline, SweepsCapturesTelemetryAndImportsTheBundle) {
+  Cluster k("tests/data/cell-run-roofline.yaml");
+  fs::path model = k.pod.path / "tmp/perftunereport/model/config.json";
+  fs::create_directories(model.parent_path());
+  fs::copy_file(source_dir() / "tests/data/llama-3.1-8b-config.json", model);
+  std::string cmd = "--json cell_run --campaign rooflinerun --cell h100-llama8b-roofline --backend roofline-sweep --namespace bench "
+                    "--bench-pod bench-0 --served-model llama --i-understand-this-submits-jobs";
+  auto dry = k.run("--json cell_run --campaign rooflinerun --cell h100-llama8b-roofline --backend roofline-sweep --namespace bench "
+                   "--bench-pod bench-0 --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  json plan = dry.envelope()["result"]["plan"];
+  ASSERT_EQ(plan["points"].size(), 4u);
+  EXPECT_EQ(plan["points"][0]["phase"], "decode");
+  EXPECT_EQ(plan["points"][3]["isl"], 2048);
+  std::vector<std::string> names;
+  for (const auto& s : plan["points"][0]["steps"]) names.push_back(s["step"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"mkdir", "telemetry-start", "bench", "telemetry-stop", "fetch", "fetch-telemetry"}));
+  std::string start = plan["points"][0]["steps"][1]["display"];
+  EXPECT_NE(start.find("nvidia-smi dmon -o DT -d 1 --gpm-metrics 1,2,3,5,10,60,61 -f"), std::string::npos) << start;
+  std::string prefill_bench = plan["points"][2]["steps"][2]["display"];
+  EXPECT_NE(prefill_bench.find("--random-input-len 512 --random-output-len 1"), std::string::npos) << prefill_bench;
+  EXPECT_EQ(plan["collect"][0]["step"], "model-config");
+
+  auto r = k.run(cmd, "FAKE_STAMP_NOW=1");
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  json res = r.envelope()["result"];
+  EXPECT_EQ(res["points_ok"], 4);
+  fs::path cells = k.root.path / k.id / "cells";
+  json marker = load_json(cells / "h100-llama8b-roofline/roofline_cells.json");
+  EXPECT_EQ(marker["cells"], json::array({"h100-llama8b-roofline-decode", "h100-llama8b-roofline-prefill"}));
+  json decode = k.cell("h100-llama8b-roofline-decode"), prefill = k.cell("h100-llama8b-roofline-prefill");
+  ASSERT_EQ(decode["points"].size(), 2u);
+  ASSERT_EQ(prefill["points"].size(), 2u);
+  EXPECT_EQ(prefill["points"][0]["isl"], 512);
+  EXPECT_EQ(prefill["points"][1]["isl"], 2048);
+  EXPECT_EQ(decode["model"], "Llama-3.1-8B");
+  // The shape came from the fetched config.json, and each point has its capture.
+  json sweep = load_json(cells / "h100-llama8b-roofline-decode/roofline_sweep.json");
+  EXPECT_NE(sweep["model_shape_from"].get<std::string>().find("model_config.json"), std::string::npos);
+  EXPECT_EQ(sweep["telemetry"].size(), 4u);
+  EXPECT_TRUE(decode["points"][0]["extra"].contains("roofline"));
+  // Nothing of the run is left: every capture was stopped.
+  std::string pod = k.pod.path.string();  // "[/]tmp..." matches the path but not pgrep's own shell
+  EXPECT_NE(std::system(("pgrep -f " + quote("[" + pod.substr(0, 1) + "]" + pod.substr(1)) + " >/dev/null").c_str()), 0);
+  // The atlas holds the two roofline cells and no warning about the configured one.
+  auto agg = k.run("--json atlas_aggregate --campaign rooflinerun");
+  ASSERT_EQ(agg.exit_code, 0) << agg.err;
+  EXPECT_TRUE(agg.envelope()["warnings"].empty()) << agg.out;
+  auto again = k.run("cell_run --campaign rooflinerun --cell h100-llama8b-roofline --backend roofline-sweep --namespace bench "
+                     "--bench-pod bench-0 --mode job --dry-run");
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("use --mode exec"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ptr::test
