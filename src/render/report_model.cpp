@@ -117,13 +117,13 @@ std::vector<chart::MarkStyle> series_styles(const std::vector<std::string>& hard
 
 namespace {
 
-void load_speed_of_light_inputs(const Campaign& c, ReportInputs& in) {
-  if (auto path = find_tool_config("sol-ceilings.yaml", "SOL_CEILINGS_YAML", c.dir)) {
+// The GPU ceilings, or why there are none. A malformed file throws (the render stops).
+std::pair<std::shared_ptr<const SolCeilings>, std::string> load_ceilings(const fs::path& campaign_dir) {
+  if (auto path = find_tool_config("sol-ceilings.yaml", "SOL_CEILINGS_YAML", campaign_dir)) {
     require_regular_file(*path);
-    in.ceilings = std::make_shared<const SolCeilings>(parse_sol_ceilings(read_file(*path), path->string()));
-  } else {
-    in.ceilings_missing = "no configs/sol-ceilings.yaml found (SOL_CEILINGS_YAML, the campaign folder and above, beside the binary)";
+    return {std::make_shared<const SolCeilings>(parse_sol_ceilings(read_file(*path), path->string())), ""};
   }
+  return {nullptr, "no configs/sol-ceilings.yaml found (SOL_CEILINGS_YAML, the campaign folder and above, beside the binary)"};
 }
 
 }  // namespace
@@ -246,7 +246,7 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
     for (auto& s : series_styles(hw, hollow, all_hardware)) in.tpm_styles.push_back(s);
   }
   for (const auto& cell : in.cells) in.sla_of_cell.emplace(cell.cell_id, cell_sla(cell, in.tpm_config));
-  load_speed_of_light_inputs(c, in);
+  std::tie(in.ceilings, in.ceilings_missing) = load_ceilings(c.dir);
   return in;
 }
 
