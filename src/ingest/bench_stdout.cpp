@@ -25,13 +25,6 @@ Sniff sniff_bench_stdout(const FileView& f) {
 
 namespace {
 
-std::string trim(std::string_view s) {
-  size_t a = s.find_first_not_of(" \t\r");
-  if (a == std::string_view::npos) return {};
-  size_t b = s.find_last_not_of(" \t\r");
-  return std::string(s.substr(a, b - a + 1));
-}
-
 std::optional<double> to_number(const std::string& v) {
   if (v.empty()) return std::nullopt;
   char* end = nullptr;

@@ -227,6 +227,9 @@ void ingest_one(const std::filesystem::path& abs, const std::string& rel, bool e
   for (auto& r : rs) b.results.push_back(std::move(r));
   for (auto& t : products.telemetry) {
     t.file = rel;
+    if (t.truncated)
+      add_warning(b.warnings, {"truncated_capture", "the last record is cut short (the logger was stopped mid-write); left out",
+                               {}, rel, {}, {}, {}});
     b.telemetry.push_back(std::move(t));
   }
   for (auto& m : products.model_configs) {

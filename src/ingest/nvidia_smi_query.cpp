@@ -18,11 +18,6 @@ namespace ptr {
 
 namespace {
 
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r"), e = s.find_last_not_of(" \t\r");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
-
 // "power.draw [W]" -> "power.draw"
 std::string field_of(const std::string& header) {
   std::string h = trim(header);
@@ -77,6 +72,12 @@ void parse_nvidia_smi_query(const FileView& f, Products& out) {
     const auto& row = rows[r];
     if (row.size() == 1 && trim(row[0]).empty()) continue;
     long line = static_cast<long>(r) + 1;
+    // A logger killed mid-write leaves a partial last line without a newline.
+    bool last_unterminated = r + 1 == rows.size() && !f.text.empty() && f.text.back() != '\n';
+    if (row.size() != names.size() && last_unterminated) {
+      s.truncated = true;
+      continue;
+    }
     if (row.size() != names.size())
       throw_input(f.path, fmt::format("{} values for {} header fields", row.size(), names.size()), line);
     TelemetrySample sample;

@@ -29,6 +29,10 @@ struct TelemetrySeries {
   // Metrics whose samples describe the period before the previous stamp
   // (nvidia-smi's GPM columns lag about one sample): aligned one period later.
   std::set<std::string> lagged_metrics;
+  bool truncated = false;                // a partial last record was left out (a logger killed mid-write)
+  std::optional<std::string> node;      // the host the capture names, when it does
+  // A frozen snapshot's own bench window (UTC seconds), when it records one.
+  std::optional<std::pair<double, double>> frozen_window;
 };
 
 }  // namespace ptr

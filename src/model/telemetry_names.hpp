@@ -21,4 +21,9 @@ inline constexpr const char* kPcieTxMibS = "pcie_tx_mib_s";
 inline constexpr const char* kPcieRxMibS = "pcie_rx_mib_s";
 inline constexpr const char* kNvlinkRxMibS = "nvlink_rx_mib_s";
 inline constexpr const char* kNvlinkTxMibS = "nvlink_tx_mib_s";
+// DCGM's PCIe and NVLink fields are bytes/s (all links).
+inline constexpr const char* kPcieTxBytesS = "pcie_tx_bytes_s";
+inline constexpr const char* kPcieRxBytesS = "pcie_rx_bytes_s";
+inline constexpr const char* kNvlinkTxBytesS = "nvlink_tx_bytes_s";
+inline constexpr const char* kNvlinkRxBytesS = "nvlink_rx_bytes_s";
 }  // namespace ptr::telemetry

@@ -23,12 +23,6 @@ namespace ptr {
 
 namespace {
 
-std::string trim(const std::string& s) {
-  size_t a = s.find_first_not_of(" \t\r\n");
-  if (a == std::string::npos) return {};
-  return s.substr(a, s.find_last_not_of(" \t\r\n") - a + 1);
-}
-
 std::string tail_of(const std::string& s, size_t n = 400) { return s.size() > n ? s.substr(s.size() - n) : s; }
 
 std::string why_failed(const Step& s, const StepRunner::Outcome& o) {

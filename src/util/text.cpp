@@ -113,4 +113,10 @@ bool natural_less(std::string_view a, std::string_view b) {
   return a.size() - i < b.size() - j;
 }
 
+std::string trim(std::string_view s) {
+  size_t a = s.find_first_not_of(" \t\r\n");
+  if (a == std::string_view::npos) return {};
+  return std::string(s.substr(a, s.find_last_not_of(" \t\r\n") - a + 1));
+}
+
 }  // namespace ptr

@@ -20,5 +20,7 @@ std::string markdown_inline(std::string_view s);
 // Natural order: runs of digits compare as numbers ("isl1024" < "isl4096" <
 // "isl15000", "TP2" < "TP8" < "TP16"); the rest byte by byte.
 bool natural_less(std::string_view a, std::string_view b);
+// `s` without leading and trailing spaces, tabs, CR and LF.
+std::string trim(std::string_view s);
 
 }  // namespace ptr

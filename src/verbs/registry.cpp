@@ -14,6 +14,7 @@ const std::vector<VerbSpec>& verb_registry() {
       cell_run_verb(),
       model_shape_verb(),
       import_roofline_sweep_verb(),
+      dcgm_correlate_verb(),
       atlas_aggregate_verb(),
       tpm_summary_verb(),
       report_render_verb(),

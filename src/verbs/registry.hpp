@@ -112,5 +112,6 @@ VerbSpec tpm_summary_verb();
 VerbSpec cell_run_verb();
 VerbSpec model_shape_verb();
 VerbSpec import_roofline_sweep_verb();
+VerbSpec dcgm_correlate_verb();
 
 }  // namespace ptr

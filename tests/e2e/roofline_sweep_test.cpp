@@ -205,5 +205,68 @@ TEST(RooflineSweep, BadBundlesAreClearErrors) {
   EXPECT_NE(r.err.find("at most 55 characters"), std::string::npos) << r.err;
 }
 
+// dcgm_correlate on the H100 capture: the GPM dram reading over the batch-1
+// window implies the bandwidth the model's bytes give (page 7) within 2 %:
+// the reading is one whole-percent sample (±0.5 % of 3.35 TB/s) and DRAM
+// activity also counts the step's small non-model traffic.
+TEST(DcgmCorrelate, TheH100CaptureAgreesWithTheByteGroundedFigure) {
+  Campaign c;
+  ASSERT_EQ(run_cli("import_roofline_sweep --campaign roofline --bundle " + quote((fixtures_dir() / "gpu").string()) +
+                        " --hardware H100 --tensor-parallel 1 --quant BF16 --model Llama-3.1-8B --label h100",
+                    c.root.path).exit_code, 0);
+  std::string dmon = quote((fixtures_dir() / "gpu/nvidia-smi-dmon.txt").string());
+  auto r = run_cli("--json dcgm_correlate --campaign roofline --cell-id h100-decode --nvidia-smi " + dmon +
+                       " --window 2026-11-27T17:32:32.026579Z..2026-11-27T17:32:35.166413Z",
+                   c.root.path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json res = r.envelope()["result"];
+  EXPECT_EQ(res["mean"]["dram_active_pct"], 63);
+  EXPECT_EQ(res["mean"]["power_w"], 409);
+  EXPECT_NEAR(res["dcgm_bandwidth_tb_s"].get<double>(), 0.63 * 3.3523, 1e-9);
+  json decode = c.cell("h100-decode");
+  double bytes_grounded = point_at(decode, 1)["extra"]["roofline"]["delivered_hbm_tb_s_per_gpu"].get<double>();
+  EXPECT_NEAR(res["dcgm_bandwidth_tb_s"].get<double>() / bytes_grounded, 1.0, 0.02);
+  EXPECT_NEAR(res["tokens_per_watt"].get<double>(), 140.149 / 409, 1e-9);
+  // Per point: the sweep's own windows.
+  EXPECT_EQ(res["points"].size(), 9u);
+  EXPECT_EQ(res["points"][0]["mean"]["dram_active_pct"], 63);
+  json written = load_json(c.dir() / "cells/h100-decode/dcgm_correlation.json");
+  EXPECT_EQ(written["schema"], "dcgm_correlation_v1");
+  EXPECT_EQ(written["window"]["source"], "--window");
+  // Without --window the points' windows span the cell.
+  auto whole = run_cli("--json dcgm_correlate --campaign roofline --cell h100-decode --nvidia-smi " + dmon, c.root.path);
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  EXPECT_EQ(whole.envelope()["result"]["window"]["source"], "the points' windows");
+}
+
+TEST(DcgmCorrelate, EmptyWindowWrongNodeAndWrongKindAreErrors) {
+  Campaign c;
+  ASSERT_EQ(run_cli("import_roofline_sweep --campaign roofline --bundle " + quote((fixtures_dir() / "gpu").string()) +
+                        " --hardware H100 --tensor-parallel 1 --quant BF16 --model Llama-3.1-8B --label h100",
+                    c.root.path).exit_code, 0);
+  std::string dmon = quote((fixtures_dir() / "gpu/nvidia-smi-dmon.txt").string());
+  auto empty = run_cli("dcgm_correlate --campaign roofline --cell h100-decode --nvidia-smi " + dmon +
+                           " --window 2026-11-28T00:00:00Z..2026-11-28T00:01:00Z",
+                       c.root.path);
+  EXPECT_EQ(empty.exit_code, 1);
+  EXPECT_NE(empty.err.find("no telemetry sample in the window 2026-11-28T00:00:00.000Z..2026-11-28T00:01:00.000Z (the capture covers "
+                           "2026-11-27T17:32:23.000Z..2026-11-27T17:33:37.000Z)"),
+            std::string::npos)
+      << empty.err;
+  write(c.root.path / "frozen.yaml", "schema: dcgm_frozen_v1\nnode: gpu-node-3\n"
+                                     "window: {start: 2026-11-27T17:32:32Z, end: 2026-11-27T17:35:00Z}\n"
+                                     "gpus:\n  - gpu: 0\n    means: {DCGM_FI_PROF_DRAM_ACTIVE: 0.63}\n");
+  auto node = run_cli("dcgm_correlate --campaign roofline --cell h100-decode --node gpu-node-4 --frozen-yaml " +
+                          quote((c.root.path / "frozen.yaml").string()),
+                      c.root.path);
+  EXPECT_EQ(node.exit_code, 1);
+  EXPECT_NE(node.err.find("the capture comes from node gpu-node-3, not gpu-node-4"), std::string::npos) << node.err;
+  auto kind = run_cli("dcgm_correlate --campaign roofline --cell h100-decode --prometheus " + dmon, c.root.path);
+  EXPECT_EQ(kind.exit_code, 2);
+  EXPECT_NE(kind.err.find("detected as nvidia-smi-dmon, which --prometheus does not take"), std::string::npos) << kind.err;
+  auto two = run_cli("dcgm_correlate --campaign roofline --cell h100-decode --nvidia-smi " + dmon + " --dcgmi-dmon " + dmon, c.root.path);
+  EXPECT_EQ(two.exit_code, 2);
+}
+
 }  // namespace
 }  // namespace ptr::test
