@@ -11,6 +11,30 @@
 
 namespace ptr {
 
+namespace {
+
+// What dcgm_correlate wrote for the cell joins its atlas line (the report and
+// the lake read the atlas), and the cell's speed-of-light rigor follows.
+void attach_speed_of_light(AtlasCell& cell, const fs::path& dir) {
+  bool dram = false;
+  fs::path corr = dir / "dcgm_correlation.json";
+  if (fs::exists(corr)) {
+    json j = parse_json_lenient(read_file(corr), corr.string());
+    json summary = json::object();
+    for (const char* k : {"window", "node", "samples_used", "mean", "dcgm_bandwidth_tb_s", "dcgm_bandwidth_pct_of_datasheet",
+                          "tensor_tflops_per_gpu", "power_watts_per_gpu", "tokens_per_watt"})
+      if (j.contains(k)) summary[k] = j[k];
+    if (j.contains("source") && j["source"].is_object()) summary["format"] = j["source"].value("format", "");
+    cell.extra["dcgm_correlation"] = summary;
+    dram = summary.contains("mean") && summary["mean"].contains("dram_active_pct");
+  }
+  for (const auto& p : cell.points)
+    if (auto t = p.extra.find("telemetry"); t != p.extra.end() && t->contains("dram_active_pct")) dram = true;
+  cell.sol_rigor = dram ? "L3" : "none";
+}
+
+}  // namespace
+
 AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaign, Warnings& warnings) {
   Campaign c = open_campaign(root, campaign);
   FileLock lock(c.dir, "atlas_aggregate", lock_wait_seconds());
@@ -27,7 +51,9 @@ AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaig
                                e.path().filename().string(), {}, {}, {}, {}});
         continue;
       }
-      out.cells.push_back(cell_from_json(parse_json_lenient(read_file(norm), norm.string()), norm.string()));
+      AtlasCell cell = cell_from_json(parse_json_lenient(read_file(norm), norm.string()), norm.string());
+      attach_speed_of_light(cell, e.path());
+      out.cells.push_back(std::move(cell));
     }
   }
   for (const auto& cc : c.config.cells) {

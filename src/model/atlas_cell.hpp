@@ -87,6 +87,8 @@ struct AtlasCell {
   // serving (null) | decode | prefill: roofline sweep cells stay out of the
   // serving pages, coverage and TPM.
   std::optional<std::string> sweep_kind;
+  // The highest speed-of-light evidence for this cell (none | L1 | L3 | L4).
+  std::optional<std::string> sol_rigor;
   // where it ran
   std::optional<std::string> node;
   std::vector<long> concurrencies_requested;

@@ -90,6 +90,8 @@ const std::vector<FieldSpec<AtlasCell>>& cell_fields() {
       {.name = "same_node", .unit = "", .doc = "The client ran on the same node as the server.", .member = &C::same_node,
        .config = U::optional},
       {"backend", "", "Benchmark client the points came from (vllm, vllm-sweep, sglang, aiperf).", &C::backend},
+      {.name = "sol_rigor", .unit = "", .doc = "Highest speed-of-light evidence for the cell, set by atlas_aggregate: L3 = DRAM activity (DCGM DRAM_ACTIVE or nvidia-smi GPM dram) over its window (dcgm_correlate, or a roofline sweep's telemetry); L4 = ncu per kernel; L1 = kernel categories; none.",
+       .member = &C::sol_rigor, .choices = "none|L1|L3|L4"},
       {.name = "sweep_kind", .unit = "", .doc = "null for serving cells; decode | prefill for the cells of a roofline sweep (import_roofline_sweep), which stay out of coverage, pages 1-2 and TPM.",
        .member = &C::sweep_kind, .choices = "serving|decode|prefill"},
       {.name = "node", .unit = "", .doc = "Machine (host/node name) the cell was served on: the config's, else the data's.",

@@ -268,5 +268,43 @@ TEST(DcgmCorrelate, EmptyWindowWrongNodeAndWrongKindAreErrors) {
   EXPECT_EQ(two.exit_code, 2);
 }
 
+// A serving cell with a frozen DCGM snapshot: atlas_aggregate joins the
+// correlation to the cell (sol_rigor L3) and pages 6 and 6b draw it.
+TEST(DcgmCorrelate, AServingCellGetsPages6And6b) {
+  Campaign c;
+  auto imp = run_cli("import_perf_bench --campaign roofline --cell h100-qwen --path " +
+                         quote((fixtures_dir() / "vllm/bench-serve/run_1_TP8_DP1_CTX1024_C100_P100_O128.json").string()) +
+                         " --model qwen3-32b --hardware H100 --quant BF16 --tensor-parallel 8 --parallel-strategy TP --no-mtp",
+                     c.root.path);
+  ASSERT_EQ(imp.exit_code, 0) << imp.err;
+  write(c.root.path / "frozen.yaml", "schema: dcgm_frozen_v1\nnode: gpu-node-3\n"
+                                     "window: {start: 2026-01-29T00:24:48Z, end: 2026-01-29T00:24:51Z}\n"
+                                     "gpus:\n  - gpu: 0\n    means: {DCGM_FI_PROF_DRAM_ACTIVE: 0.5, DCGM_FI_PROF_SM_ACTIVE: 0.8, DCGM_FI_DEV_POWER_USAGE: 600}\n"
+                                     "  - gpu: 1\n    means: {DCGM_FI_PROF_DRAM_ACTIVE: 0.7, DCGM_FI_PROF_SM_ACTIVE: 0.6, DCGM_FI_DEV_POWER_USAGE: 640}\n");
+  auto r = run_cli("--json dcgm_correlate --campaign roofline --cell h100-qwen --frozen-yaml " + quote((c.root.path / "frozen.yaml").string()),
+                   c.root.path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json res = r.envelope()["result"];
+  EXPECT_EQ(res["window"]["source"], "the snapshot's window");
+  EXPECT_EQ(res["node"], "gpu-node-3");
+  EXPECT_DOUBLE_EQ(res["mean"]["dram_active_pct"].get<double>(), 60);
+  EXPECT_DOUBLE_EQ(res["power_watts_per_gpu"].get<double>(), 620);
+  EXPECT_NEAR(res["tokens_per_watt"].get<double>(), 5368.234273466431 / 8 / 620, 1e-9);
+  auto agg = run_cli("--json atlas_aggregate --campaign roofline", c.root.path);
+  ASSERT_EQ(agg.exit_code, 0) << agg.err;
+  std::string atlas = run_text("cat " + quote((c.dir() / "atlas.jsonl").string()));
+  EXPECT_NE(atlas.find("\"sol_rigor\":\"L3\""), std::string::npos);
+  EXPECT_NE(atlas.find("\"dcgm_correlation\""), std::string::npos);
+  auto render = run_cli("report_render --campaign roofline --pages page6,page6b", c.root.path);
+  ASSERT_EQ(render.exit_code, 0) << render.err;
+  std::string text = run_text("pdftotext -layout " + quote((c.dir() / "report.pdf").string()) + " - 2>/dev/null");
+  EXPECT_NE(text.find("DCGM correlation: GPU activity per cell"), std::string::npos);
+  EXPECT_NE(text.find("tokens per watt"), std::string::npos);
+  EXPECT_NE(text.find("620.0"), std::string::npos) << text;
+  json st = load_json(c.dir() / "report_status.json");
+  EXPECT_TRUE(st["dcgm_grounded"].get<bool>());
+  EXPECT_EQ(st["sol_rigor"], "L3");
+}
+
 }  // namespace
 }  // namespace ptr::test

@@ -61,7 +61,11 @@ const std::vector<PageSpec>& report_pages() {
     // champion, completeness and source last.
     for (auto& planned : planned_page_specs()) {
       if (planned.id == "page5") p.push_back(page4_spec());
-      if (planned.id == "page8") p.push_back(page7_spec());
+      if (planned.id == "page8") {
+        p.push_back(page6_spec());
+        p.push_back(page6b_spec());
+        p.push_back(page7_spec());
+      }
       p.push_back(std::move(planned));
     }
     p.push_back(completeness_spec());

@@ -101,6 +101,8 @@ PageSpec inferencex_spec();
 PageSpec completeness_spec();
 PageSpec source_spec();
 PageSpec page4_spec();
+PageSpec page6_spec();
+PageSpec page6b_spec();
 PageSpec page7_spec();
 // Pages later work adds (speed of light, champion): registered so a report
 // names them as omissions with how to produce their inputs.
