@@ -3,6 +3,7 @@
 // query / query_range JSON for DCGM metrics: a GPU telemetry series.
 // Labels: gpu, UUID or uuid, Hostname or hostname (reference §4.3). Ratios
 // (DCGM_FI_PROF_*) are 0..1 and become percentages.
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
@@ -126,7 +127,6 @@ void parse_prometheus_dcgm(const FileView& f, Products& out) {
   s.clock = "none";
   // Scrapes without timestamps follow each other: a (metric, gpu) seen again starts the next one.
   std::map<long, TelemetrySample> current;
-  std::map<long, std::optional<double>> stamp;
   bool stamped = false;
   long line_no = 0;
   auto flush = [&](long gpu) {
@@ -155,7 +155,6 @@ void parse_prometheus_dcgm(const FileView& f, Products& out) {
       stamped = true;
     }
     now.metric[field->metric] = x->value * field->scale;
-    (void)stamp;
   }
   for (auto& [gpu, sample] : std::map<long, TelemetrySample>(current))
     if (!sample.metric.empty()) s.samples.push_back(sample);
@@ -171,6 +170,7 @@ Sniff sniff_prometheus_api(const FileView& f) {
   return {};
 }
 
+namespace {
 // The JSON object inside the text (it may sit in a Markdown code fence).
 std::string_view json_object_in(std::string_view text) {
   size_t b = text.find("{\"status\"");
@@ -179,6 +179,7 @@ std::string_view json_object_in(std::string_view text) {
   if (b == std::string_view::npos || e == std::string_view::npos || e < b) return {};
   return text.substr(b, e - b + 1);
 }
+}  // namespace
 
 void parse_prometheus_api(const FileView& f, Products& out) {
   json j = parse_json_lenient(json_object_in(f.text), f.path);
