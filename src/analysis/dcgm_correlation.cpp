@@ -24,23 +24,13 @@ struct Means {
   std::vector<std::string> notes;
 };
 
-// Samples of untimed captures (dcgmi dmon, scrapes without stamps) all count:
-// the capture was started and stopped around the window.
-std::optional<WindowTelemetry> untimed(const TelemetrySeries& s) {
-  TelemetrySeries copy = s;
-  for (size_t i = 0; i < copy.samples.size(); ++i) copy.samples[i].t_s = static_cast<double>(i + 1);
-  copy.lagged_metrics.clear();
-  auto w = window_telemetry(copy, 0, static_cast<double>(copy.samples.size()) + 1);
-  return w;
-}
-
 Means means_over(const std::vector<TelemetrySeries>& series, double start, double end, double offset) {
   Means m;
   std::map<std::string, std::pair<double, int>> across;
   for (const auto& s : series) {
     std::optional<WindowTelemetry> w;
     if (s.clock == "none") {
-      w = untimed(s);
+      w = whole_capture(s);
       m.notes.push_back(s.file + " has no timestamps: the whole capture is taken as the window");
     } else {
       w = window_telemetry(s, start, end, s.clock == "utc" ? 0 : offset);

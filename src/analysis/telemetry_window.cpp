@@ -63,4 +63,14 @@ std::optional<WindowTelemetry> window_telemetry(const TelemetrySeries& s, double
   return w;
 }
 
+std::optional<WindowTelemetry> whole_capture(const TelemetrySeries& s) {
+  TelemetrySeries copy = s;
+  std::map<long, double> next;  // per GPU: the sample's position in the capture
+  for (auto& x : copy.samples) x.t_s = ++next[x.gpu];
+  copy.lagged_metrics.clear();
+  double n = 0;
+  for (const auto& [gpu, k] : next) n = std::max(n, k);
+  return window_telemetry(copy, 0, n + 1);
+}
+
 }  // namespace ptr

@@ -31,5 +31,8 @@ struct WindowTelemetry {
 // cannot be aligned: nullopt. No sample inside: nullopt.
 std::optional<WindowTelemetry> window_telemetry(const TelemetrySeries& s, double start_utc_s, double end_utc_s,
                                                 double utc_offset_s = 0);
+// A capture without timestamps (dcgmi dmon, scrapes), started and stopped
+// around one window: all of it, with the same edge rule.
+std::optional<WindowTelemetry> whole_capture(const TelemetrySeries& s);
 
 }  // namespace ptr

@@ -83,12 +83,36 @@ Shape find_shape(const RooflineImportRequest& req, const IngestBatch& batch, con
   return {};
 }
 
+// "decode/c8" for a point whose bench output sits under decode/c8/...
+std::string point_folder(const Point& p) {
+  if (p.source.empty()) return {};
+  std::filesystem::path f(p.source.front().file);
+  std::string prev;
+  for (const auto& part : f) {
+    if (prev == "decode" || prev == "prefill") return prev + "-" + part.string();
+    prev = part.string();
+  }
+  return {};
+}
+
+// A capture without timestamps belongs to the point whose folder it is in:
+// telemetry/<phase>-<point>/ (what cell_run's dcgmi capture writes).
+bool untimed_capture_of(const TelemetrySeries& s, const Point& p) {
+  std::string folder = point_folder(p);
+  return !folder.empty() && s.file.find("/telemetry/" + folder + "/") != std::string::npos;
+}
+
 void add_telemetry(Point& p, const Window& w, const std::vector<const TelemetrySeries*>& series, double offset) {
   json means = json::object(), files = json::object();
   size_t samples = 0;
   for (const TelemetrySeries* s : series) {
     double shift = s->clock == "utc" ? 0 : offset;
-    auto wt = window_telemetry(*s, w.start, w.end, shift);
+    std::optional<WindowTelemetry> wt;
+    if (s->clock == "none") {
+      if (untimed_capture_of(*s, p)) wt = whole_capture(*s);
+    } else {
+      wt = window_telemetry(*s, w.start, w.end, shift);
+    }
     if (!wt) continue;
     for (const auto& [metric, v] : wt->mean)
       if (!means.contains(metric)) {
@@ -97,7 +121,7 @@ void add_telemetry(Point& p, const Window& w, const std::vector<const TelemetryS
       }
     samples = std::max(samples, wt->samples_used);
   }
-  p.extra["window_utc"] = {{"start", utc_iso_ms(w.start)}, {"end", utc_iso_ms(w.end)}};
+  if (w.end > w.start) p.extra["window_utc"] = {{"start", utc_iso_ms(w.start)}, {"end", utc_iso_ms(w.end)}};
   if (means.empty()) return;
   p.extra["telemetry"] = means;
   p.extra["telemetry_source"] = files;
@@ -232,8 +256,8 @@ json import_roofline_sweep(const fs::path& root, const RooflineImportRequest& re
     long gpus = cell.gpus.value_or(1), replicas = cell.data_parallel.value_or(1);
     for (size_t i = 0; i < cell.points.size(); ++i) {
       Point& p = cell.points[i];
-      if (pc.has_window[i]) add_telemetry(p, pc.windows[i], series, req.telemetry_utc_offset_s);
-      else if (!series.empty())
+      if (pc.has_window[i] || !series.empty()) add_telemetry(p, pc.windows[i], series, req.telemetry_utc_offset_s);
+      if (!pc.has_window[i] && !series.empty() && !p.extra.contains("telemetry"))
         add_warning(cell.warnings, {"no_window", "the point's bench output has no start/end or date stamp: telemetry not aligned", {},
                                     p.source.empty() ? "" : p.source.front().file, {}, {}, p.concurrency});
       if (!shape.shape || !p.concurrency) continue;

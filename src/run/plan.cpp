@@ -131,6 +131,8 @@ std::vector<long> long_list(const json& block, const char* key, std::vector<long
 
 // nvidia-smi's GPM metrics: graphics, SM and tensor activity, occupancy, DRAM, NVLink rx/tx.
 constexpr const char* kGpmMetrics = "1,2,3,5,10,60,61";
+// DCGM: GR engine, SM active, occupancy, tensor, DRAM, PCIe and NVLink TX/RX, power, SM and memory clocks.
+constexpr const char* kDcgmFields = "1001,1002,1003,1004,1005,1009,1010,1011,1012,155,100,101";
 
 // Decode points at each batch (ISL/OSL fixed), prefill points at each prompt
 // length (OSL 1); around each bench, `nvidia-smi dmon -o DT` logs to a file
@@ -142,9 +144,8 @@ void plan_roofline_points(RunPlan& plan, const json& rblock, const WorkloadSpec&
   std::string tel_pod = req.telemetry_pod.value_or(rblock.value("telemetry_pod", *req.bench_pod));
   k8s::require_pod(tel_pod);
   std::string telemetry = rblock.value("telemetry", std::string("nvidia-smi"));
-  if (telemetry != "nvidia-smi")
-    throw_input("config.yaml", "telemetry '" + excerpt(telemetry) + "': this build captures nvidia-smi dmon only", -1,
-                "roofline_sweep.telemetry", "use telemetry: nvidia-smi (dcgmi dmon capture comes with speed of light II)");
+  if (telemetry != "nvidia-smi" && telemetry != "dcgmi")
+    throw_input("config.yaml", "telemetry must be nvidia-smi or dcgmi, got '" + excerpt(telemetry) + "'", -1, "roofline_sweep.telemetry");
   auto batches = long_list(rblock, "decode_batches", {1, 2, 4, 8, 16, 32, 64, 128, 192});
   auto isls = long_list(rblock, "prefill_isls", {512, 1024, 2048, 4096, 8192});
   long decode_isl = rblock.value("decode_isl", w.isl.value_or(1024)), decode_osl = rblock.value("decode_osl", w.osl.value_or(256));
@@ -164,10 +165,18 @@ void plan_roofline_points(RunPlan& plan, const json& rblock, const WorkloadSpec&
     p.local_dir = fmt::format("{}/{}/{}", plan.bundle_dir, phase, name);
     std::string tel_dir = p.remote_dir + "-telemetry";
     Argv bench = backend.bench(pw, target, {conc, prompts, p.remote_dir});
-    Argv start = {"sh", "-c",
-                  "mkdir -p " + shell_quote(tel_dir) + " && nohup nvidia-smi dmon -o DT -d 1 --gpm-metrics " + kGpmMetrics + " -f " +
-                      shell_quote(tel_dir + "/nvidia-smi-dmon.txt") + " >/dev/null 2>&1 &"};
-    Argv stop = {"pkill", "-f", tel_dir + "/nvidia-smi-dmon.txt"};
+    // Either capture's command line names the point's folder, so `pkill -f`
+    // of that folder (the stop step, the guard, the teardown) ends it.
+    Argv start = telemetry == "nvidia-smi"
+                     ? Argv{"sh", "-c",
+                            "mkdir -p " + shell_quote(tel_dir) + " && nohup nvidia-smi dmon -o DT -d 1 --gpm-metrics " + kGpmMetrics +
+                                " -f " + shell_quote(tel_dir + "/nvidia-smi-dmon.txt") + " >/dev/null 2>&1 &"}
+                     // dcgmi writes to stdout: bash names the process after the folder (exec -a).
+                     : Argv{"bash", "-c",
+                            "mkdir -p " + shell_quote(tel_dir) + " && { nohup bash -c 'exec -a \"$0\" dcgmi dmon -e " + kDcgmFields +
+                                " -d 1000 > \"$1\" 2>&1' " + shell_quote("dcgmi-capture:" + tel_dir) + " " +
+                                shell_quote(tel_dir + "/dcgmi-dmon.txt") + " >/dev/null 2>&1 & }"};
+    Argv stop = {"pkill", "-f", tel_dir};
     p.steps = {{"mkdir", kubectl.exec({"mkdir", "-p", p.remote_dir}), 120.0, {}, {}, {}},
                {"telemetry-start", kubectl.exec_in(tel_pod, start), 60.0, {}, {}, {}},
                {"bench", kubectl.exec(bounded(bench, timeout)), timeout + kGrace, {}, {}, {}},
@@ -201,7 +210,8 @@ void plan_roofline_points(RunPlan& plan, const json& rblock, const WorkloadSpec&
                                      {"decode_osl", decode_osl},
                                      {"prefill_isls", isls},
                                      {"prefill_concurrency", prefill_c},
-                                     {"telemetry", "nvidia-smi dmon -o DT -d 1 --gpm-metrics " + std::string(kGpmMetrics)},
+                                     {"telemetry", telemetry == "nvidia-smi" ? "nvidia-smi dmon -o DT -d 1 --gpm-metrics " + std::string(kGpmMetrics)
+                                                                             : "dcgmi dmon -e " + std::string(kDcgmFields) + " -d 1000"},
                                      {"telemetry_pod", tel_pod},
                                      {"model_config_path", config_path.empty() ? json() : json(config_path)},
                                      {"bundle", in.cell_dir + "/raw/" + plan.bundle_dir}};

@@ -392,14 +392,41 @@ TEST(CellRunRoofline, SweepsCapturesTelemetryAndImportsTheBundle) {
   // Nothing of the run is left: every capture was stopped.
   std::string pod = k.pod.path.string();  // "[/]tmp..." matches the path but not pgrep's own shell
   EXPECT_NE(std::system(("pgrep -f " + quote("[" + pod.substr(0, 1) + "]" + pod.substr(1)) + " >/dev/null").c_str()), 0);
-  // The atlas holds the two roofline cells and no warning about the configured one.
+  // The atlas holds the two roofline cells and no warning about the configured one
+  // (the other cell of the config, not run here, is named).
   auto agg = k.run("--json atlas_aggregate --campaign rooflinerun");
   ASSERT_EQ(agg.exit_code, 0) << agg.err;
-  EXPECT_TRUE(agg.envelope()["warnings"].empty()) << agg.out;
+  for (const auto& w : agg.envelope()["warnings"]) EXPECT_EQ(w["cell"], "h100-llama8b-dcgm") << agg.out;
   auto again = k.run("cell_run --campaign rooflinerun --cell h100-llama8b-roofline --backend roofline-sweep --namespace bench "
                      "--bench-pod bench-0 --mode job --dry-run");
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.err.find("use --mode exec"), std::string::npos);
+}
+
+// With telemetry: dcgmi the capture has no timestamps: each point's capture
+// sits in its own folder and the import ties it to that point.
+TEST(CellRunRoofline, DcgmiCapturesAreTiedToTheirPoints) {
+  Cluster k("tests/data/cell-run-roofline.yaml");
+  auto dry = k.run("--json cell_run --campaign rooflinerun --cell h100-llama8b-dcgm --backend roofline-sweep --namespace bench "
+                   "--bench-pod bench-0 --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  std::string start = dry.envelope()["result"]["plan"]["points"][0]["steps"][1]["display"];
+  EXPECT_NE(start.find("dcgmi dmon -e 1001,1002,1003,1004,1005,1009,1010,1011,1012,155,100,101 -d 1000"), std::string::npos) << start;
+  auto r = k.run("--json cell_run --campaign rooflinerun --cell h100-llama8b-dcgm --backend roofline-sweep --namespace bench "
+                 "--bench-pod bench-0 --served-model llama --i-understand-this-submits-jobs",
+                 "FAKE_STAMP_NOW=1");
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  json decode = k.cell("h100-llama8b-dcgm-decode"), prefill = k.cell("h100-llama8b-dcgm-prefill");
+  ASSERT_EQ(decode["points"].size(), 1u);
+  const json& t = decode["points"][0]["extra"]["telemetry"];
+  EXPECT_DOUBLE_EQ(t["dram_active_pct"].get<double>(), 60);
+  EXPECT_DOUBLE_EQ(t["tensor_active_pct"].get<double>(), 12);
+  EXPECT_DOUBLE_EQ(t["power_w"].get<double>(), 400);
+  EXPECT_NE(decode["points"][0]["extra"]["telemetry_source"]["dram_active_pct"].get<std::string>().find("telemetry/decode-c4/dcgmi-dmon.txt"),
+            std::string::npos);
+  EXPECT_DOUBLE_EQ(prefill["points"][0]["extra"]["telemetry"]["dram_active_pct"].get<double>(), 60);
+  std::string pod = k.pod.path.string();
+  EXPECT_NE(std::system(("pgrep -f " + quote("[" + pod.substr(0, 1) + "]" + pod.substr(1)) + " >/dev/null").c_str()), 0);
 }
 
 }  // namespace
