@@ -87,6 +87,20 @@ std::string_view first_nonblank_line(std::string_view text) {
   return {};
 }
 
+std::vector<std::string_view> lines_of(std::string_view text) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    auto l = text.substr(start, end - start);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    out.push_back(l);
+    start = end + 1;
+  }
+  return out;
+}
+
 std::set<std::string> top_level_keys(std::string_view text, size_t max_bytes) {
   std::set<std::string> keys;
   std::string_view t = text.substr(0, std::min(max_bytes, text.size()));

@@ -72,20 +72,6 @@ std::optional<Sample> exposition_line(std::string_view line) {
   return s;
 }
 
-std::vector<std::string_view> lines_of(std::string_view text) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    auto l = text.substr(start, end - start);
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    out.push_back(l);
-    start = end + 1;
-  }
-  return out;
-}
-
 long gpu_of(const Sample& s, const std::string& file, long line) {
   auto it = s.labels.find("gpu");
   if (it == s.labels.end()) return 0;
