@@ -14,28 +14,10 @@
 
 namespace ptr {
 
-namespace {
-
-std::vector<std::string> words(std::string_view line) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : line) {
-    if (c == ' ' || c == '\t' || c == '\r') {
-      if (!cur.empty()) out.push_back(std::move(cur));
-      cur.clear();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
-}  // namespace
 
 Sniff sniff_dcgmi_dmon(const FileView& f) {
   std::string first(first_nonblank_line(f.text));
-  auto w = words(first);
+  auto w = words_of(first);
   if (w.size() >= 2 && w[0] == "#Entity" && std::any_of(w.begin() + 1, w.end(), [](const std::string& s) { return dcgm_field_by_short_name(s); }))
     return {90, "'#Entity' header with DCGM short names (dcgmi dmon)"};
   return {};
@@ -55,7 +37,7 @@ void parse_dcgmi_dmon(const FileView& f, Products& out) {
     std::string_view line = f.text.substr(start, end - start);
     start = end + 1;
     ++line_no;
-    auto w = words(line);
+    auto w = words_of(line);
     if (w.empty()) {
       if (end == f.text.size()) break;
       continue;

@@ -101,6 +101,21 @@ std::vector<std::string_view> lines_of(std::string_view text) {
   return out;
 }
 
+std::vector<std::string> words_of(std::string_view line) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : line) {
+    if (c == ' ' || c == '\t' || c == '\r') {
+      if (!cur.empty()) out.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
 std::set<std::string> top_level_keys(std::string_view text, size_t max_bytes) {
   std::set<std::string> keys;
   std::string_view t = text.substr(0, std::min(max_bytes, text.size()));

@@ -116,6 +116,8 @@ bool contains(std::string_view hay, std::string_view needle);
 std::string_view first_nonblank_line(std::string_view text);
 // The lines of `text` without their '\n' (and a trailing '\r').
 std::vector<std::string_view> lines_of(std::string_view text);
+// The runs of non-blank characters of a line (spaces, tabs and CR separate).
+std::vector<std::string> words_of(std::string_view line);
 // Keys of the top-level JSON object found in the first `max_bytes` (values
 // skipped, not parsed); empty when the text is not an object.
 std::set<std::string> top_level_keys(std::string_view text, size_t max_bytes = 4u << 20);

@@ -35,16 +35,7 @@ std::vector<std::string> tokens(std::string_view line, bool csv) {
     flush();
     return out;
   }
-  for (char c : line) {
-    if (c == ' ' || c == '\t' || c == '\r') {
-      if (!cur.empty()) out.push_back(std::move(cur));
-      cur.clear();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
+  return words_of(line);
 }
 
 const std::map<std::string, const char*>& column_names() {

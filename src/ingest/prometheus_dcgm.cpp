@@ -127,6 +127,7 @@ void parse_prometheus_dcgm(const FileView& f, Products& out) {
     if (!x) continue;
     const DcgmField* field = dcgm_field_by_name(x->name);
     if (!field) continue;
+    if (std::isnan(x->value)) continue;  // Prometheus writes NaN for "no value"
     if (!std::isfinite(x->value) || x->value < 0)
       throw_input(f.path, fmt::format("expected a value >= 0, got {}", x->value), line_no, x->name);
     long gpu = gpu_of(*x, f.path, line_no);
@@ -168,7 +169,9 @@ std::string_view json_object_in(std::string_view text) {
 }  // namespace
 
 void parse_prometheus_api(const FileView& f, Products& out) {
-  json j = parse_json_lenient(json_object_in(f.text), f.path);
+  std::string_view object = json_object_in(f.text);
+  if (object.empty()) throw_input(f.path, "expected a Prometheus API response: a JSON object {\"status\": ..., \"data\": ...}");
+  json j = parse_json_lenient(object, f.path);
   if (!j.is_object() || j.value("status", "") != "success" || !j.contains("data") || !j["data"].is_object())
     throw_input(f.path, "expected a Prometheus API response with status success and data", -1, "status");
   std::string type = j["data"].value("resultType", "");

@@ -116,6 +116,28 @@ TEST(Dcgm, DcgmiDmonByWhitespace) {
   }
 }
 
+TEST(Dcgm, HostileExpositionAndApiInput) {
+  TempDir d;
+  // NaN is Prometheus's "no value"; -Inf is an error naming the line and metric.
+  IngestBatch b = read_one(write(d, "nan.txt", "DCGM_FI_PROF_DRAM_ACTIVE{gpu=\"0\"} NaN\nDCGM_FI_DEV_POWER_USAGE{gpu=\"0\"} 300\n"
+                                               "DCGM_FI_PROF_SM_ACTIVE{gpu=\"0\"} 0.5\n"));
+  ASSERT_EQ(b.telemetry.size(), 1u);
+  EXPECT_EQ(b.telemetry[0].samples[0].metric.count(kDramActivePct), 0u);
+  EXPECT_DOUBLE_EQ(b.telemetry[0].samples[0].metric.at(kPowerW), 300);
+  try {
+    read_one(write(d, "inf.txt", "DCGM_FI_PROF_DRAM_ACTIVE{gpu=\"0\"} 0.5\nDCGM_FI_DEV_POWER_USAGE{gpu=\"0\"} -Inf\n"));
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.line, 2);
+    EXPECT_EQ(e.key, "DCGM_FI_DEV_POWER_USAGE");
+  }
+  // A response cut before any closing brace, and one nested 100k deep.
+  std::string cut = R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"DCGM_FI_PROF_DRAM_ACTIVE"})";
+  cut.resize(cut.size() - 1);
+  EXPECT_THROW(read_one(write(d, "cut.json", cut.substr(0, cut.rfind('}')))), Error);
+  EXPECT_THROW(read_one(write(d, "deep.json", R"({"status":"success","resultType":"matrix","x":"DCGM_FI_","data":)" + std::string(100000, '[') + "}")), Error);
+}
+
 TEST(Dcgm, FrozenSnapshotNeedsItsWindowAndNode) {
   TempDir d;
   IngestBatch b = read_one(write(d, "frozen.yaml",
