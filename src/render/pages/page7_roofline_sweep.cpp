@@ -267,6 +267,7 @@ void draw_bandwidth(Canvas& c, const Rect& area, const State& st) {
     c.line(p.plot.x, p.py(kHbmTarget), p.plot.right(), p.py(kHbmTarget), Color::hex(0xb71c1c, 0.8), 0.7, true);
     c.text(p.plot.x + 3, p.py(kHbmTarget) - 1, "75 % of datasheet", Font{6.5}, Color::hex(0xb71c1c), Align::left, VAlign::bottom);
   }
+  bool any_bytes = false, any_proxy = false;
   for (const auto& s : st.sweeps) {
     std::vector<std::pair<double, double>> bytes, proxy;
     for (const auto& pt : s.points) {
@@ -275,6 +276,8 @@ void draw_bandwidth(Canvas& c, const Rect& area, const State& st) {
       if (pt.dram_pct) proxy.push_back({p.px(static_cast<double>(pt.batch)), p.py(*pt.dram_pct)});
     }
     TagScope tag(c, {"data", s.label});
+    any_bytes = any_bytes || !bytes.empty();
+    any_proxy = any_proxy || !proxy.empty();
     if (!bytes.empty()) {
       c.polyline(bytes, s.style.color, 1.0);
       MarkStyle m = s.style;
@@ -291,8 +294,9 @@ void draw_bandwidth(Canvas& c, const Rect& area, const State& st) {
   }
   std::vector<LegendEntry> entries;
   MarkStyle solid{Shape::circle, Color::hex(0x455a64), true}, hollow{Shape::diamond, Color::hex(0x455a64), false};
-  entries.push_back({"delivered (model bytes/step × steps/s)", solid});
-  entries.push_back({"DRAM_ACTIVE proxy (GPM/DCGM)", hollow});
+  // Only the marks in use.
+  if (any_bytes) entries.push_back({"delivered (model bytes/step × steps/s)", solid});
+  if (any_proxy) entries.push_back({"DRAM_ACTIVE proxy (GPM/DCGM)", hollow});
   Rect size = legend_size(c, entries, Font{6.5}, 1);
   draw_legend(c, {p.plot.right() - size.w - 4, p.plot.bottom() - size.h - 4, size.w, size.h}, entries, Font{6.5}, 1, true);
 }
