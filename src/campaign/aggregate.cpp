@@ -30,7 +30,9 @@ void attach_speed_of_light(AtlasCell& cell, const fs::path& dir) {
   }
   for (const auto& p : cell.points)
     if (auto t = p.extra.find("telemetry"); t != p.extra.end() && t->contains("dram_active_pct")) dram = true;
-  cell.sol_rigor = dram ? "L3" : "none";
+  // The highest evidence present: ncu per kernel, DRAM activity over the
+  // window, the kernel-category proxy (docs/roofline.md, "Rigor").
+  cell.sol_rigor = fs::exists(dir / "ncu.json") ? "L4" : dram ? "L3" : fs::exists(dir / "kernels.json") ? "L1" : "none";
 }
 
 }  // namespace

@@ -236,15 +236,19 @@ json import_perf_bench(const fs::path& root, const ImportRequest& req, Warnings&
   if (batch.results.empty()) {
     std::string list;
     for (const auto& p : req.paths) list += (list.empty() ? "" : ", ") + p;
-    bool other = !batch.telemetry.empty() || !batch.model_configs.empty() || !batch.roofline_tables.empty();
-    throw_input(list, other ? "no benchmark output found (only telemetry, model configs or a roofline table)" : "no benchmark output found",
+    bool other = !batch.telemetry.empty() || !batch.model_configs.empty() || !batch.roofline_tables.empty() ||
+                 !batch.kernel_profiles.empty();
+    throw_input(list, other ? "no benchmark output found (only telemetry, model configs, kernel profiles or a roofline table)" : "no benchmark output found",
                 -1, {},
-                other ? "a roofline sweep bundle is imported with import_roofline_sweep"
+                other ? "a roofline sweep bundle is imported with import_roofline_sweep, kernel profiles with import_kernels or import_ncu"
                       : "expected vLLM/SGLang result JSON or stdout captures, or AIPerf exports");
   }
   for (const auto& t : batch.telemetry)
     add_warning(warnings, {"telemetry_not_read", fmt::format("{} is copied to raw/ but not read by import_perf_bench", t.format), {},
                            t.file, {}, "GPU telemetry is read by import_roofline_sweep and dcgm_correlate (speed-of-light pages)", {}});
+  for (const auto& k : batch.kernel_profiles)
+    add_warning(warnings, {"kernel_profile_not_read", fmt::format("{} is copied to raw/ but not read by import_perf_bench", k.layout), {},
+                           k.file, {}, k.tool == "ncu" ? "import it with import_ncu" : "import it with import_kernels", {}});
   fs::path raw = dir / "raw";
   std::map<std::string, bool> copy;
   auto tops = choose_raw_tops(raw, batch, copy);

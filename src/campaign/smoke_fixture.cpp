@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "analysis/kernel_category.hpp"
 #include "analysis/roofline/model_shape.hpp"
 #include "analysis/roofline/sweep_point.hpp"
 #include "campaign/operations.hpp"
@@ -231,8 +232,70 @@ std::vector<AtlasCell> synthetic_scale_cells(const std::string& campaign_id, siz
   return cells;
 }
 
-SmokeCampaign build_smoke_campaign(const fs::path& root,
-                                   const std::function<void(const Campaign&, const std::vector<AtlasCell>&)>& ready) {
+// Kernel categories as an nsys summary of a decode-heavy window would give
+// them: an MoE model, so expert GEMMs dominate; EP moves time into all-to-all,
+// TP into all-reduce; NVFP4 shortens the GEMMs; MTP adds attention (drafts).
+KernelBreakdown synthetic_kernels(const VariantSpec& v) {
+  KernelBreakdown k;
+  double gemm_speed = std::string(v.quant) == "NVFP4" ? 1.6 : 1.0;
+  bool ep = std::string(v.strategy) == "EP";
+  k.category_ms = {{"gemm", 310 / gemm_speed},          {"attention", v.mtp ? 260.0 : 190.0},
+                   {"moe", (ep ? 420.0 : 480.0) / gemm_speed}, {"communication", ep ? 210.0 : 150.0},
+                   {"elementwise", 95.0},               {"other", 25.0}};
+  k.source_file = "synthetic (report-smoke-fixture)";
+  k.source_format = "kernels_v1";
+  k.scope = "decode steady state, c=64 (synthetic)";
+  KernelRecord top;
+  top.name = ep ? "void fused_moe_kernel<__nv_bfloat16>(...)" : "void cutlass::Kernel2<cutlass_sm100_moe_gemm>(...)";
+  top.category = "moe";
+  top.total_time_ms = k.category_ms["moe"] * 0.7;
+  k.top_kernels.push_back(top);
+  return k;
+}
+
+// Two ncu captures of the sweep's decode step (batch 1 and 64): the GEMMs
+// move toward the DRAM roof as the batch grows, attention and norms do not.
+std::vector<NcuCapture> synthetic_ncu() {
+  struct K {
+    const char* name;
+    double us1, dram1, sm1, us64, dram64, sm64;
+    long launches;
+  };
+  const K ks[] = {
+      {"void cutlass::Kernel2<cutlass_sm100_moe_gemm_nvfp4>(Params)", 41, 58, 12, 96, 81, 34, 4},
+      {"nvjet_sm100_tst_128x64_64x6_2x1_v_bz_NNT", 22, 63, 9, 48, 84, 29, 4},
+      {"void flashinfer::BatchDecodeWithPagedKVCacheKernel<128, 8>(Params)", 9, 21, 6, 71, 77, 18, 2},
+      {"void vllm::cross_device_reduce_1stage<__nv_bfloat16, 4>(RankData*)", 14, 3, 2, 19, 5, 3, 2},
+      {"void vllm::fused_add_rms_norm_kernel<__nv_bfloat16, 8>(Params)", 4, 19, 7, 9, 46, 11, 4},
+      {"void vllm::act_and_mul_kernel<__nv_bfloat16, silu>(Params)", 3, 12, 5, 8, 52, 14, 2},
+      {"void vllm::moe::topkGatingSoftmax<8, 256>(Params)", 3, 2, 4, 5, 6, 9, 2},
+      {"void at::native::vectorized_elementwise_kernel<4, FillFunctor<float>>(int)", 2, 1, 1, 2, 1, 1, 2},
+  };
+  std::vector<NcuCapture> out;
+  for (int b = 0; b < 2; ++b) {
+    NcuCapture cap;
+    cap.label = b == 0 ? "b1" : "b64";
+    cap.file = "raw/ncu/" + cap.label + ".csv (synthetic)";
+    cap.layout = "ncu-csv-long";
+    long id = 0;
+    for (const auto& k : ks)
+      for (long i = 0; i < k.launches; ++i) {
+        KernelRecord r;
+        r.id = id++;
+        r.name = k.name;
+        r.category = kernel_category(r.name);
+        r.duration_us = (b == 0 ? k.us1 : k.us64) / static_cast<double>(k.launches);
+        r.dram_pct = b == 0 ? k.dram1 : k.dram64;
+        r.sm_pct = b == 0 ? k.sm1 : k.sm64;
+        r.nvtx = "decode";
+        cap.kernels.push_back(r);
+      }
+    out.push_back(std::move(cap));
+  }
+  return out;
+}
+
+SmokeCampaign build_smoke_campaign(const fs::path& root, const SmokeReady& ready) {
   // Everything the renderer needs is made in memory first; files follow.
   std::string text = config_yaml();
   fs::path cfg_path = root / "smoke-config.yaml";
@@ -264,6 +327,10 @@ SmokeCampaign build_smoke_campaign(const fs::path& root,
     }
     cell.status = cell_status(cell.points, cell.concurrencies_requested);
     if (!failed_cell) add_synthetic_telemetry(cell, *v);
+    if (!failed_cell && mbt == 8192) {
+      out.kernel_evidence.kernels[cell.cell_id] = synthetic_kernels(*v);
+      if (!cell.sol_rigor) cell.sol_rigor = "L1";
+    }
     cell.extra["missing_concurrencies"] = json::array();
     cell.extra["bench_timestamps"] = {{"stamps", {"2026-01-01T00:00:00Z", "2026-01-01T06:00:00Z"}}, {"note", "synthetic"}};
     bool preempted = false;
@@ -272,9 +339,15 @@ SmokeCampaign build_smoke_campaign(const fs::path& root,
     out.cells.push_back(std::move(cell));
   }
   // A roofline sweep of the same model (pages 4 and 7); outside coverage.
-  for (auto& cell : roofline_cells(c.id)) out.cells.push_back(std::move(cell));
+  for (auto& cell : roofline_cells(c.id)) {
+    if (cell.sweep_kind == "decode") {
+      out.kernel_evidence.ncu[cell.cell_id] = synthetic_ncu();
+      cell.sol_rigor = "L4";
+    }
+    out.cells.push_back(std::move(cell));
+  }
   std::sort(out.cells.begin(), out.cells.end(), [](const AtlasCell& a, const AtlasCell& b) { return a.cell_id < b.cell_id; });
-  if (ready) ready(c, out.cells);
+  if (ready) ready(c, out.cells, out.kernel_evidence);
   atomic_write(cfg_path, text, false);
   create_campaign(root, text, cfg_path, c.config, c.id);
   // Scratch campaign: no fsync. Each cell is serialized once, for its
@@ -286,6 +359,10 @@ SmokeCampaign build_smoke_campaign(const fs::path& root,
     fs::path dir = c.cell_dir(cell.cell_id);
     atomic_write(dir / "normalized.json", line, false);
     atomic_write(dir / "status.txt", cell.status + "\n", false);
+    if (auto k = out.kernel_evidence.kernels.find(cell.cell_id); k != out.kernel_evidence.kernels.end())
+      atomic_write(dir / "kernels.json", kernel_breakdown_to_json(k->second).dump(2) + "\n", false);
+    if (auto n = out.kernel_evidence.ncu.find(cell.cell_id); n != out.kernel_evidence.ncu.end())
+      atomic_write(dir / "ncu.json", ncu_captures_to_json(n->second).dump(2) + "\n", false);
     atlas += line;
     add_to_coverage(out.coverage, cell);
   }

@@ -6,29 +6,41 @@
 // simple physical model: throughput rises and saturates with concurrency,
 // TTFT grows with it, newer hardware is faster, MTP lowers TPOT and preempts.
 // Beside them, a synthetic roofline sweep (B200, decode + prefill cells) so
-// the speed-of-light pages render; it stays out of the coverage line.
+// the speed-of-light pages render; it stays out of the coverage line. Kernel
+// categories for the mbt-8192 cells and two ncu captures of the sweep's decode.
 #include <filesystem>
 #include <functional>
 #include <string>
 
+#include <map>
+
 #include "campaign/layout.hpp"
 #include "campaign/points.hpp"
+#include "model/kernels.hpp"
 
 namespace ptr {
+
+// Kernel evidence the smoke campaign carries (written as the cells'
+// kernels.json and ncu.json), so pages 3 and 5 render.
+struct SmokeKernels {
+  std::map<std::string, KernelBreakdown> kernels;  // cell id -> categories
+  std::map<std::string, std::vector<NcuCapture>> ncu;
+};
 
 struct SmokeCampaign {
   std::string id;
   std::filesystem::path dir;
   Campaign campaign;
   std::vector<AtlasCell> cells;  // as written to atlas.jsonl
+  SmokeKernels kernel_evidence;
   Coverage coverage;
   long mtp_cells_with_preemptions = 0;
 };
 
 // `ready` (optional) is called with the campaign and its cells as soon as they
 // exist in memory, before the cell files are written, so a renderer can start.
-SmokeCampaign build_smoke_campaign(const std::filesystem::path& root,
-                                   const std::function<void(const Campaign&, const std::vector<AtlasCell>&)>& ready = {});
+using SmokeReady = std::function<void(const Campaign&, const std::vector<AtlasCell>&, const SmokeKernels&)>;
+SmokeCampaign build_smoke_campaign(const std::filesystem::path& root, const SmokeReady& ready = {});
 
 // For scale benchmarks: `variants` x 5 mbt cells of 6 concurrencies each, from
 // the same model (variant i reuses one of the 8 shapes with its own label).

@@ -240,6 +240,10 @@ void ingest_one(const std::filesystem::path& abs, const std::string& rel, bool e
     t.file = rel;
     b.roofline_tables.push_back(std::move(t));
   }
+  for (auto& k : products.kernel_profiles) {
+    k.file = rel;
+    b.kernel_profiles.push_back(std::move(k));
+  }
 }
 
 // Every regular file under `dir` (hidden entries skipped). Special files,
@@ -334,6 +338,7 @@ void relocate(IngestBatch& b, const std::function<std::string(const std::string&
   for (auto& t : b.telemetry) t.file = new_rel(t.file);
   for (auto& m : b.model_configs) m.file = new_rel(m.file);
   for (auto& t : b.roofline_tables) t.file = new_rel(t.file);
+  for (auto& k : b.kernel_profiles) k.file = new_rel(k.file);
   for (auto& r : b.results) {
     r.file = new_rel(r.file);
     if (arm_from_sweep_folder(r)) r.arm = sweep_experiment_of(r.file);
@@ -349,6 +354,7 @@ IngestBatch merge_batches(IngestBatch a, IngestBatch b) {
   for (auto& t : b.telemetry) a.telemetry.push_back(std::move(t));
   for (auto& m : b.model_configs) a.model_configs.push_back(std::move(m));
   for (auto& t : b.roofline_tables) a.roofline_tables.push_back(std::move(t));
+  for (auto& k : b.kernel_profiles) a.kernel_profiles.push_back(std::move(k));
   for (auto& w : b.warnings) add_warning(a.warnings, std::move(w));
   dedupe(a);
   return a;

@@ -17,7 +17,7 @@ struct IngestedFile {
   std::string rel;            // name relative to the import (used under raw/)
   std::string format;         // adapter name, empty when skipped
   std::string why;            // sniff reason, or why it was skipped
-  bool telemetry = false;     // a product other than runs (telemetry, model config, roofline table)
+  bool telemetry = false;     // a product other than runs (telemetry, model config, roofline table, kernel profile)
   size_t results = 0;         // results kept from this file after de-duplication
 };
 
@@ -29,6 +29,7 @@ struct IngestBatch {
   std::vector<TelemetrySeries> telemetry;
   std::vector<ModelConfigFile> model_configs;
   std::vector<RooflineTable> roofline_tables;
+  std::vector<KernelProfile> kernel_profiles;
   Warnings warnings;
 };
 

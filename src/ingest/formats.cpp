@@ -38,6 +38,9 @@ const std::vector<FormatAdapter>& format_table() {
       {"hf-model-config-json", "model", K::model_config, 3, D::none, false, false, sniff_hf_config, parse_hf_config},
       {"roofline-sweep-table-csv", "roofline", K::roofline_table, 3, D::none, false, false, sniff_roofline_table,
        parse_roofline_table},
+      {"ncu-csv", "kernels", K::kernel_profile, 3, D::none, false, false, sniff_ncu_csv, parse_ncu_csv},
+      {"nsys-cuda-gpu-kern-sum-csv", "kernels", K::kernel_profile, 3, D::none, false, false, sniff_nsys_kern_sum,
+       parse_nsys_kern_sum},
   };
   return table;
 }

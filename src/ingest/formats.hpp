@@ -35,7 +35,7 @@ enum class Dedupe {
 
 struct FormatAdapter {
   const char* name;     // e.g. vllm-bench-serve
-  const char* backend;  // vllm | vllm-sweep | sglang | aiperf for runs ("" = from the data); telemetry | model | roofline
+  const char* backend;  // vllm | vllm-sweep | sglang | aiperf for runs ("" = from the data); telemetry | model | roofline | kernels
   ProductKind product;
   // 3 = the bench tool's own per-run file, 2 = a summary of runs, 1 = CSV
   // export, 0 = stdout capture: duplicates of a run keep the highest.
@@ -101,6 +101,10 @@ Sniff sniff_hf_config(const FileView&);
 void parse_hf_config(const FileView&, Products&);
 Sniff sniff_roofline_table(const FileView&);
 void parse_roofline_table(const FileView&, Products&);
+Sniff sniff_ncu_csv(const FileView&);
+void parse_ncu_csv(const FileView&, Products&);
+Sniff sniff_nsys_kern_sum(const FileView&);
+void parse_nsys_kern_sum(const FileView&, Products&);
 Sniff sniff_aiperf_sweep(const FileView&);
 std::vector<RunResult> parse_aiperf_sweep(const FileView&);
 

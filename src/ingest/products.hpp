@@ -8,11 +8,12 @@
 #include <vector>
 
 #include "ingest/run_result.hpp"
+#include "model/kernels.hpp"
 #include "model/telemetry.hpp"
 
 namespace ptr {
 
-enum class ProductKind { runs, telemetry, model_config, roofline_table };
+enum class ProductKind { runs, telemetry, model_config, roofline_table, kernel_profile };
 
 struct ModelConfigFile {
   std::string file;
@@ -35,11 +36,21 @@ struct RooflineTable {
   std::vector<RooflineRow> rows;
 };
 
+// A profiler's kernel list: nsys (total time per kernel name) or ncu (one
+// record per profiled launch, % of peak). Categories are left to the reader.
+struct KernelProfile {
+  std::string file;
+  std::string tool;    // nsys | ncu
+  std::string layout;  // nsys-cuda-gpu-kern-sum-csv | ncu-csv-long | ncu-csv-raw
+  std::vector<KernelRecord> kernels;
+};
+
 struct Products {
   std::vector<RunResult> runs;
   std::vector<TelemetrySeries> telemetry;
   std::vector<ModelConfigFile> model_configs;
   std::vector<RooflineTable> roofline_tables;
+  std::vector<KernelProfile> kernel_profiles;
 };
 
 }  // namespace ptr

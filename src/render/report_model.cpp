@@ -9,6 +9,7 @@
 #include "model/identity.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/json_lenient.hpp"
 #include "util/tool_config.hpp"
 #include "util/text.hpp"
 #include "util/time_utc.hpp"
@@ -116,6 +117,27 @@ std::vector<chart::MarkStyle> series_styles(const std::vector<std::string>& hard
 }
 
 namespace {
+
+// kernels.json and ncu.json of every cell that has them.
+void load_kernel_evidence(ReportInputs& in, const Campaign& c) {
+  if (c.dir.empty()) return;  // cells made in memory (page tests)
+  for (const auto* list : {&in.cells, &in.roofline_cells})
+    for (const auto& cell : *list) {
+      fs::path dir = c.cells_dir() / cell.cell_id;
+      fs::path k = dir / "kernels.json", n = dir / "ncu.json";
+      std::error_code ec;
+      if (fs::exists(k, ec)) {
+        json j;
+        try {
+          j = parse_json_lenient(read_file(k), k.string());
+        } catch (Error& e) {
+          throw_input(k.string(), "KernelsJsonMalformed: (file): " + e.message, e.line);
+        }
+        in.kernels_of_cell.emplace(cell.cell_id, kernel_breakdown_from_json(j, k.string()));
+      }
+      if (fs::exists(n, ec)) in.ncu_of_cell.emplace(cell.cell_id, ncu_captures_from_json(parse_json_lenient(read_file(n), n.string()), n.string()));
+    }
+}
 
 // The GPU ceilings, or why there are none. A malformed file throws (the render stops).
 std::pair<std::shared_ptr<const SolCeilings>, std::string> load_ceilings(const fs::path& campaign_dir) {
@@ -247,6 +269,7 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
   }
   for (const auto& cell : in.cells) in.sla_of_cell.emplace(cell.cell_id, cell_sla(cell, in.tpm_config));
   std::tie(in.ceilings, in.ceilings_missing) = load_ceilings(c.dir);
+  load_kernel_evidence(in, c);
   return in;
 }
 

@@ -16,6 +16,7 @@
 #include "campaign/layout.hpp"
 #include "campaign/points.hpp"
 #include "model/atlas_cell.hpp"
+#include "model/kernels.hpp"
 #include "render/chart/canvas.hpp"
 #include "render/report_options.hpp"
 
@@ -75,6 +76,10 @@ struct ReportInputs {
   // reason when none is found, a malformed file aborts the render).
   std::shared_ptr<const SolCeilings> ceilings;
   std::string ceilings_missing;
+  // Kernel evidence per cell id (cells/<id>/kernels.json and ncu.json, serving
+  // and roofline cells alike); a malformed kernels.json aborts the render.
+  std::map<std::string, KernelBreakdown> kernels_of_cell;
+  std::map<std::string, std::vector<NcuCapture>> ncu_of_cell;
 
   const Variant& variant(const AtlasCell& c) const { return variants[variant_of_cell.at(c.cell_id)]; }
   const AtlasCell* cell_in(size_t variant, size_t facet) const {

@@ -15,6 +15,8 @@ const std::vector<VerbSpec>& verb_registry() {
       model_shape_verb(),
       import_roofline_sweep_verb(),
       dcgm_correlate_verb(),
+      import_kernels_verb(),
+      import_ncu_verb(),
       atlas_aggregate_verb(),
       tpm_summary_verb(),
       report_render_verb(),

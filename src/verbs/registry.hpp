@@ -113,5 +113,7 @@ VerbSpec cell_run_verb();
 VerbSpec model_shape_verb();
 VerbSpec import_roofline_sweep_verb();
 VerbSpec dcgm_correlate_verb();
+VerbSpec import_kernels_verb();
+VerbSpec import_ncu_verb();
 
 }  // namespace ptr

@@ -54,8 +54,11 @@ VerbSpec report_smoke_verb() {
         SmokeCampaign smoke;
         bool handed_over = false;
         try {
-          smoke = build_smoke_campaign(root, [&](const Campaign& c, const std::vector<AtlasCell>& cells) {
-            inputs.set_value(report_inputs_from_cells(c, cells, options));
+          smoke = build_smoke_campaign(root, [&](const Campaign& c, const std::vector<AtlasCell>& cells, const SmokeKernels& k) {
+            ReportInputs in = report_inputs_from_cells(c, cells, options);
+            in.kernels_of_cell = k.kernels;
+            in.ncu_of_cell = k.ncu;
+            inputs.set_value(std::move(in));
             handed_over = true;
           });
         } catch (...) {

@@ -50,7 +50,7 @@ TEST_F(Smoke, SummaryPrintsTheFixtureNumbers) {
 
 TEST_F(Smoke, PageCountSizeAndMetadata) {
   std::string info = pdfinfo(pdf());
-  EXPECT_NE(info.find("Pages:           10"), std::string::npos) << info;
+  EXPECT_NE(info.find("Pages:           12"), std::string::npos) << info;
   EXPECT_NE(info.find("(A3)"), std::string::npos) << info;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(info, m, std::regex(R"(Keywords:\s+campaign=(\d{8}T\d{6}Z-smoke-glm-5-1), rendered=(\d{8}T\d{6}Z), SYNTHETIC)")))
@@ -100,25 +100,36 @@ TEST_F(Smoke, PagesAreBookmarked) {
 
 // Page 4 flags what physics forbids: a non-MTP cell above its decode ceiling
 // (the synthetic GB300 TP cells at c=32/64).
+TEST_F(Smoke, KernelPagesCarryTheSyntheticProfiles) {
+  std::string text = pdftext(pdf());
+  EXPECT_NE(text.find("Kernel time by category"), std::string::npos);
+  EXPECT_NE(text.find("B200 NVFP4 TP4 EP4 MTP · mbt 8192"), std::string::npos);
+  EXPECT_NE(text.find("1046 ms · moe"), std::string::npos) << "B200 EP MTP: 193.75 + 260 + 262.5 + 210 + 95 + 25 ms";
+  EXPECT_NE(text.find("capture b64 (22 launches, 8 kernels"), std::string::npos);
+  EXPECT_NE(text.find("cutlass::Kernel2<cutlass_sm100_moe_gemm_nvfp4>"), std::string::npos);
+}
+
 TEST_F(Smoke, WorkloadSpeedOfLightMarksCellsAboveTheCeiling) {
   std::string text = pdftext(pdf());
   EXPECT_NE(text.find("above the ceiling without MTP"), std::string::npos);
   EXPECT_NE(text.find("Ceiling B200 · nvfp4 · roofline sweep b200-nvfp4-tp4-roofline"), std::string::npos) << text.substr(0, 3000);
   EXPECT_NE(text.find("107!"), std::string::npos);
+  // Page 4 names where the time goes for the cells with kernels.json.
+  EXPECT_NE(text.find("Kernel time by category (kernels.json, page 3)"), std::string::npos);
 }
 
 TEST_F(Smoke, StatusFileListsPagesAndNoOmissions) {
   json st = load_json(dir_->path / "report_status.json");
-  EXPECT_EQ(st["pages"].size(), 10u);
+  EXPECT_EQ(st["pages"].size(), 12u);
   // Only the pages whose inputs no verb of this build writes yet are omitted.
   std::vector<std::string> omitted;
   for (const auto& o : st["omitted_pages"]) omitted.push_back(o["page"]);
-  EXPECT_EQ(omitted, (std::vector<std::string>{"page3", "page5", "page8", "next_lever"}));
+  EXPECT_EQ(omitted, (std::vector<std::string>{"page8", "next_lever"}));
   // The synthetic roofline sweep draws pages 4 and 7 and stays out of coverage.
   EXPECT_EQ(st["coverage"]["plot_ready_points"], 232);
   EXPECT_EQ(st["coverage"]["atlas_cells"], 40);
   EXPECT_TRUE(st["sol_complete"].get<bool>());
-  EXPECT_EQ(st["sol_rigor"], "L3");
+  EXPECT_EQ(st["sol_rigor"], "L4");  // the synthetic ncu captures (page 5)
   EXPECT_TRUE(st["dcgm_grounded"].get<bool>());
   EXPECT_TRUE(st.contains("focus"));
   EXPECT_TRUE(st.contains("sol_rigor"));

@@ -166,7 +166,7 @@ TEST(Dcgm, FrozenSnapshotNeedsItsWindowAndNode) {
       read_one(write(d, "bad.yaml", text));
       FAIL() << text;
     } catch (const Error& e) {
-      if (!key.empty()) EXPECT_EQ(e.key, key) << e.what();
+      if (!key.empty()) { EXPECT_EQ(e.key, key) << e.what(); }
     }
   }
 }

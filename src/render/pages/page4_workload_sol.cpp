@@ -179,6 +179,30 @@ std::vector<long> concurrencies(const State& st) {
 
 // Rows per page: the first page carries the introduction.
 constexpr double kIntroShare = 0.13;
+// Where the time of the cells on this page goes (kernels.json, page 3): the
+// three largest categories of each cell that has one, at most eight cells.
+std::string kernel_line(const ReportInputs& in, const State& st) {
+  std::string out;
+  size_t shown = 0, more = 0;
+  for (const auto& sc : st.cells) {
+    auto it = in.kernels_of_cell.find(sc.cell->cell_id);
+    if (it == in.kernels_of_cell.end()) continue;
+    if (shown == 8) {
+      ++more;
+      continue;
+    }
+    std::vector<std::pair<double, std::string>> shares;
+    for (const char* cat : kKernelCategories) shares.push_back({it->second.share_pct(cat), cat});
+    std::sort(shares.begin(), shares.end(), std::greater<>());
+    out += fmt::format("{}{}: {} {:.0f}%, {} {:.0f}%, {} {:.0f}%", out.empty() ? "" : "; ", sc.label, shares[0].second, shares[0].first,
+                       shares[1].second, shares[1].first, shares[2].second, shares[2].first);
+    ++shown;
+  }
+  if (out.empty()) return out;
+  if (more) out += fmt::format("; and {} more", more);
+  return "Kernel time by category (kernels.json, page 3) — " + out + ".";
+}
+
 size_t rows_on_page(const Rect& body, int index) {
   double h = body.h * (index == 0 ? 1 - kIntroShare : 1) - kTableTitleHeight - kTableHeadHeight - 30;
   return static_cast<size_t>(std::max(1.0, h / kTableRowHeight));
@@ -307,6 +331,10 @@ PageSpec page4_spec() {
       y += r.h + 3;
       for (const auto& line : ceiling_lines(st)) {
         r = c.text(f.body.x, y, "Ceiling " + line, Font{6.5}, Color::hex(0x1a237e), Align::left, VAlign::top, f.body.w);
+        y += r.h + 1;
+      }
+      if (std::string k = kernel_line(f.in, st); !k.empty()) {
+        r = c.text(f.body.x, y, k, Font{6.5}, Color::hex(0x333333), Align::left, VAlign::top, f.body.w);
         y += r.h + 1;
       }
       if (!st.missing.empty()) {

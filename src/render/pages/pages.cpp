@@ -56,18 +56,11 @@ void ground_sol(nlohmann::json& s, bool drawn, bool sol_page, const std::string&
 
 const std::vector<PageSpec>& report_pages() {
   static const std::vector<PageSpec> pages = [] {
-    std::vector<PageSpec> p = {page1_spec(), page2_spec(), tpm_spec(), inferencex_spec()};
     // The seed's order: speed-of-light pages 3-7 after the TPM views, then the
     // champion, completeness and source last.
-    for (auto& planned : planned_page_specs()) {
-      if (planned.id == "page5") p.push_back(page4_spec());
-      if (planned.id == "page8") {
-        p.push_back(page6_spec());
-        p.push_back(page6b_spec());
-        p.push_back(page7_spec());
-      }
-      p.push_back(std::move(planned));
-    }
+    std::vector<PageSpec> p = {page1_spec(), page2_spec(), tpm_spec(), inferencex_spec(), page3_spec(), page4_spec(),
+                               page5_spec(), page6_spec(), page6b_spec(), page7_spec()};
+    for (auto& planned : planned_page_specs()) p.push_back(std::move(planned));
     p.push_back(completeness_spec());
     p.push_back(source_spec());
     return p;
