@@ -138,6 +138,43 @@ Basis basis_of(double out_per_gpu, std::optional<double> total_per_gpu, long rep
 // take the earliest (the binding one).
 }  // namespace
 
+namespace {
+
+// Power per GPU over a measured point's own window (dcgm_correlation.points,
+// matched by concurrency), when the correlation has one.
+std::optional<double> point_power(const AtlasCell& cell, const Point& p) {
+  auto c = cell.extra.find("dcgm_correlation");
+  if (c == cell.extra.end() || !c->is_object() || !c->contains("points") || !p.concurrency) return std::nullopt;
+  for (const auto& pj : (*c)["points"])
+    if (pj.value("concurrency", -1L) == *p.concurrency && pj.contains("power_watts_per_gpu") && pj["power_watts_per_gpu"].is_number())
+      return pj["power_watts_per_gpu"].get<double>();
+  return std::nullopt;
+}
+
+std::optional<double> cell_power(const AtlasCell& cell) {
+  auto c = cell.extra.find("dcgm_correlation");
+  if (c == cell.extra.end() || !c->is_object()) return std::nullopt;
+  auto w = c->find("power_watts_per_gpu");
+  return w != c->end() && w->is_number() ? std::optional<double>(w->get<double>()) : std::nullopt;
+}
+
+// Power and tokens/W at a TPM point lying `t` of the way from `lo` to `hi`
+// (hi null: at lo).
+void add_power(TpmPoint& tp, const AtlasCell& cell, const Point& lo, const Point* hi, double t) {
+  auto a = point_power(cell, lo);
+  auto b = hi && t > 0 ? point_power(cell, *hi) : a;
+  if (a && b) {
+    tp.power_watts_per_gpu = *a + (*b - *a) * (hi && t > 0 ? t : 0);
+    tp.power_basis = "point window";
+  } else if (auto m = cell_power(cell)) {
+    tp.power_watts_per_gpu = *m;
+    tp.power_basis = "cell window mean";
+  }
+  if (tp.power_watts_per_gpu && *tp.power_watts_per_gpu > 0) tp.tokens_per_watt = tp.output_tok_s_per_gpu / *tp.power_watts_per_gpu;
+}
+
+}  // namespace
+
 CellSla cell_sla(const AtlasCell& cell, const TpmConfig& cfg) {
   std::vector<const Point*> pts;
   for (const auto& p : cell.points)
@@ -169,6 +206,7 @@ CellSla cell_sla(const AtlasCell& cell, const TpmConfig& cfg) {
     t.tpot_ms = decode_ms(*p, pct);
     t.quality = quality_of(*p);
     t.trials = p->trials;
+    add_power(t, cell, *p, nullptr, 0);
     return t;
   };
   if (!meets(pts.front())) {
@@ -217,6 +255,9 @@ CellSla cell_sla(const AtlasCell& cell, const TpmConfig& cfg) {
     // An interpolated number inherits what is wrong with either neighbour.
     if (p.interpolated) p.quality = merged(quality_of(*lo), quality_of(*hi));
     if (p.interpolated) p.trials = std::min(lo->trials, hi->trials);
+    p.power_watts_per_gpu.reset();
+    p.tokens_per_watt.reset();
+    add_power(p, cell, *lo, hi, t);
   }
   p.binding_constraint = binding;
   r.point = p;
@@ -276,6 +317,7 @@ std::vector<TpmGroup> compute_tpm(const std::vector<AtlasCell>& cells, const Tpm
         t.tpot_ms = decode_ms(p, cfg.sla_percentile);
         t.quality = quality_of(p);
         t.trials = p.trials;
+        add_power(t, cell, p, nullptr, 0);
         g.peak = t;
       }
     }

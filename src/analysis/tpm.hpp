@@ -56,6 +56,11 @@ struct TpmPoint {
   PointQuality quality;            // of the measured point(s) behind it (both neighbours when interpolated)
   long trials = 1;
   Basis basis;
+  // GPU power while the point ran (dcgm_correlate joined to the atlas): the
+  // point's own window when points carry windows (interpolated like the
+  // rest), else the cell's bench-window mean; tokens/W = output tok/s/GPU / W.
+  std::optional<double> power_watts_per_gpu, tokens_per_watt;
+  std::string power_basis;  // "point window" | "cell window mean" | "" (no power captured)
 };
 
 struct TpmGroup {

@@ -37,6 +37,9 @@ const std::vector<TpmColumn>& tpm_columns() {
       {"cost_estimate", "", "true when the rate is an ESTIMATE (no public list rate)."},
       {"usd_per_1m_output_tokens", "$", "$/GPU-hour / (output tok/s/GPU x 3600) x 1e6."},
       {"usd_per_1m_total_tokens", "$", "Same on input + output tokens."},
+      {"power_watts_per_gpu", "W", "GPU power while the point ran (dcgm_correlate): the point's own window when points carry windows (interpolated like the point), else the cell's bench-window mean; null when no power was captured."},
+      {"tokens_per_watt", "tok/J", "Output tok/s/GPU / power_watts_per_gpu = output tokens per joule per GPU."},
+      {"power_basis", "", "point window | cell window mean; null without power."},
       {"isl", "tokens", "Input sequence length of the variant's workload (null when unknown)."},
       {"osl", "tokens", "Output sequence length of the variant's workload (null when unknown)."},
       {"workload", "", "ISL/OSL, dataset and warm/cold of the rows behind the group."},
@@ -94,6 +97,9 @@ std::vector<json> tpm_rows(const std::vector<TpmGroup>& groups) {
                 {"cost_estimate", g.cost ? json(g.cost->estimate) : json(nullptr)},
                 {"usd_per_1m_output_tokens", nullptr},
                 {"usd_per_1m_total_tokens", nullptr},
+                {"power_watts_per_gpu", nullptr},
+                {"tokens_per_watt", nullptr},
+                {"power_basis", nullptr},
                 {"isl", g.isl ? json(*g.isl) : json(nullptr)},
                 {"osl", g.osl ? json(*g.osl) : json(nullptr)},
                 {"workload", workload},
@@ -116,6 +122,9 @@ std::vector<json> tpm_rows(const std::vector<TpmGroup>& groups) {
         r["total_tpm_per_node"] = opt(p->basis.total_tpm_per_node);
         r["usd_per_1m_output_tokens"] = opt(p->basis.usd_per_1m_output_tokens);
         r["usd_per_1m_total_tokens"] = opt(p->basis.usd_per_1m_total_tokens);
+        r["power_watts_per_gpu"] = opt(p->power_watts_per_gpu);
+        r["tokens_per_watt"] = opt(p->tokens_per_watt);
+        if (!p->power_basis.empty()) r["power_basis"] = p->power_basis;
         r["trials"] = p->trials;
         r["flags"] = quality_flags(p->quality);
       }
@@ -200,19 +209,19 @@ std::string tpm_markdown(const std::vector<TpmGroup>& groups, const TpmConfig& c
   std::string md = fmt::format("# TPM summary — {}\n\n", campaign);
   for (const auto& c : tpm_caveats(cfg, groups)) md += "- " + c + "\n";
   md += "\n| variant | point | status | cell | mbt | c | TTFT ms | TPOT ms | out tok/s/GPU | out TPM/GPU | out TPM/replica | "
-        "out TPM/node | total TPM/GPU | $/1M out | $/1M total | flags |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+        "out TPM/node | total TPM/GPU | $/1M out | $/1M total | W/GPU | tok/W | flags |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& r : tpm_rows(groups)) {
     std::string status = r["point"] == "sla" ? r["sla_status"].get<std::string>() : "";
     if (r["point"] == "sla" && r["binding_constraint"].is_string()) status += " (" + r["binding_constraint"].get<std::string>() + ")";
     std::string mbt = r["max_num_batched_tokens"].is_null() ? "" : std::to_string(r["max_num_batched_tokens"].get<long>());
-    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
                       markdown_inline(r["variant"].get<std::string>()), r["point"].get<std::string>(), status,
                       r["cell_id"].is_null() ? "" : markdown_inline(r["cell_id"].get<std::string>()), mbt,
                       md_num(r["concurrency"], 1), md_num(r["ttft_ms"], 1), md_num(r["tpot_ms"], 2),
                       md_num(r["output_tok_s_per_gpu"], 1), md_num(r["output_tpm_per_gpu"], 0),
                       md_num(r["output_tpm_per_replica"], 0), md_num(r["output_tpm_per_node"], 0), md_num(r["total_tpm_per_gpu"], 0),
                       md_num(r["usd_per_1m_output_tokens"], 3), md_num(r["usd_per_1m_total_tokens"], 3),
-                      r["flags"].get<std::string>());
+                      md_num(r["power_watts_per_gpu"], 0), md_num(r["tokens_per_watt"], 2), r["flags"].get<std::string>());
   }
   bool any_missing = false;
   for (const auto& g : groups)

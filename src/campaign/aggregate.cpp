@@ -16,26 +16,29 @@ namespace {
 // What dcgm_correlate wrote for the cell joins its atlas line (the report and
 // the lake read the atlas), and the cell's speed-of-light rigor follows.
 void attach_speed_of_light(AtlasCell& cell, const fs::path& dir) {
-  bool dram = false;
   fs::path corr = dir / "dcgm_correlation.json";
   if (fs::exists(corr)) {
     json j = parse_json_lenient(read_file(corr), corr.string());
     json summary = json::object();
     for (const char* k : {"window", "node", "samples_used", "mean", "dcgm_bandwidth_tb_s", "dcgm_bandwidth_pct_of_datasheet",
-                          "tensor_tflops_per_gpu", "power_watts_per_gpu", "tokens_per_watt"})
+                          "tensor_tflops_per_gpu", "power_watts_per_gpu", "tokens_per_watt", "points"})
       if (j.contains(k)) summary[k] = j[k];
     if (j.contains("source") && j["source"].is_object()) summary["format"] = j["source"].value("format", "");
     cell.extra["dcgm_correlation"] = summary;
-    dram = summary.contains("mean") && summary["mean"].contains("dram_active_pct");
   }
-  for (const auto& p : cell.points)
-    if (auto t = p.extra.find("telemetry"); t != p.extra.end() && t->contains("dram_active_pct")) dram = true;
-  // The highest evidence present: ncu per kernel, DRAM activity over the
-  // window, the kernel-category proxy (docs/roofline.md, "Rigor").
-  cell.sol_rigor = fs::exists(dir / "ncu.json") ? "L4" : dram ? "L3" : fs::exists(dir / "kernels.json") ? "L1" : "none";
+  cell.sol_rigor = sol_rigor_of(cell, fs::exists(dir / "ncu.json"), fs::exists(dir / "kernels.json"));
 }
 
 }  // namespace
+
+std::string sol_rigor_of(const AtlasCell& cell, bool has_ncu, bool has_kernels) {
+  bool dram = false;
+  if (auto c = cell.extra.find("dcgm_correlation"); c != cell.extra.end() && c->is_object())
+    dram = c->contains("mean") && (*c)["mean"].contains("dram_active_pct");
+  for (const auto& p : cell.points)
+    if (auto t = p.extra.find("telemetry"); t != p.extra.end() && t->contains("dram_active_pct")) dram = true;
+  return has_ncu ? "L4" : dram ? "L3" : has_kernels ? "L1" : "none";
+}
 
 AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaign, Warnings& warnings) {
   Campaign c = open_campaign(root, campaign);

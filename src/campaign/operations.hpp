@@ -50,6 +50,10 @@ struct AggregateResult {
   fs::path atlas;
   std::vector<AtlasCell> cells;
 };
+// The cell's speed-of-light rigor (docs/roofline.md): L4 with ncu results,
+// L3 with DRAM activity over its window (its dcgm_correlation or its points'
+// telemetry), L1 with kernel categories, else none.
+std::string sol_rigor_of(const AtlasCell& cell, bool has_ncu, bool has_kernels);
 AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaign, Warnings& warnings);
 // Reads <campaign>/atlas.jsonl; a malformed line raises, naming the line.
 std::vector<AtlasCell> read_atlas(const Campaign& c);

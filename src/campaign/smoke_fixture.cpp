@@ -134,7 +134,6 @@ void add_synthetic_telemetry(AtlasCell& cell, const VariantSpec& v) {
                {"format", "report-smoke-fixture"}};
   if (dur > 0) corr["tokens_per_watt"] = tok / dur / power;
   cell.extra["dcgm_correlation"] = corr;
-  cell.sol_rigor = "L3";
 }
 
 // A synthetic roofline sweep of the smoke model on B200 (NVFP4, TP4): decode
@@ -327,10 +326,8 @@ SmokeCampaign build_smoke_campaign(const fs::path& root, const SmokeReady& ready
     }
     cell.status = cell_status(cell.points, cell.concurrencies_requested);
     if (!failed_cell) add_synthetic_telemetry(cell, *v);
-    if (!failed_cell && mbt == 8192) {
-      out.kernel_evidence.kernels[cell.cell_id] = synthetic_kernels(*v);
-      if (!cell.sol_rigor) cell.sol_rigor = "L1";
-    }
+    if (!failed_cell && mbt == 8192) out.kernel_evidence.kernels[cell.cell_id] = synthetic_kernels(*v);
+    cell.sol_rigor = sol_rigor_of(cell, false, out.kernel_evidence.kernels.count(cell.cell_id) > 0);
     cell.extra["missing_concurrencies"] = json::array();
     cell.extra["bench_timestamps"] = {{"stamps", {"2026-01-01T00:00:00Z", "2026-01-01T06:00:00Z"}}, {"note", "synthetic"}};
     bool preempted = false;
@@ -340,10 +337,8 @@ SmokeCampaign build_smoke_campaign(const fs::path& root, const SmokeReady& ready
   }
   // A roofline sweep of the same model (pages 4 and 7); outside coverage.
   for (auto& cell : roofline_cells(c.id)) {
-    if (cell.sweep_kind == "decode") {
-      out.kernel_evidence.ncu[cell.cell_id] = synthetic_ncu();
-      cell.sol_rigor = "L4";
-    }
+    if (cell.sweep_kind == "decode") out.kernel_evidence.ncu[cell.cell_id] = synthetic_ncu();
+    cell.sol_rigor = sol_rigor_of(cell, out.kernel_evidence.ncu.count(cell.cell_id) > 0, false);
     out.cells.push_back(std::move(cell));
   }
   std::sort(out.cells.begin(), out.cells.end(), [](const AtlasCell& a, const AtlasCell& b) { return a.cell_id < b.cell_id; });

@@ -107,6 +107,9 @@ TEST_F(Smoke, KernelPagesCarryTheSyntheticProfiles) {
   EXPECT_NE(text.find("1046 ms · moe"), std::string::npos) << "B200 EP MTP: 193.75 + 260 + 262.5 + 210 + 95 + 25 ms";
   EXPECT_NE(text.find("capture b64 (22 launches, 8 kernels"), std::string::npos);
   EXPECT_NE(text.find("cutlass::Kernel2<cutlass_sm100_moe_gemm_nvfp4>"), std::string::npos);
+  // The completeness page counts cells per rigor: the decode sweep has ncu,
+  // the prefill sweep and 39 serving cells DRAM activity, the failed cell none.
+  EXPECT_NE(text.find("cells by sol_rigor: L4 1, L3 40, none 1."), std::string::npos);
 }
 
 TEST_F(Smoke, WorkloadSpeedOfLightMarksCellsAboveTheCeiling) {

@@ -304,6 +304,15 @@ TEST(DcgmCorrelate, AServingCellGetsPages6And6b) {
   json st = load_json(c.dir() / "report_status.json");
   EXPECT_TRUE(st["dcgm_grounded"].get<bool>());
   EXPECT_EQ(st["sol_rigor"], "L3");
+  // tpm_summary carries the power and tokens/W (the cell's window mean: its one point has no own window).
+  auto tpm = run_cli("--json tpm_summary --campaign roofline", c.root.path);
+  ASSERT_EQ(tpm.exit_code, 0) << tpm.err;
+  json env = tpm.envelope();
+  const json& peak = env["result"]["rows"][0];
+  EXPECT_EQ(peak["point"], "peak");
+  EXPECT_DOUBLE_EQ(peak["power_watts_per_gpu"].get<double>(), 620);
+  EXPECT_NEAR(peak["tokens_per_watt"].get<double>(), 5368.234273466431 / 8 / 620, 1e-9);
+  EXPECT_EQ(peak["power_basis"], "cell window mean");
 }
 
 }  // namespace

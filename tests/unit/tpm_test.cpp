@@ -76,6 +76,35 @@ TEST(Tpm, SlaInterpolatesOnLog2ConcurrencyAtTheBindingLimit) {
   EXPECT_NEAR(*s.basis.usd_per_1m_total_tokens, 6.16 / (650.0 * 3600) * 1e6, 1e-12);
 }
 
+TEST(Tpm, PowerAndTokensPerWattFollowThePointWindowsElseTheCellMean) {
+  AtlasCell cell = sweep();
+  // Per-point power (dcgm_correlate with point windows) at c=4 and c=8.
+  cell.extra["dcgm_correlation"] = {{"power_watts_per_gpu", 500.0},
+                                    {"points", {{{"concurrency", 4}, {"power_watts_per_gpu", 400.0}},
+                                                {{"concurrency", 8}, {"power_watts_per_gpu", 600.0}}}}};
+  auto g = compute_tpm({cell}, config(2000, 50));
+  // SLA at t = 0.25 between c=4 and c=8: 400 + 0.25 x 200 = 450 W; 325 tok/s / 450 W.
+  ASSERT_TRUE(g[0].sla && g[0].sla->power_watts_per_gpu);
+  EXPECT_DOUBLE_EQ(*g[0].sla->power_watts_per_gpu, 450);
+  EXPECT_DOUBLE_EQ(*g[0].sla->tokens_per_watt, 325.0 / 450);
+  EXPECT_EQ(g[0].sla->power_basis, "point window");
+  // Peak at c=8: its own window, 400 tok/s / 600 W.
+  EXPECT_DOUBLE_EQ(*g[0].peak->power_watts_per_gpu, 600);
+  EXPECT_DOUBLE_EQ(*g[0].peak->tokens_per_watt, 400.0 / 600);
+  // Without point windows the cell's bench-window mean is used, and said.
+  cell.extra["dcgm_correlation"].erase("points");
+  g = compute_tpm({cell}, config(2000, 50));
+  EXPECT_DOUBLE_EQ(*g[0].sla->power_watts_per_gpu, 500);
+  EXPECT_EQ(g[0].sla->power_basis, "cell window mean");
+  auto rows = tpm_rows(g);
+  EXPECT_DOUBLE_EQ(rows[1]["tokens_per_watt"].get<double>(), 325.0 / 500);
+  EXPECT_EQ(rows[1]["power_basis"], "cell window mean");
+  // No capture: null, never 0.
+  g = compute_tpm({sweep()}, config(2000, 50));
+  EXPECT_FALSE(g[0].sla->power_watts_per_gpu.has_value());
+  EXPECT_TRUE(tpm_rows(g)[1]["tokens_per_watt"].is_null());
+}
+
 TEST(Tpm, TtftCanBeTheBindingLimit) {
   auto g = compute_tpm({sweep()}, config(600, 1000));
   // c=4 TTFT 400 meets, c=8 TTFT 800 breaks: t = (600-400)/(800-400) = 0.5.

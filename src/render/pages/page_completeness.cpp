@@ -180,9 +180,18 @@ PageSpec completeness_spec() {
     };
     c.text(f.body.x, y, f.in.coverage.line(), Font{8.5, true}, Color::hex(0x1a237e));
     y += 14;
-    std::string sol = fmt::format("Speed of light: sol_complete={}, sol_rigor={}, dcgm_grounded={} (report_status.json).",
+    // Per cell (atlas_aggregate's sol_rigor), strongest first: which cells the
+    // report-wide level actually covers.
+    std::map<std::string, long> per_cell;
+    for (const auto* list : {&f.in.cells, &f.in.roofline_cells})
+      for (const auto& cell : *list) ++per_cell[cell.sol_rigor.value_or("none")];
+    std::string cells;
+    for (const char* level : {"L4", "L3", "L1", "none"})
+      if (per_cell.count(level)) cells += fmt::format("{}{} {}", cells.empty() ? "" : ", ", level, per_cell[level]);
+    std::string sol = fmt::format("Speed of light: sol_complete={}, sol_rigor={}, dcgm_grounded={} (report_status.json); "
+                                  "cells by sol_rigor: {}.",
                                   f.status.value("sol_complete", false), f.status.value("sol_rigor", std::string("none")),
-                                  f.status.value("dcgm_grounded", false));
+                                  f.status.value("dcgm_grounded", false), cells);
     c.text(f.body.x, y, sol, Font{7.5}, Color::hex(0x333333));
     y += 12;
     auto lines = completeness_lines(f.in, f.omissions, f.ledger, f.page1_drawn);

@@ -62,14 +62,23 @@ struct Col {
   bool right;
 };
 
-const std::vector<Col>& columns() {
+// With power captured (dcgm_correlate) the table gains W/GPU and tok/W and
+// the text columns give up the room.
+const std::vector<Col>& columns(bool power) {
   static const std::vector<Col> cols = {
       {"model", 86, false},       {"variant", 118, false},      {"ISL/OSL", 46, false},    {"point", 24, false},
       {"status", 56, false},      {"limit", 26, false},         {"mbt", 32, true},         {"c", 28, true},           {"TTFT ms", 36, true},
       {"TPOT ms", 34, true},      {"out TPM/GPU", 52, true},    {"out TPM/replica", 58, true},
       {"out TPM/node", 56, true}, {"$/1M out", 36, true},       {"$/1M total", 40, true},  {"notes", 26, false},
   };
-  return cols;
+  static const std::vector<Col> with_power = {
+      {"model", 72, false},       {"variant", 98, false},       {"ISL/OSL", 46, false},    {"point", 24, false},
+      {"status", 50, false},      {"limit", 26, false},         {"mbt", 32, true},         {"c", 28, true},           {"TTFT ms", 36, true},
+      {"TPOT ms", 34, true},      {"out TPM/GPU", 52, true},    {"out TPM/replica", 56, true},
+      {"out TPM/node", 54, true}, {"$/1M out", 34, true},       {"$/1M total", 38, true},  {"W/GPU", 28, true},
+      {"tok/W", 28, true},        {"notes", 24, false},
+  };
+  return power ? with_power : cols;
 }
 
 // Footnotes collected while the rows are drawn: each distinct text once,
@@ -176,7 +185,10 @@ PageSpec tpm_spec() {
       y += r.h + 1;
     }
     y += 5;
-    const auto& cols = columns();
+    bool power = std::any_of(in.tpm_groups.begin(), in.tpm_groups.end(), [](const TpmGroup& g) {
+      return (g.peak && g.peak->power_watts_per_gpu) || (g.sla && g.sla->power_watts_per_gpu);
+    });
+    const auto& cols = columns(power);
     std::vector<double> col_x;
     double cx = x;
     for (const auto& col : cols) {
@@ -185,7 +197,7 @@ PageSpec tpm_spec() {
     }
     c.rect_fill({x, y, cx - x, kRowH + 2}, Color::hex(0xe8eaf6));
     for (size_t i = 0; i < cols.size(); ++i)
-      c.text(cols[i].right ? col_x[i] + cols[i].w - 3 : col_x[i] + 2, y + 2, cols[i].head, Font{6.5, true},
+      c.text(cols[i].right ? col_x[i] + cols[i].w - 3 : col_x[i] + 2, y + 2, cols[i].head, Font{power ? 5.8 : 6.5, true},
              Color::hex(0x1a237e), cols[i].right ? Align::right : Align::left);
     y += kRowH + 4;
     Notes notes;
@@ -229,8 +241,13 @@ PageSpec tpm_spec() {
             p && p->basis.output_tpm_per_node ? thousands(*p->basis.output_tpm_per_node) : "—",
             p ? opt_num(p->basis.usd_per_1m_output_tokens, "n/a", 3) : "—",
             p ? opt_num(p->basis.usd_per_1m_total_tokens, "n/a", 3) : "—",
-            refs,
         };
+        if (power) {
+          vals.push_back(p ? opt_num(p->power_watts_per_gpu, "n/a", 0) : "—");
+          vals.push_back(p ? opt_num(p->tokens_per_watt, "n/a", 2) : "—");
+          if (p && p->power_basis == "cell window mean") add_ref("W/GPU: the cell's bench-window mean (no per-point window)");
+        }
+        vals.push_back(refs);
         if (row == 1) c.line(x, y - 1, cx, y - 1, Color::hex(0xeeeeee), 0.4);
         Color col = (row == 1 && !p) ? Color::hex(0xb71c1c) : Color::hex(0x222222);
         for (size_t i = 0; i < cols.size(); ++i) {
@@ -250,8 +267,10 @@ PageSpec tpm_spec() {
     std::string legend = fmt::format(
         "SLA: {} TTFT ≤ {:g} ms and {} TPOT ≤ {:g} ms (TPOT falls back to ITL); c is a tested concurrency, or interpolated "
         "(one decimal) on log2(c) between two tested ones; limit = the SLA limit that binds there. Same numbers as "
-        "tpm_summary.json.",
-        cfg.sla_percentile, cfg.ttft_sla_ms, cfg.sla_percentile, cfg.tpot_sla_ms);
+        "tpm_summary.json.{}",
+        cfg.sla_percentile, cfg.ttft_sla_ms, cfg.sla_percentile, cfg.tpot_sla_ms,
+        power ? " W/GPU = GPU power while the point ran (dcgm_correlate); tok/W = output tok/s/GPU ÷ W/GPU = output tokens per joule."
+              : "");
     if (any_quality)
       legend += " † from a partial point (some requests or trials failed); ‡ undercounted window (num_prompts < 2 × c); "
                 "§ run-to-run CV of output tok/s > 10 %: the gap to a neighbour may be noise.";
