@@ -24,25 +24,43 @@ struct Means {
   std::vector<std::string> notes;
 };
 
-Means means_over(const std::vector<TelemetrySeries>& series, double start, double end, double offset) {
+// Per-GPU means over the window, across every series that has samples in
+// it (several files: one capture per point), weighted by the samples each
+// contributes. Untimed series count whole; `only_folder`, when given, keeps
+// the untimed series whose file lies in that folder (a point's own capture).
+Means means_over(const std::vector<TelemetrySeries>& series, double start, double end, double offset,
+                 const std::string& only_folder = {}) {
   Means m;
-  std::map<std::string, std::pair<double, int>> across;
+  std::map<long, std::map<std::string, std::pair<double, double>>> acc;  // gpu -> metric -> (sum of w x mean, sum of w)
+  bool any_in_folder = false;
+  if (!only_folder.empty())
+    for (const auto& s : series) any_in_folder = any_in_folder || (s.clock == "none" && s.file.find(only_folder) != std::string::npos);
+  bool noted = false;
   for (const auto& s : series) {
     std::optional<WindowTelemetry> w;
     if (s.clock == "none") {
+      if (any_in_folder && s.file.find(only_folder) == std::string::npos) continue;
       w = whole_capture(s);
-      m.notes.push_back(s.file + " has no timestamps: the whole capture is taken as the window");
+      if (!noted) m.notes.push_back("captures without timestamps (" + s.format + ") are taken whole, one per point folder where each point has one");
+      noted = true;
     } else {
       w = window_telemetry(s, start, end, s.clock == "utc" ? 0 : offset);
     }
     if (!w) continue;
-    m.samples = std::max(m.samples, w->samples_used);
+    m.samples += w->samples_used;
+    double weight = std::max<double>(1, static_cast<double>(w->samples_used));
     for (const auto& [gpu, metrics] : w->per_gpu_mean)
-      for (const auto& [name, v] : metrics)
-        if (!m.per_gpu[gpu].count(name)) m.per_gpu[gpu][name] = v;
+      for (const auto& [name, v] : metrics) {
+        auto& a = acc[gpu][name];
+        a.first += weight * v;
+        a.second += weight;
+      }
   }
-  for (const auto& [gpu, metrics] : m.per_gpu)
-    for (const auto& [name, v] : metrics) {
+  std::map<std::string, std::pair<double, int>> across;
+  for (const auto& [gpu, metrics] : acc)
+    for (const auto& [name, a] : metrics) {
+      double v = a.first / a.second;
+      m.per_gpu[gpu][name] = v;
       across[name].first += v;
       across[name].second += 1;
     }
@@ -146,7 +164,7 @@ json correlate_cell(const AtlasCell& cell, const std::vector<TelemetrySeries>& s
     auto s = parse_timestamp((*w).value("start", ""));
     auto e = parse_timestamp((*w).value("end", ""));
     if (!s || !e) continue;
-    Means pm = means_over(series, s->seconds, e->seconds, offset);
+    Means pm = means_over(series, s->seconds, e->seconds, offset, p.concurrency ? fmt::format("/c{}/", *p.concurrency) : std::string());
     json pj = {{"concurrency", p.concurrency ? json(*p.concurrency) : json()}, {"isl", p.isl ? json(*p.isl) : json()},
                {"samples_used", pm.samples}, {"mean", pm.mean}};
     json pd = derived(pm, gpu, weight);

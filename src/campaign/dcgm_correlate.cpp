@@ -82,23 +82,29 @@ json dcgm_correlate(const fs::path& root, const CorrelateRequest& req, Warnings&
   AtlasCell cell = cell_from_json(parse_json_lenient(read_file(norm), norm.string()), norm.string());
   auto accepted = kinds().find(req.kind);
   if (accepted == kinds().end()) throw_usage("unknown telemetry kind '" + req.kind + "'");
+  // One capture file, or a folder of them (cell_run --telemetry: one per point).
   IngestBatch batch = ingest_paths({req.file}, "auto");
   if (batch.telemetry.empty() || batch.files.empty())
     throw_input(req.file.string(), "not a GPU telemetry capture", -1, {}, "expected " + accepted->second.front());
-  const std::string& format = batch.files.front().format;
-  if (std::find(accepted->second.begin(), accepted->second.end(), format) == accepted->second.end())
-    throw_usage(fmt::format("{} was detected as {}, which --{} does not take", req.file.string(), format, req.kind),
-                "pass it with the flag of its kind");
+  for (const auto& f : batch.files)
+    if (f.telemetry && std::find(accepted->second.begin(), accepted->second.end(), f.format) == accepted->second.end())
+      throw_usage(fmt::format("{} was detected as {}, which --{} does not take", f.abs.string(), f.format, req.kind),
+                  "pass it with the flag of its kind");
   for (const auto& w : batch.warnings) add_warning(warnings, w);
-  TelemetrySeries& s = batch.telemetry.front();
-  s.file = req.file.string();
+  bool folder = fs::is_directory(req.file);
+  std::vector<TelemetrySeries>& series = batch.telemetry;
+  for (auto& s : series) s.file = folder ? (req.file.parent_path() / s.file).string() : req.file.string();
   // The node: the capture's, checked against the cell's and --node.
-  std::optional<std::string> node = s.node;
-  for (const auto& expected : {req.node, cell.node})
-    if (expected && node && *expected != *node)
-      throw_input(req.file.string(), fmt::format("the capture comes from node {}, not {}", *node, *expected), -1, "node",
-                  "correlate each cell with a capture from the node it was served on");
+  std::optional<std::string> node;
+  for (const auto& s : series) {
+    for (const auto& expected : {req.node, cell.node, node})
+      if (expected && s.node && *expected != *s.node)
+        throw_input(s.file, fmt::format("the capture comes from node {}, not {}", *s.node, *expected), -1, "node",
+                    "correlate each cell with a capture from the node it was served on");
+    if (s.node) node = s.node;
+  }
   if (!node) node = req.node ? req.node : cell.node;
+  const TelemetrySeries& s = series.front();
   CorrelationWindow window = window_of(req, cell, s, warnings);
   std::optional<SolCeilings> ceilings;
   const GpuCeiling* gpu = nullptr;
@@ -110,10 +116,12 @@ json dcgm_correlate(const fs::path& root, const CorrelateRequest& req, Warnings&
     add_warning(warnings, {"no_gpu_ceiling", "no ceiling for hardware " + cell.hardware.value_or("?") +
                                                  ": no bandwidth or TFLOP/s figures", cell.cell_id, {}, {}, {}, {}});
   FileLock lock(c.dir, "dcgm_correlate " + req.cell, lock_wait_seconds());
-  json out = correlate_cell(cell, {s}, window, gpu, req.utc_offset_s);
+  json out = correlate_cell(cell, series, window, gpu, req.utc_offset_s);
   out["node"] = node ? json(*node) : json();
-  out["source"] = {{"file", s.file}, {"format", s.format}, {"clock", s.clock}, {"utc_offset_s", req.utc_offset_s},
-                   {"samples", s.samples.size()}};
+  size_t samples = 0;
+  for (const auto& x : series) samples += x.samples.size();
+  out["source"] = {{"file", req.file.string()}, {"format", s.format}, {"clock", s.clock}, {"utc_offset_s", req.utc_offset_s},
+                   {"samples", samples}, {"files", series.size()}};
   out["hardware"] = gpu ? json({{"key", gpu->key}, {"hbm_tb_s", gpu->hbm_tb_s}}) : json();
   atomic_write(dir / "dcgm_correlation.json", out.dump(2) + "\n");
   out["written"] = (dir / "dcgm_correlation.json").string();

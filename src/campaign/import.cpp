@@ -11,6 +11,7 @@
 #include "model/fields.hpp"
 #include "campaign/operations.hpp"
 #include "ingest/discover.hpp"
+#include "ingest/formats.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/json_lenient.hpp"
@@ -84,6 +85,58 @@ void tag_warnings(Warnings& list, const std::string& cell) {
     if (w.cell.empty()) w.cell = cell;
 }
 
+namespace {
+
+// Points measured by cell_run carry their bench window from the run's log
+// (commands/<cell>/<run>/log.jsonl: the bench step of that concurrency), so
+// telemetry can be averaged per point. A point whose trials come from
+// several runs, or from a sweep that ran every concurrency in one step, gets none.
+void attach_cell_run_windows(const Campaign& c, AtlasCell& cell) {
+  std::map<std::string, std::map<long, json>> by_run;  // run -> concurrency -> window
+  auto windows_of = [&](const std::string& run) -> const std::map<long, json>& {
+    auto it = by_run.find(run);
+    if (it != by_run.end()) return it->second;
+    std::map<long, json>& w = by_run[run];
+    fs::path log = c.dir / "commands" / cell.cell_id / run / "log.jsonl";
+    std::error_code ec;
+    if (run.find('/') != std::string::npos || run.find("..") != std::string::npos || !fs::is_regular_file(log, ec)) return w;
+    std::string text = read_file(log);
+    // exec mode: the bench step; job mode: from the Job's submission (apply)
+    // to the status poll that saw it complete (the last one).
+    std::map<long, std::pair<std::string, std::string>> job;
+    for (auto line : lines_of(text)) {
+      json e = json::parse(line.begin(), line.end(), nullptr, false);
+      if (!e.is_object() || e.value("exit_code", -1) != 0) continue;
+      std::string step = e.value("step", ""), start = e.value("start_utc", ""), end = e.value("end_utc", "");
+      long conc = e.value("concurrency", 0L);
+      if (step == "bench") w[conc] = {{"start", start}, {"end", end}};
+      else if (step == "apply") job[conc] = {start, ""};
+      else if (step == "status" && job.count(conc)) job[conc].second = end;
+    }
+    for (const auto& [conc, se] : job)
+      if (!w.count(conc) && !se.second.empty()) w[conc] = {{"start", se.first}, {"end", se.second}};
+    for (auto& [conc, win] : w) win["source"] = log.lexically_relative(c.dir).generic_string();
+    return w;
+  };
+  for (auto& p : cell.points) {
+    if (!p.concurrency || p.source.empty() || p.extra.contains("window_utc")) continue;
+    std::set<std::string> runs;
+    const std::string prefix = "raw/cell_run/";
+    for (const auto& s : p.source) {
+      if (s.file.rfind(prefix, 0) != 0) {
+        runs.clear();
+        break;
+      }
+      runs.insert(s.file.substr(prefix.size(), s.file.find('/', prefix.size()) - prefix.size()));
+    }
+    if (runs.size() != 1) continue;
+    const auto& w = windows_of(*runs.begin());
+    if (auto it = w.find(*p.concurrency); it != w.end()) p.extra["window_utc"] = it->second;
+  }
+}
+
+}  // namespace
+
 AtlasCell build_cell(const Campaign& c, const AtlasCell& identity, IngestBatch batch, Warnings& warnings) {
   AtlasCell cell = identity;
   cell.campaign = c.id;
@@ -95,6 +148,7 @@ AtlasCell build_cell(const Campaign& c, const AtlasCell& identity, IngestBatch b
   rules.configured_num_prompts = identity.num_prompts;
   for (auto& w : batch.warnings) add_warning(cell.warnings, w);
   cell.points = build_points(batch.results, cell.gpus, rules, cell.warnings);
+  attach_cell_run_windows(c, cell);
   std::map<long, int> per_concurrency;
   for (const auto& p : cell.points)
     if (p.concurrency) ++per_concurrency[*p.concurrency];

@@ -105,9 +105,14 @@ json cell_run(const fs::path& root, const CellRunRequest& req, Warnings& warning
   if (req.resume) supersede_failures(cell_dir, plan, cmd_dir);
   fs::create_directories(cell_dir / "raw" / "cell_run" / plan.run);
   ExecuteResult r = execute_plan(c, plan, cmd_dir, cancel, req.poll_interval_s, warnings, progress);
-  return {{"plan", plan_json},        {"commands_dir", cmd_dir.string()}, {"executed", true},
-          {"points_ok", r.points_ok}, {"points_failed", r.points_failed},  {"status", r.status},
-          {"cancelled", r.cancelled}, {"experiment", plan.experiment},     {"run", plan.run}};
+  json out = {{"plan", plan_json},        {"commands_dir", cmd_dir.string()}, {"executed", true},
+              {"points_ok", r.points_ok}, {"points_failed", r.points_failed},  {"status", r.status},
+              {"cancelled", r.cancelled}, {"experiment", plan.experiment},     {"run", plan.run}};
+  if (!plan.telemetry.empty()) {
+    out["node"] = r.node ? json(*r.node) : json();
+    out["dcgm_correlation"] = r.correlation ? json(*r.correlation) : json();
+  }
+  return out;
 }
 
 }  // namespace ptr

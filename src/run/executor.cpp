@@ -9,6 +9,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "campaign/dcgm_correlate.hpp"
 #include "campaign/operations.hpp"
 #include "campaign/roofline_import.hpp"
 #include "ingest/discover.hpp"
@@ -17,7 +18,9 @@
 #include "util/fs.hpp"
 #include "util/json_lenient.hpp"
 #include "util/text.hpp"
+#include "util/k8s_names.hpp"
 #include "util/time_utc.hpp"
+#include "util/timestamp.hpp"
 
 namespace ptr {
 
@@ -67,6 +70,10 @@ class ExecTransport : public Transport {
         out.cancelled = true;
         return out;
       }
+      if (s.name == "bench" || s.name == "sweep") {
+        out.bench_start_utc = o.process.start_utc;
+        out.bench_end_utc = o.process.end_utc;
+      }
       if (o.process.exit_code == 0) continue;
       // A sweep that fails midway still wrote the runs that finished: fetch them.
       if (s.name == "sweep") {
@@ -108,7 +115,12 @@ class JobTransport : public Transport {
         out.failure = fmt::format("Job {} failed: {}", p.job_name, excerpt(trim(tail_of(t.out)), 400));
         return finish(out);
       }
-      if (st.process.exit_code == 0 && conditions.find("Complete") != std::string::npos) break;
+      if (st.process.exit_code == 0 && conditions.find("Complete") != std::string::npos) {
+        // The Job's work lies between its submission and the poll that saw it done.
+        out.bench_start_utc = a.process.start_utc;
+        out.bench_end_utc = st.process.end_utc;
+        break;
+      }
       double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (waited > deadline) {
         out.failure = fmt::format("Job {} neither completed nor failed within {:.0f} s", p.job_name, deadline);
@@ -233,6 +245,57 @@ void finish_roofline(const Campaign& c, const RunPlan& plan, const AtlasCell& id
   }
 }
 
+// --telemetry prometheus: the point's query, with its node and bench window.
+void run_after(const PointPlan& p, const PointOutcome& o, const std::optional<std::string>& node, StepRunner& run,
+               const std::string& cell, Warnings& warnings) {
+  if (p.after.empty()) return;
+  auto start = parse_timestamp(o.bench_start_utc), end = parse_timestamp(o.bench_end_utc);
+  if (!node || !start || !end) {
+    add_warning(warnings, {"telemetry_not_queried", !node ? "the node is unknown, so the Prometheus query cannot name it"
+                                                          : "the point's bench window is unknown",
+                           cell, {}, {}, {}, p.concurrency});
+    return;
+  }
+  for (Step s : p.after) {
+    for (auto& a : s.argv) {
+      if (a == kNodeWord) a = *node;
+      else if (a == kStartWord) a = fmt::format("{:.3f}", start->seconds);
+      else if (a == kEndWord) a = fmt::format("{:.3f}", end->seconds);
+    }
+    auto r = run.run(s, p.concurrency, false);
+    if (r.process.exit_code != 0) {
+      add_warning(warnings, {"telemetry_query_failed", why_failed(s, r), cell, {}, {}, {}, p.concurrency});
+      return;
+    }
+  }
+}
+
+// --telemetry: every point's capture against the cell's points (their windows
+// come from this run's log), as dcgm_correlate would do by hand.
+void correlate_run(const Campaign& c, const RunPlan& plan, const std::optional<std::string>& node, ExecuteResult& res,
+                   Warnings& warnings) {
+  std::filesystem::path dir = c.cell_dir(plan.cell) / "raw" / plan.telemetry_dir;
+  if (!std::filesystem::exists(dir)) {
+    add_warning(warnings, {"telemetry_missing", "no telemetry capture came back; no dcgm_correlation.json", plan.cell, {}, {}, {}, {}});
+    return;
+  }
+  CorrelateRequest req;
+  req.campaign = c.id;
+  req.cell = plan.cell;
+  req.file = dir;
+  req.kind = plan.telemetry == "dcgmi" ? "dcgmi-dmon" : plan.telemetry;
+  req.node = node;
+  try {
+    Warnings w;
+    json r = dcgm_correlate(c.dir.parent_path(), req, w);
+    for (auto& x : w) add_warning(warnings, std::move(x));
+    res.correlation = r["written"].get<std::string>();
+  } catch (const Error& e) {
+    add_warning(warnings, {"telemetry_not_correlated", std::string("dcgm_correlate failed: ") + e.what(), plan.cell,
+                           dir.string(), {}, "run dcgm_correlate on the capture by hand once fixed", {}});
+  }
+}
+
 }  // namespace
 
 ExecuteResult execute_plan(const Campaign& c, const RunPlan& plan, const std::filesystem::path& cmd_dir,
@@ -260,6 +323,22 @@ ExecuteResult execute_plan(const Campaign& c, const RunPlan& plan, const std::fi
   const CellConfig* cc = c.config.find_cell(plan.cell);
   AtlasCell identity = cc->identity;
   identity.campaign = c.id;
+  // --telemetry: the node the GPUs' pod runs on joins the cell's descriptor
+  // (dcgm_correlate checks captures against it).
+  if (plan.node) {
+    auto o = run.run(*plan.node, 0);
+    std::string node = trim(o.out);
+    if (o.process.exit_code == 0 && k8s::valid_dns_subdomain(node)) {
+      res.node = node;
+      if (identity.node && *identity.node != node)
+        add_warning(warnings, {"node_differs", fmt::format("the config names node {}, the pod runs on {}", *identity.node, node),
+                               plan.cell, {}, {}, {}, {}});
+      identity.node = node;
+    } else {
+      add_warning(warnings, {"node_unknown", "cannot read the node of the telemetry pod: " + excerpt(trim(o.out + " " + o.err), 200),
+                             plan.cell, {}, {}, {}, {}});
+    }
+  }
   bool guard_unavailable = false;
   auto t0 = std::chrono::steady_clock::now();
   for (size_t i = 0; i < plan.points.size(); ++i) {
@@ -286,6 +365,7 @@ ExecuteResult execute_plan(const Campaign& c, const RunPlan& plan, const std::fi
     }
     std::filesystem::path landed = cell_dir / "raw" / p.local_dir;
     if (!outcome.failure) outcome = transport->run_point(p, run, landed);
+    if (!outcome.cancelled && !outcome.failure) run_after(p, outcome, res.node, run, plan.cell, warnings);
     if (outcome.cancelled) {
       std::filesystem::remove_all(landed);  // a cut measurement is no measurement
       res.cancelled = true;
@@ -359,6 +439,7 @@ ExecuteResult execute_plan(const Campaign& c, const RunPlan& plan, const std::fi
     if (progress) progress(static_cast<double>(i + 1), static_cast<double>(plan.points.size()), fmt::format("c={}", p.concurrency));
   }
   if (plan.roofline && !res.cancelled) finish_roofline(c, plan, identity, run, res, warnings);
+  if (!plan.telemetry.empty() && !res.cancelled && res.points_ok > 0) correlate_run(c, plan, res.node, res, warnings);
   // Teardown by label, always (also after a cancellation); then nothing of the
   // run may be left, and no standing object may have vanished.
   for (const auto& s : plan.teardown) run.run(s, 0, false);

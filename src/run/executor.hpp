@@ -43,6 +43,7 @@ class StepRunner {
 struct PointOutcome {
   std::optional<std::string> failure;  // why the point failed, if it did
   bool cancelled = false;
+  std::string bench_start_utc, bench_end_utc;  // when the point's bench ran (for a telemetry query)
 };
 
 class Transport {
@@ -58,6 +59,8 @@ struct ExecuteResult {
   int points_ok = 0, points_failed = 0;
   bool cancelled = false;
   std::string status;  // the cell's status after the run
+  std::optional<std::string> node;         // --telemetry: the node the GPUs' pod ran on
+  std::optional<std::string> correlation;  // --telemetry: the dcgm_correlation.json written
 };
 
 ExecuteResult execute_plan(const Campaign& c, const RunPlan& plan, const std::filesystem::path& cmd_dir,

@@ -134,6 +134,38 @@ constexpr const char* kGpmMetrics = "1,2,3,5,10,60,61";
 // DCGM: GR engine, SM active, occupancy, tensor, DRAM, PCIe and NVLink TX/RX, power, SM and memory clocks.
 constexpr const char* kDcgmFields = "1001,1002,1003,1004,1005,1009,1010,1011,1012,155,100,101";
 
+// An in-pod capture into `dir`, started in the background. Either command
+// line names the folder, so `pkill -f` of it (the stop step, and the guard and
+// teardown that match the run's folder) ends it.
+Argv capture_start(const std::string& kind, const std::string& dir) {
+  if (kind == "nvidia-smi")
+    return {"sh", "-c",
+            "mkdir -p " + shell_quote(dir) + " && nohup nvidia-smi dmon -o DT -d 1 --gpm-metrics " + kGpmMetrics + " -f " +
+                shell_quote(dir + "/nvidia-smi-dmon.txt") + " >/dev/null 2>&1 &"};
+  // dcgmi writes to stdout: bash names the process after the folder (exec -a).
+  return {"bash", "-c",
+          "mkdir -p " + shell_quote(dir) + " && { nohup bash -c 'exec -a \"$0\" dcgmi dmon -e " + kDcgmFields +
+              " -d 1000 > \"$1\" 2>&1' " + shell_quote("dcgmi-capture:" + dir) + " " + shell_quote(dir + "/dcgmi-dmon.txt") +
+              " >/dev/null 2>&1 & }"};
+}
+Argv capture_stop(const std::string& dir) { return {"pkill", "-f", dir}; }
+
+std::string capture_command(const std::string& kind) {
+  return kind == "nvidia-smi" ? "nvidia-smi dmon -o DT -d 1 --gpm-metrics " + std::string(kGpmMetrics)
+                              : "dcgmi dmon -e " + std::string(kDcgmFields) + " -d 1000";
+}
+
+// A Prometheus query_range of every DCGM series of the node over the point's
+// bench window, run in a pod that reaches Prometheus; the values are passed
+// as arguments ("$2".."$5"), never spliced into the script.
+Argv prometheus_query(const std::string& url, const std::string& dir) {
+  return {"sh", "-c",
+          "mkdir -p \"$1\" && curl -sfG \"$2/api/v1/query_range\" --data-urlencode "
+          "\"query={__name__=~\\\"DCGM_FI_.*\\\",Hostname=\\\"$3\\\"}\" --data-urlencode \"start=$4\" --data-urlencode "
+          "\"end=$5\" --data-urlencode step=1s > \"$1/prometheus-query-range.json\"",
+          "prometheus-query", dir, url, kNodeWord, kStartWord, kEndWord};
+}
+
 // Decode points at each batch (ISL/OSL fixed), prefill points at each prompt
 // length (OSL 1); around each bench, `nvidia-smi dmon -o DT` logs to a file
 // whose path names the run's folder, so the guard, stop and teardown that
@@ -165,18 +197,8 @@ void plan_roofline_points(RunPlan& plan, const json& rblock, const WorkloadSpec&
     p.local_dir = fmt::format("{}/{}/{}", plan.bundle_dir, phase, name);
     std::string tel_dir = p.remote_dir + "-telemetry";
     Argv bench = backend.bench(pw, target, {conc, prompts, p.remote_dir});
-    // Either capture's command line names the point's folder, so `pkill -f`
-    // of that folder (the stop step, the guard, the teardown) ends it.
-    Argv start = telemetry == "nvidia-smi"
-                     ? Argv{"sh", "-c",
-                            "mkdir -p " + shell_quote(tel_dir) + " && nohup nvidia-smi dmon -o DT -d 1 --gpm-metrics " + kGpmMetrics +
-                                " -f " + shell_quote(tel_dir + "/nvidia-smi-dmon.txt") + " >/dev/null 2>&1 &"}
-                     // dcgmi writes to stdout: bash names the process after the folder (exec -a).
-                     : Argv{"bash", "-c",
-                            "mkdir -p " + shell_quote(tel_dir) + " && { nohup bash -c 'exec -a \"$0\" dcgmi dmon -e " + kDcgmFields +
-                                " -d 1000 > \"$1\" 2>&1' " + shell_quote("dcgmi-capture:" + tel_dir) + " " +
-                                shell_quote(tel_dir + "/dcgmi-dmon.txt") + " >/dev/null 2>&1 & }"};
-    Argv stop = {"pkill", "-f", tel_dir};
+    Argv start = capture_start(telemetry, tel_dir);
+    Argv stop = capture_stop(tel_dir);
     p.steps = {{"mkdir", kubectl.exec({"mkdir", "-p", p.remote_dir}), 120.0, {}, {}, {}},
                {"telemetry-start", kubectl.exec_in(tel_pod, start), 60.0, {}, {}, {}},
                {"bench", kubectl.exec(bounded(bench, timeout)), timeout + kGrace, {}, {}, {}},
@@ -210,8 +232,7 @@ void plan_roofline_points(RunPlan& plan, const json& rblock, const WorkloadSpec&
                                      {"decode_osl", decode_osl},
                                      {"prefill_isls", isls},
                                      {"prefill_concurrency", prefill_c},
-                                     {"telemetry", telemetry == "nvidia-smi" ? "nvidia-smi dmon -o DT -d 1 --gpm-metrics " + std::string(kGpmMetrics)
-                                                                             : "dcgmi dmon -e " + std::string(kDcgmFields) + " -d 1000"},
+                                     {"telemetry", capture_command(telemetry)},
                                      {"telemetry_pod", tel_pod},
                                      {"model_config_path", config_path.empty() ? json() : json(config_path)},
                                      {"bundle", in.cell_dir + "/raw/" + plan.bundle_dir}};
@@ -237,6 +258,10 @@ json RunPlan::to_json() const {
     if (!p.manifest_file.empty()) pj["manifest"] = p.manifest_file;
     if (p.status) pj["status_poll"] = step_json(*p.status);
     if (!p.sweep_points.empty()) pj["sweep_points"] = p.sweep_points;
+    if (!p.after.empty()) {
+      pj["after"] = json::array();
+      for (const auto& s : p.after) pj["after"].push_back(step_json(s));
+    }
     pts.push_back(pj);
   }
   json pre = json::array(), down = json::array();
@@ -259,7 +284,9 @@ json RunPlan::to_json() const {
           {"teardown", down},
           {"leftovers_check", step_json(leftovers)},
           {"skipped_as_measured", skipped_as_measured},
-          {"collect", collected}};
+          {"collect", collected},
+          {"telemetry", telemetry.empty() ? json() : json({{"kind", telemetry}, {"node_step", node ? step_json(*node) : json()},
+                                                           {"dir", telemetry_dir}})}};
 }
 
 RunPlan plan_cell_run(const CellRunRequest& req, const PlanInputs& in, Warnings& warnings) {
@@ -273,6 +300,8 @@ RunPlan plan_cell_run(const CellRunRequest& req, const PlanInputs& in, Warnings&
   if (!backend)
     throw_usage("unknown " + std::string(roofline ? "roofline_sweep.client" : "--backend") + " '" + client + "'",
                 "expected vllm-sweep, aiperf or sglang-sweep" + std::string(roofline ? "" : " (or roofline-sweep)"));
+  if (roofline && req.telemetry)
+    throw_usage("--telemetry is for serving cells; a roofline sweep's capture is its roofline_sweep.telemetry");
   if (roofline && req.mode != "exec")
     throw_usage("--backend roofline-sweep captures GPU telemetry in a pod around each point: use --mode exec");
   if (roofline && !valid_cell_id(in.cell->identity.cell_id + "-prefill"))
@@ -405,10 +434,57 @@ RunPlan plan_cell_run(const CellRunRequest& req, const PlanInputs& in, Warnings&
     }
     return plan;
   }
+  std::string local_root = fmt::format("cell_run/{}", plan.run);
+  // --telemetry: GPU metrics beside each point (docs/cell-run.md, "Telemetry").
+  std::string tel_pod, prom_url;
+  if (req.telemetry) {
+    const std::string& t = *req.telemetry;
+    if (t == "nvidia-smi" || t == "dcgmi") plan.telemetry = t;
+    else if (t.rfind("prometheus=", 0) == 0) {
+      plan.telemetry = "prometheus";
+      prom_url = t.substr(11);
+      bool ok = (prom_url.rfind("http://", 0) == 0 || prom_url.rfind("https://", 0) == 0) && prom_url.size() > 8 &&
+                std::none_of(prom_url.begin(), prom_url.end(), [](unsigned char ch) { return ch <= ' ' || ch == '"' || ch == '\\' || ch >= 0x7f; });
+      if (!ok) throw_usage("--telemetry prometheus=URL: '" + excerpt(prom_url) + "' is not an http(s) URL");
+      while (prom_url.size() > 8 && prom_url.back() == '/') prom_url.pop_back();
+    } else {
+      throw_usage("--telemetry must be nvidia-smi, dcgmi or prometheus=URL, got '" + excerpt(t) + "'");
+    }
+    if (plan.telemetry != "prometheus" && req.mode != "exec")
+      throw_usage("--telemetry " + plan.telemetry + " captures in a pod around each point: use --mode exec, or --telemetry prometheus=URL");
+    tel_pod = req.telemetry_pod.value_or(req.bench_pod.value_or(""));
+    if (tel_pod.empty())
+      throw_usage("--telemetry in job mode needs --telemetry-pod: the serving pod (its node is recorded; the query runs in it)");
+    k8s::require_pod(tel_pod);
+    plan.telemetry_dir = local_root + "/telemetry";
+    plan.node = Step{"node", kubectl({"get", "pod", tel_pod, "-o", "jsonpath={.spec.nodeName}"}), 30.0, {}, {}, {}};
+    if (req.mode == "exec" && tel_pod != *req.bench_pod)
+      plan.teardown.push_back({"teardown", kubectl.exec_in(tel_pod, {"pkill", "-f", remote_root}), 60.0, {}, {}, {}});
+    plan.workload["telemetry"] = {{"kind", plan.telemetry},
+                                  {"capture", plan.telemetry == "prometheus" ? "query_range " + prom_url + " per point window, step 1s"
+                                                                             : capture_command(plan.telemetry)},
+                                  {"pod", tel_pod},
+                                  {"lands_in", in.cell_dir + "/raw/" + plan.telemetry_dir},
+                                  {"then", "dcgm_correlate over the points' windows (cell_run's log)"}};
+  }
+  // Around the bench (in-pod capture) or after the point (Prometheus query).
+  auto with_telemetry = [&](PointPlan& p, const std::string& name) {
+    if (plan.telemetry.empty()) return;
+    std::string tel_dir = p.remote_dir + "-telemetry";
+    Step fetch{"fetch-telemetry", kubectl.cp(tel_pod + ":" + tel_dir, in.cell_dir + "/raw/" + plan.telemetry_dir + "/" + name), 600.0,
+               {}, {}, {}};
+    if (plan.telemetry == "prometheus") {
+      p.after = {{"telemetry-query", kubectl.exec_in(tel_pod, prometheus_query(prom_url, tel_dir)), 120.0, {}, {}, {}}, fetch};
+      return;
+    }
+    auto bench = std::find_if(p.steps.begin(), p.steps.end(), [](const Step& st) { return st.name == "bench" || st.name == "sweep"; });
+    bench = p.steps.insert(bench, {"telemetry-start", kubectl.exec_in(tel_pod, capture_start(plan.telemetry, tel_dir)), 60.0, {}, {}, {}});
+    p.steps.insert(bench + 2, {"telemetry-stop", kubectl.exec_in(tel_pod, capture_stop(tel_dir)), 60.0, {}, {}, {}});
+    p.steps.push_back(fetch);
+  };
   bool sweep_serve = req.backend == "vllm-sweep" && block.contains("serve_cmd") && block["serve_cmd"].is_string();
   if (sweep_serve && req.mode != "exec") throw_usage("vllm_sweep.serve_cmd runs `vllm bench sweep serve` in a pod: use --mode exec");
   long configured = cc.num_prompts.value_or(0);
-  std::string local_root = fmt::format("cell_run/{}", plan.run);
   PointPlan sweep;
   for (long conc : cc.concurrencies) {
     if (std::find(in.done.begin(), in.done.end(), conc) != in.done.end()) continue;
@@ -462,6 +538,7 @@ RunPlan plan_cell_run(const CellRunRequest& req, const PlanInputs& in, Warnings&
       p.status = Step{"status", kubectl({"get", "job", p.job_name, "-o", "jsonpath={.status.conditions[*].type}"}), 60.0, {}, {}, {}};
       p.log_tail = Step{"logs", kubectl({"logs", "job/" + p.job_name, "--tail=40"}), 120.0, {}, {}, {}};
     }
+    with_telemetry(p, fmt::format("c{}", conc));
     plan.points.push_back(std::move(p));
   }
   if (sweep_serve && !sweep.sweep_points.empty()) {
@@ -495,6 +572,7 @@ RunPlan plan_cell_run(const CellRunRequest& req, const PlanInputs& in, Warnings&
                    {"sweep", kubectl.exec(bounded(run, total)), total + kGrace, {}, {}, {}},
                    {"fetch", kubectl.cp(*req.bench_pod + ":" + sweep.remote_dir + "/out/run", in.cell_dir + "/raw/" + sweep.local_dir),
                     600.0, {}, {}, {}}};
+    with_telemetry(sweep, "sweep");
     plan.points.push_back(std::move(sweep));
   }
   return plan;

@@ -18,8 +18,13 @@ struct CellRunRequest {
   std::string campaign, cell, backend;
   std::optional<std::string> ns;  // required: no implicit "default"
   std::optional<std::string> bench_pod, container, kube_context, endpoint_url, served_model;
-  // roofline-sweep: the pod that sees the GPUs (nvidia-smi), default the bench pod.
+  // The pod that sees the GPUs (nvidia-smi, dcgmi) and whose node is recorded;
+  // default the bench pod (roofline-sweep: its block's telemetry_pod first).
   std::optional<std::string> telemetry_pod;
+  // Serving cells: GPU metrics beside each point: nvidia-smi | dcgmi (in the
+  // telemetry pod, started and stopped around each bench) | prometheus=URL (a
+  // query_range over each point's window afterwards).
+  std::optional<std::string> telemetry;
   std::string mode = "exec";  // exec | job
   bool dry_run = false;
   bool resume = false;
@@ -51,6 +56,9 @@ struct PointPlan {
   std::string job_name;
   std::optional<Step> status, log_tail;
   std::vector<nlohmann::json> sweep_points;  // sweep serve: {max_concurrency, num_prompts} per concurrency
+  // --telemetry prometheus: run after the point; the executor replaces the
+  // argv words {node}, {start} and {end} (UTC epoch seconds of the bench).
+  std::vector<Step> after;
 };
 
 struct RunPlan {
@@ -70,6 +78,12 @@ struct RunPlan {
   bool roofline = false;
   std::string bundle_dir;
   std::vector<Step> collect;
+  // --telemetry (serving cells): the capture kind, the step that reads the
+  // node the GPUs' pod runs on, and where each point's capture lands
+  // (cells/<cell>/raw/<telemetry_dir>/c<N>/); dcgm_correlate runs at the end.
+  std::string telemetry;  // "" | nvidia-smi | dcgmi | prometheus
+  std::optional<Step> node;
+  std::string telemetry_dir;
   nlohmann::json to_json() const;
 };
 
@@ -92,6 +106,11 @@ RunPlan plan_cell_run(const CellRunRequest& req, const PlanInputs& in, Warnings&
 // ("<<<perftunereport-file NAME>>>" ... "<<<perftunereport-end>>>").
 inline constexpr const char* kJobFileBegin = "<<<perftunereport-file";
 inline constexpr const char* kJobFileEnd = "<<<perftunereport-end>>>";
+
+// The placeholders of PointPlan::after, filled by the executor.
+inline constexpr const char* kNodeWord = "{node}";
+inline constexpr const char* kStartWord = "{start}";
+inline constexpr const char* kEndWord = "{end}";
 
 // Names no generated object may take (platform and standing services).
 const std::vector<std::string>& protected_names();

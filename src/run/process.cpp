@@ -58,10 +58,18 @@ void kill_all_children() {
   for (pid_t p : now) kill_group(p);
 }
 
+namespace {
+// Step stamps in ms: they are the points' windows for GPU telemetry.
+std::string utc_now_ms() {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return utc_iso_ms(std::chrono::duration<double>(now).count());
+}
+}  // namespace
+
 ProcessResult run_process(const Argv& argv, const std::string& stdout_path, const std::string& stderr_path,
                           std::optional<double> timeout_s, const std::atomic<bool>* cancel) {
   ProcessResult r;
-  r.start_utc = utc_iso_now();
+  r.start_utc = utc_now_ms();
   auto t0 = std::chrono::steady_clock::now();
   if (argv.empty()) {
     r.error = "empty command";
@@ -111,7 +119,7 @@ ProcessResult run_process(const Argv& argv, const std::string& stdout_path, cons
     close(pipefd[0]);
     waitpid(pid, nullptr, 0);
     r.error = "cannot run '" + argv[0] + "': " + std::strerror(exec_errno);
-    r.end_utc = utc_iso_now();
+    r.end_utc = utc_now_ms();
     return r;
   }
   close(pipefd[0]);
@@ -140,7 +148,7 @@ ProcessResult run_process(const Argv& argv, const std::string& stdout_path, cons
     children.erase(pid);
   }
   r.exit_code = r.timed_out ? 124 : r.cancelled ? 130 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.end_utc = utc_iso_now();
+  r.end_utc = utc_now_ms();
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }

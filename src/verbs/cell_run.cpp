@@ -25,7 +25,11 @@ VerbSpec cell_run_verb() {
           {"namespace", ParamType::string, true, nullptr, "Kubernetes namespace the benchmark runs in (never implied)."},
           {"bench_pod", ParamType::string, false, nullptr, "Pod to exec the client in (--mode exec)."},
           {"telemetry_pod", ParamType::string, false, nullptr,
-           "roofline-sweep: the pod whose GPUs nvidia-smi reads [default: roofline_sweep.telemetry_pod, else --bench-pod]."},
+           "The pod that sees the cell's GPUs: nvidia-smi/dcgmi run in it, its node is recorded, a Prometheus query runs "
+           "in it [default: roofline_sweep.telemetry_pod for roofline sweeps, else --bench-pod]."},
+          {"telemetry", ParamType::string, false, nullptr,
+           "Serving cells: GPU metrics beside each point, then dcgm_correlate: nvidia-smi | dcgmi (in-pod capture around "
+           "each bench, exec mode) | prometheus=URL (query_range of the node's DCGM series over each point's window)."},
           {"container", ParamType::string, false, nullptr, "Container in that pod."},
           {"kube_context", ParamType::string, false, nullptr, "kubectl context."},
           {"endpoint_url", ParamType::string, false, nullptr, "Serving endpoint [default: http://localhost:8000]."},
@@ -53,6 +57,7 @@ VerbSpec cell_run_verb() {
         req.ns = p.opt_str("namespace");
         req.bench_pod = p.opt_str("bench_pod");
         req.telemetry_pod = p.opt_str("telemetry_pod");
+        req.telemetry = p.opt_str("telemetry");
         req.container = p.opt_str("container");
         req.kube_context = p.opt_str("kube_context");
         req.endpoint_url = p.opt_str("endpoint_url");
@@ -66,11 +71,19 @@ VerbSpec cell_run_verb() {
         if (!(req.poll_interval_s > 0 && req.poll_interval_s <= 600)) throw_usage("--poll-interval must be in (0, 600] seconds");
         env.result = cell_run(ctx.campaigns_root, req, env.warnings, ctx.progress, ctx.cancel);
         std::string human;
-        for (const auto& s : env.result["plan"]["preflight"]) human += "# check: " + s["display"].get<std::string>() + "\n";
-        for (const auto& pt : env.result["plan"]["points"]) {
+        const json& plan = env.result["plan"];
+        for (const auto& s : plan["preflight"]) human += "# check: " + s["display"].get<std::string>() + "\n";
+        if (plan["telemetry"].is_object() && plan["telemetry"]["node_step"].is_object())
+          human += "# the GPUs' node: " + plan["telemetry"]["node_step"]["display"].get<std::string>() + "\n";
+        for (const auto& pt : plan["points"]) {
           for (const auto& s : pt["steps"]) human += s["display"].get<std::string>() + "\n";
           if (pt.contains("status_poll")) human += "# polled until Complete or Failed: " + pt["status_poll"]["display"].get<std::string>() + "\n";
+          if (pt.contains("after"))
+            for (const auto& s : pt["after"])
+              human += "# after the point ({node}, {start}, {end} filled in): " + s["display"].get<std::string>() + "\n";
         }
+        if (plan["telemetry"].is_object())
+          human += "# then: dcgm_correlate over the points' windows, capture in " + plan["workload"]["telemetry"]["lands_in"].get<std::string>() + "\n";
         for (const auto& s : env.result["plan"]["teardown"]) human += s["display"].get<std::string>() + "\n";
         if (!env.result["executed"].get<bool>()) {
           human += fmt::format("dry run: {} point(s) planned, nothing run; scripts and plan.json in {}",
@@ -83,6 +96,9 @@ VerbSpec cell_run_verb() {
                              env.result["points_failed"].get<int>(),
                              env.result["cancelled"].get<bool>() ? ", CANCELLED" : "",
                              env.result["commands_dir"].get<std::string>());
+        if (env.result.contains("dcgm_correlation") && env.result["dcgm_correlation"].is_string())
+          human += "\nGPU telemetry (node " + (env.result["node"].is_string() ? env.result["node"].get<std::string>() : std::string("unknown")) +
+                   "): " + env.result["dcgm_correlation"].get<std::string>();
         env.human = human;
         // A script must notice: a cell that ended failed is exit 1 (partial is 0, with warnings).
         if (env.result["status"] == "failed") {

@@ -431,3 +431,112 @@ TEST(CellRunRoofline, DcgmiCapturesAreTiedToTheirPoints) {
 
 }  // namespace
 }  // namespace ptr::test
+
+namespace ptr::test {
+namespace {
+
+// --telemetry on a serving cell: the stand-in nvidia-smi plays back a real
+// sample of the H100 capture (fixtures/gpu/nvidia-smi-dmon.txt line 41:
+// 476 W, DRAM 66 %, SM 75 %) around each bench; the node is recorded; each
+// point gets its window from the run's log; dcgm_correlate runs at the end.
+TEST(CellRunTelemetry, NvidiaSmiAroundEachPointThenTheCellIsCorrelated) {
+  Cluster k;
+  auto dry = k.run("cell_run --campaign cellrun --cell vllm-cell --backend vllm-sweep --bench-pod bench-0 --telemetry nvidia-smi "
+                   "--namespace bench --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("# the GPUs' node: kubectl -n bench get pod bench-0 -o 'jsonpath={.spec.nodeName}'"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("nohup nvidia-smi dmon -o DT -d 1 --gpm-metrics 1,2,3,5,10,60,61 -f"), std::string::npos);
+  EXPECT_NE(dry.out.find("# then: dcgm_correlate over the points' windows"), std::string::npos);
+  auto r = k.run("--json cell_run --campaign cellrun --cell vllm-cell --backend vllm-sweep --bench-pod bench-0 --telemetry nvidia-smi" + kRun,
+                 "FAKE_BENCH_SECONDS=2.2 FAKE_NODE=gpu-node-7 FAKE_NVIDIA_SMI_PLAYBACK=" +
+                     quote((fixtures_dir() / "gpu/nvidia-smi-dmon.txt").string() + ":41"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json env = r.envelope();
+  EXPECT_EQ(env["result"]["node"], "gpu-node-7");
+  ASSERT_TRUE(env["result"]["dcgm_correlation"].is_string()) << env.dump();
+  std::vector<std::string> names;
+  for (const auto& s : env["result"]["plan"]["points"][0]["steps"]) names.push_back(s["step"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"mkdir", "telemetry-start", "bench", "telemetry-stop", "fetch", "fetch-telemetry"}));
+  json cell = k.cell("vllm-cell");
+  EXPECT_EQ(cell["node"], "gpu-node-7");
+  ASSERT_EQ(cell["points"].size(), 4u);
+  for (const auto& p : cell["points"]) {
+    ASSERT_TRUE(p["extra"].contains("window_utc")) << p.dump();
+    EXPECT_NE(p["extra"]["window_utc"]["source"].get<std::string>().find("log.jsonl"), std::string::npos);
+  }
+  json corr = load_json(env["result"]["dcgm_correlation"].get<std::string>());
+  EXPECT_EQ(corr["node"], "gpu-node-7");
+  EXPECT_EQ(corr["window"]["source"], "the points' windows");
+  EXPECT_DOUBLE_EQ(corr["power_watts_per_gpu"].get<double>(), 476);
+  EXPECT_DOUBLE_EQ(corr["mean"]["dram_active_pct"].get<double>(), 66);
+  EXPECT_DOUBLE_EQ(corr["mean"]["sm_active_pct"].get<double>(), 75);
+  ASSERT_EQ(corr["points"].size(), 4u);
+  double tok_s_per_gpu = cell["points"][0]["output_tok_s_per_gpu"].get<double>();
+  for (const auto& p : corr["points"]) {
+    EXPECT_GE(p["samples_used"].get<long>(), 1) << p.dump();
+    EXPECT_DOUBLE_EQ(p["power_watts_per_gpu"].get<double>(), 476);
+    EXPECT_DOUBLE_EQ(p["tokens_per_watt"].get<double>(), tok_s_per_gpu / 476);
+  }
+  // The atlas grounds the cell at L3; tpm_summary uses the points' own power.
+  ASSERT_EQ(k.run("atlas_aggregate --campaign cellrun").exit_code, 0);
+  auto tpm = k.run("--json tpm_summary --campaign cellrun");
+  ASSERT_EQ(tpm.exit_code, 0) << tpm.err;
+  json t = tpm.envelope();
+  bool seen = false;
+  for (const auto& row : t["result"]["rows"])
+    if (row["cell_id"] == "vllm-cell" && row["point"] == "peak") {
+      seen = true;
+      EXPECT_EQ(row["power_basis"], "point window");
+      EXPECT_DOUBLE_EQ(row["power_watts_per_gpu"].get<double>(), 476);
+    }
+  EXPECT_TRUE(seen) << t.dump();
+  // Every capture was stopped.
+  std::string pod = k.pod.path.string();
+  EXPECT_NE(std::system(("pgrep -f " + quote("[" + pod.substr(0, 1) + "]" + pod.substr(1)) + " >/dev/null").c_str()), 0);
+}
+
+// Job mode with Prometheus: after each point a query_range over its window
+// (node, start and end filled in by the executor) runs in the serving pod;
+// the stand-in curl answers as Prometheus would.
+TEST(CellRunTelemetry, PrometheusQueryPerPointInJobMode) {
+  Cluster k;
+  auto bad = k.run("cell_run --campaign cellrun --cell sglang-cell --backend sglang-sweep --mode job --telemetry nvidia-smi "
+                   "--telemetry-pod bench-0 --namespace bench --dry-run");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("use --mode exec, or --telemetry prometheus=URL"), std::string::npos) << bad.err;
+  auto no_pod = k.run("cell_run --campaign cellrun --cell sglang-cell --backend sglang-sweep --mode job "
+                      "--telemetry prometheus=http://prom:9090 --namespace bench --dry-run");
+  EXPECT_EQ(no_pod.exit_code, 2);
+  EXPECT_NE(no_pod.err.find("needs --telemetry-pod"), std::string::npos) << no_pod.err;
+  auto evil = k.run("cell_run --campaign cellrun --cell sglang-cell --backend sglang-sweep --mode job --telemetry-pod bench-0 "
+                    "--telemetry " + quote("prometheus=http://p:9090/\"; rm -rf /") + " --namespace bench --dry-run");
+  EXPECT_EQ(evil.exit_code, 2);
+  auto r = k.run("--json cell_run --campaign cellrun --cell sglang-cell --backend sglang-sweep --mode job --telemetry-pod bench-0 "
+                 "--telemetry prometheus=http://prometheus.monitoring:9090/" + kRun,
+                 "FAKE_BENCH_SECONDS=2.2 FAKE_NODE=gpu-node-3");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json env = r.envelope();
+  const json& after = env["result"]["plan"]["points"][0]["after"];
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0]["argv"][after[0]["argv"].size() - 3], "{node}");
+  // What ran: the node and the window in place of the placeholders.
+  bool queried = false;
+  for (const auto& inv : k.invocations())
+    if (std::find(inv.begin(), inv.end(), "prometheus-query") != inv.end()) {
+      queried = true;
+      EXPECT_EQ(inv[inv.size() - 3], "gpu-node-3");
+      EXPECT_NE(inv.back().find('.'), std::string::npos);  // epoch seconds, ms
+      EXPECT_EQ(inv[inv.size() - 4], "http://prometheus.monitoring:9090");
+    }
+  EXPECT_TRUE(queried);
+  json corr = load_json(env["result"]["dcgm_correlation"].get<std::string>());
+  EXPECT_EQ(corr["node"], "gpu-node-3");
+  EXPECT_EQ(corr["source"]["format"], "prometheus-api-json");
+  EXPECT_EQ(corr["source"]["files"], 4);
+  EXPECT_DOUBLE_EQ(corr["power_watts_per_gpu"].get<double>(), 612.5);
+  EXPECT_NEAR(corr["mean"]["dram_active_pct"].get<double>(), 58, 1e-9);
+  EXPECT_EQ(corr["points"].size(), 4u);
+}
+
+}  // namespace
+}  // namespace ptr::test

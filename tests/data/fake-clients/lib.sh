@@ -3,7 +3,8 @@
 # pass and writes real-format output from the shared fixtures, with the
 # point's concurrency and prompt count. Knobs (comma lists of concurrencies):
 # FAKE_FAIL_CONCURRENCY (exit 1), FAKE_HANG_CONCURRENCY (never returns),
-# FAKE_DETACH_CONCURRENCY (leaves a process of the point running after exit).
+# FAKE_DETACH_CONCURRENCY (leaves a process of the point running after exit);
+# FAKE_BENCH_SECONDS (each point takes that long, as a real one does).
 set -u
 fx=${FAKE_FIXTURES:?}
 argv=("$@")
@@ -19,6 +20,7 @@ require() { has "$1" || die "missing $1 in: ${argv[*]}"; }
 require_value() { [ "$(value_of "$1")" = "$2" ] || die "expected $1 $2, got '$(value_of "$1")'"; }
 listed() { case ",$1," in *",$2,"*) return 0 ;; esac; return 1; }
 point_knobs() { # point_knobs CONCURRENCY DIR
+  if [ -n "${FAKE_BENCH_SECONDS:-}" ]; then sleep "$FAKE_BENCH_SECONDS"; fi
   if listed "${FAKE_FAIL_CONCURRENCY:-}" "$1"; then echo "RuntimeError: engine died at c=$1" >&2; exit 1; fi
   if listed "${FAKE_HANG_CONCURRENCY:-}" "$1"; then sleep 600 & wait $!; fi
   if listed "${FAKE_DETACH_CONCURRENCY:-}" "$1"; then
