@@ -380,33 +380,40 @@ test('after notifications/cancelled no further work starts, teardown runs, and n
   const k = fakeCluster();
   const s = rawSession(root, { ...k.env, FAKE_HANG_CONCURRENCY: '8' });
   await s.init();
-  s.send({ id: 7, method: 'tools/call', params: { name: 'perf_tune_report_cell_run', arguments: {
-    campaign: id, cell: 'vllm-cell', backend: 'vllm-sweep', namespace: 'bench', bench_pod: 'bench-0',
-    i_understand_this_submits_jobs: true } } });
-  // The c=8 benchmark hangs: cancel once it has started.
-  const benchAt8 = () => k.calls().findIndex((c) => c.includes('vllm') && c.includes('--max-concurrency') &&
-                                                      c[c.indexOf('--max-concurrency') + 1] === '8');
-  for (let t = 0; t < 6000 && benchAt8() < 0; t++) await sleep(10);
-  assert.ok(benchAt8() >= 0, 'the c=8 benchmark started');
-  await sleep(200);
-  const before = k.calls().length;
-  s.send({ method: 'notifications/cancelled', params: { requestId: 7, reason: 'test' } });
-  s.send({ id: 8, method: 'ping' });
-  await s.waitFor((m) => m.id === 8);
-  // Teardown by label happens; no new point starts.
-  for (let t = 0; t < 3000 && !k.calls().slice(before).some((c) => c.includes('pkill')); t++) await sleep(10);
-  await sleep(500);
-  const after = k.calls().slice(before);
-  for (const c of after) {
-    assert.ok(!c.includes('vllm') && !c.includes('mkdir') && !c.includes('cp'), `work after cancel: ${c.join(' ')}`);
+  try {
+    s.send({ id: 7, method: 'tools/call', params: { name: 'perf_tune_report_cell_run', arguments: {
+      campaign: id, cell: 'vllm-cell', backend: 'vllm-sweep', namespace: 'bench', bench_pod: 'bench-0',
+      i_understand_this_submits_jobs: true } } });
+    // The c=8 benchmark hangs: cancel once it has started.
+    const benchAt8 = () => k.calls().findIndex((c) => c.includes('vllm') && c.includes('--max-concurrency') &&
+                                                        c[c.indexOf('--max-concurrency') + 1] === '8');
+    for (let t = 0; t < 6000 && benchAt8() < 0; t++) await sleep(10);
+    assert.ok(benchAt8() >= 0, 'the c=8 benchmark started');
+    await sleep(200);
+    const before = k.calls().length;
+    s.send({ method: 'notifications/cancelled', params: { requestId: 7, reason: 'test' } });
+    s.send({ id: 8, method: 'ping' });
+    await s.waitFor((m) => m.id === 8);
+    // Teardown by label happens; no new point starts.
+    for (let t = 0; t < 3000 && !k.calls().slice(before).some((c) => c.includes('pkill')); t++) await sleep(10);
+    await sleep(500);
+    const after = k.calls().slice(before);
+    for (const c of after) {
+      assert.ok(!c.includes('vllm') && !c.includes('mkdir') && !c.includes('cp'), `work after cancel: ${c.join(' ')}`);
+    }
+    assert.ok(after.some((c) => c.includes('pkill')), 'teardown ran');
+    assert.equal(s.messages.find((m) => m.id === 7), undefined, 'no result for a cancelled request');
+    // Recorded once the teardown's checks are done (slower on a loaded machine).
+    const cmdRoot = path.join(root, id, 'commands', 'vllm-cell');
+    const run = fs.readdirSync(cmdRoot)[0];
+    const recorded = path.join(cmdRoot, run, 'cancelled.json');
+    for (let t = 0; t < 3000 && !fs.existsSync(recorded); t++) await sleep(10);
+    assert.ok(fs.existsSync(recorded), 'the cancellation is recorded');
+  } finally {
+    // Never leave the server (and its hung benchmark) behind: the runner would wait for it.
+    s.proc.stdin.end();
+    await s.exited;
   }
-  assert.ok(after.some((c) => c.includes('pkill')), 'teardown ran');
-  assert.equal(s.messages.find((m) => m.id === 7), undefined, 'no result for a cancelled request');
-  const cmdRoot = path.join(root, id, 'commands', 'vllm-cell');
-  const run = fs.readdirSync(cmdRoot)[0];
-  assert.ok(fs.existsSync(path.join(cmdRoot, run, 'cancelled.json')), 'the cancellation is recorded');
-  s.proc.stdin.end();
-  await s.exited;
 });
 
 for (const how of ['closes its input', 'sends SIGTERM']) {
