@@ -22,19 +22,18 @@ fs::path cell_with_data(const Campaign& c, const std::string& cell) {
   return dir;
 }
 
-// The one kernel profile of `file`, from the profiler `tool` asks for.
+// The one kernel profile of `file`, from the profiler `tool` asks for ("" = either).
 KernelProfile profile_of(const fs::path& file, const std::string& tool, Warnings& warnings) {
   IngestBatch batch = ingest_paths({file}, "auto");
   for (const auto& w : batch.warnings) add_warning(warnings, w);
-  const char* other = tool == "nsys" ? "import_ncu" : "import_kernels";
   if (batch.kernel_profiles.empty())
-    throw_input(file.string(), tool == "nsys" ? "not a kernel profile (expected kernels_v1 JSON or an nsys cuda_gpu_kern_sum CSV)"
-                                              : "not an Nsight Compute CSV export",
-                -1, {}, tool == "nsys" ? "nsys stats --report cuda_gpu_kern_sum --format csv -o kern report.nsys-rep"
-                                       : "ncu --csv --page details --import report.ncu-rep > kernels.csv");
+    throw_input(file.string(), tool.empty() ? "not a kernel profile (expected kernels_v1 JSON, an nsys cuda_gpu_kern_sum CSV or an ncu CSV)"
+                                            : "not an Nsight Compute CSV export",
+                -1, {}, tool.empty() ? "nsys stats --report cuda_gpu_kern_sum --format csv -o kern report.nsys-rep"
+                                     : "ncu --csv --page details --import report.ncu-rep > kernels.csv");
   KernelProfile p = std::move(batch.kernel_profiles.front());
-  if (p.tool != tool)
-    throw_usage(fmt::format("{} is {} output ({})", file.string(), p.tool, p.layout), std::string("import it with ") + other);
+  if (!tool.empty() && p.tool != tool)
+    throw_usage(fmt::format("{} is {} output ({})", file.string(), p.tool, p.layout), "import it with import_kernels");
   for (auto& k : p.kernels) k.category = kernel_category(k.name);
   return p;
 }
@@ -73,7 +72,16 @@ json import_kernels(const fs::path& root, const KernelsImportRequest& req, Warni
     kernels = b.top_kernels.size();
     if (b.source_format.empty()) b.source_format = "kernels_v1";
   } else {
-    KernelProfile p = profile_of(req.file, "nsys", warnings);
+    KernelProfile p = profile_of(req.file, "", warnings);
+    if (p.tool == "ncu") {
+      // One profiled step: each launch's own duration. ncu serializes
+      // launches and flushes caches, so the shares are indicative.
+      for (auto& k : p.kernels)
+        if (k.duration_us) k.total_time_ms = *k.duration_us / 1000, k.instances = 1;
+      add_warning(warnings, {"kernels_from_ncu", "categories from an Nsight Compute capture: launch durations of one profiled "
+                                                 "step, serialized with caches flushed; an nsys summary of a steady window is the "
+                                                 "better source", req.cell, req.file.string(), {}, "import the capture with import_ncu too (page 5)", {}});
+    }
     b = breakdown_of(p.kernels);
     b.source_format = p.layout;
     kernels = p.kernels.size();

@@ -249,6 +249,31 @@ std::string short_kernel_name(const std::string& name) {
   return out;
 }
 
+std::string kernel_functor(const std::string& name) {
+  std::string base = short_kernel_name(name);
+  size_t colon = base.rfind(':');
+  std::string own = base.substr(colon == std::string::npos ? 0 : colon + 1);
+  size_t args = name.find('<');
+  if (args == std::string::npos) return "";
+  std::string word;
+  auto pick = [&]() -> bool {
+    if (word.empty() || word == own) return false;
+    bool named = word.find("kernel") != std::string::npos || word.find("Functor") != std::string::npos ||
+                 word.find("Op") != std::string::npos || word.find("functor") != std::string::npos;
+    return named && word != "gpu_kernel_impl" && word != "gpu_kernel_impl_nocast" && word.rfind("lambda", 0) != 0;
+  };
+  for (size_t i = args; i <= name.size(); ++i) {
+    char ch = i < name.size() ? name[i] : ' ';
+    if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_') {
+      word += ch;
+      continue;
+    }
+    if (pick()) return word;
+    word.clear();
+  }
+  return "";
+}
+
 json ncu_captures_to_json(const std::vector<NcuCapture>& captures) {
   json caps = json::array();
   for (const auto& c : captures) {

@@ -72,5 +72,9 @@ nlohmann::json kernel_record_to_json(const KernelRecord& k);
 // ("void at::vectorized_elementwise_kernel<4, ...>(int, ...)" ->
 // "at::vectorized_elementwise_kernel"), for labels; the full name stays in the data.
 std::string short_kernel_name(const std::string& name);
+// The first functor, op or kernel name inside a templated kernel's arguments
+// (e.g. "direct_copy_kernel_cuda" in at::unrolled_elementwise_kernel<...>), to
+// tell apart instantiations with the same short name; "" when none.
+std::string kernel_functor(const std::string& name);
 
 }  // namespace ptr

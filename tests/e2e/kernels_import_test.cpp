@@ -82,12 +82,17 @@ TEST(ImportKernels, AnNsysSummaryBecomesKernelsJsonAndPage3) {
   EXPECT_NE(text.find("60%"), std::string::npos) << text;   // its share on the bar
   json st = load_json(c.root.path / c.id / "report_status.json");
   EXPECT_EQ(st["sol_rigor"], "L1");
-  // An ncu export given to import_kernels is refused with the verb to use.
-  auto wrong = run_cli("import_kernels --campaign kernels --cell h100-qwen --file " +
-                           quote((fixtures_dir() / "gpu/ncu-speedoflight-b1.csv").string()),
-                       c.root.path);
-  EXPECT_EQ(wrong.exit_code, 2);
-  EXPECT_NE(wrong.err.find("import it with import_ncu"), std::string::npos) << wrong.err;
+  // An ncu capture also gives categories (one profiled step's launch
+  // durations), with a warning saying what they are: the H100 batch-1 decode
+  // step's 24 launches, 127.648 us in total.
+  auto ncu = run_cli("--json import_kernels --campaign kernels --cell h100-qwen --file " +
+                         quote((fixtures_dir() / "gpu/ncu-speedoflight-b1.csv").string()),
+                     c.root.path);
+  ASSERT_EQ(ncu.exit_code, 0) << ncu.err;
+  json nj = ncu.envelope();
+  EXPECT_EQ(nj["result"]["format"], "ncu-csv-long");
+  EXPECT_NEAR(nj["result"]["total_ms"].get<double>(), 0.127648, 1e-12);
+  EXPECT_NE(nj["warnings"].dump().find("kernels_from_ncu"), std::string::npos);
 }
 
 TEST(ImportKernels, AMalformedKernelsJsonIsRefusedAndAbortsTheRender) {

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <regex>
 
 #include "test_support.hpp"
 
@@ -237,6 +238,16 @@ TEST(DcgmCorrelate, TheH100CaptureAgreesWithTheByteGroundedFigure) {
   auto whole = run_cli("--json dcgm_correlate --campaign roofline --cell h100-decode --nvidia-smi " + dmon, c.root.path);
   ASSERT_EQ(whole.exit_code, 0) << whole.err;
   EXPECT_EQ(whole.envelope()["result"]["window"]["source"], "the points' windows");
+  // Pages 6 and 6b carry the sweep cell: its whole window, then a row per decode batch.
+  ASSERT_EQ(run_cli("atlas_aggregate --campaign roofline", c.root.path).exit_code, 0);
+  auto render = run_cli("report_render --campaign roofline --pages page6,page6b", c.root.path);
+  ASSERT_EQ(render.exit_code, 0) << render.err;
+  std::string text = run_text("pdftotext -layout " + quote((c.dir() / "report.pdf").string()) + " - 2>/dev/null");
+  EXPECT_NE(text.find("h100-decode · whole window"), std::string::npos) << text;
+  // c=1: SM 59 %, DRAM 63 %, GR 99 %, 140.1 tok/s/GPU (the capture's batch-1 window).
+  std::smatch m;
+  EXPECT_TRUE(std::regex_search(text, m, std::regex(R"(c=1\s+59\.0\s+8\.0\s+1\.0\s+63\.0\s+99\.0\s+1980\s+140\.1)"))) << text;
+  EXPECT_NE(text.find("c=192"), std::string::npos);
 }
 
 TEST(DcgmCorrelate, EmptyWindowWrongNodeAndWrongKindAreErrors) {
@@ -300,7 +311,7 @@ TEST(DcgmCorrelate, AServingCellGetsPages6And6b) {
   std::string text = run_text("pdftotext -layout " + quote((c.dir() / "report.pdf").string()) + " - 2>/dev/null");
   EXPECT_NE(text.find("DCGM correlation: GPU activity per cell"), std::string::npos);
   EXPECT_NE(text.find("tokens per watt"), std::string::npos);
-  EXPECT_NE(text.find("620.0"), std::string::npos) << text;
+  EXPECT_NE(text.find(" 620 "), std::string::npos) << text;  // W/GPU, whole watts
   json st = load_json(c.dir() / "report_status.json");
   EXPECT_TRUE(st["dcgm_grounded"].get<bool>());
   EXPECT_EQ(st["sol_rigor"], "L3");

@@ -59,7 +59,8 @@ void draw_heat_table(Canvas& c, const Rect& area, const HeatTable& t) {
       Rect r{grid_x + j * cw + 0.5, y + 0.5, cw - 1, ch - 1};
       const HeatCell& cell = t.cells[i][j];
       if (cell.value) {
-        std::string number = fmt::format("{:.{}f}{}", *cell.value, t.decimals, cell.marks);
+        int decimals = j < t.col_decimals.size() ? t.col_decimals[j] : t.decimals;
+        std::string number = fmt::format("{:.{}f}{}", *cell.value, decimals, cell.marks);
         Color fg = kText;
         if (cell.off_scale) {
           c.hatch(r, Color::hex(0xe6e6e6), Color::hex(0xc8c8c8), 3.5);

@@ -35,6 +35,7 @@ struct HeatTable {
   std::optional<ColorScale> scale;           // none: a plain table (no colours, no bar)
   std::string unit;
   int decimals = 0;
+  std::vector<int> col_decimals;  // per column, when the columns differ (counts next to percentages)
 };
 
 inline constexpr double kTableRowHeight = 15, kTableHeadHeight = 13, kTableTitleHeight = 16;

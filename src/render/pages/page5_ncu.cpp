@@ -5,6 +5,7 @@
 // kernel far from the DRAM roof stands out. Rigor L4.
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
 
 #include "render/chart/bars.hpp"
 #include "render/chart/marks.hpp"
@@ -35,7 +36,10 @@ std::vector<Block> blocks_of(const ReportInputs& in) {
   return out;
 }
 
-std::string pct(const std::optional<double>& v) { return v ? fmt::format("{:.0f}%", *v) : "n/a"; }
+std::string pct(const std::optional<double>& v) {
+  if (!v) return "n/a";
+  return *v < 10 ? fmt::format("{:.1f}%", *v) : fmt::format("{:.0f}%", *v);
+}
 
 // What the block's kernels say, in one line: the time-weighted DRAM and SM %
 // over the kernels shown and how much of that time is memory-bound.
@@ -105,11 +109,27 @@ PageSpec page5_spec() {
       chart.note_width = 130;
       chart.guides = {};
       std::vector<BarRow> rows;
-      for (const auto& k : shown)
-        rows.push_back({short_kernel_name(k.name),
+      // Kernels whose short names coincide (PyTorch's elementwise_kernel
+      // instantiations) are told apart by the functor they run, then by number.
+      std::map<std::string, int> uses, seen;
+      for (const auto& k : shown) ++uses[short_kernel_name(k.name)];
+      std::vector<std::string> labels;
+      for (const auto& k : shown) {
+        std::string l = short_kernel_name(k.name);
+        if (uses[l] > 1 && !kernel_functor(k.name).empty()) l += " [" + kernel_functor(k.name) + "]";
+        labels.push_back(l);
+      }
+      for (auto& l : labels) {
+        int n = ++seen[l];
+        if (std::count(labels.begin(), labels.end(), l) > 1 && n > 1) l += fmt::format(" #{}", n);
+      }
+      for (size_t i = 0; i < shown.size(); ++i) {
+        const auto& k = shown[i];
+        rows.push_back({labels[i],
                         {{k.dram_pct, kDram, pct(k.dram_pct)}, {k.sm_pct, kSm, pct(k.sm_pct)}},
                         fmt::format("{:.4g} us ×{} · {}", k.total_us, k.launches, k.category),
                         blk.cell_id + "/" + blk.capture->label + "/" + k.name});
+      }
       draw_bar_chart(c, {f.body.x, y + 30, f.body.w, bar_chart_height(rows.size())}, chart, rows);
       y += block_height(rows.size());
     }
