@@ -102,18 +102,6 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
-std::string did_you_mean(const std::string& key, const std::vector<std::string>& known) {
-  std::string best;
-  size_t best_d = 4;
-  for (const auto& k : known) {
-    size_t d = edit_distance(key, k);
-    if (d < best_d) {
-      best_d = d;
-      best = k;
-    }
-  }
-  return best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
-}
 
 constexpr long kMaxConfigInt = 1L << 40;  // token budgets, lengths, request counts
 
@@ -199,6 +187,19 @@ struct CellReader {
 
 }  // namespace
 
+std::string did_you_mean(const std::string& key, const std::vector<std::string>& known) {
+  std::string best;
+  size_t best_d = 4;
+  for (const auto& k : known) {
+    size_t d = edit_distance(key, k);
+    if (d < best_d) {
+      best_d = d;
+      best = k;
+    }
+  }
+  return best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
+}
+
 namespace {
 
 CampaignConfig parse_config(const std::string& yaml_text, const std::string& file) {
@@ -282,11 +283,12 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
         problems.add(kv.first, fmt::format("defaults: unknown key '{}'{}", k, did_you_mean(k, known)));
     }
   }
-  // Without 'cells', every cell comes from import_perf_bench with identity flags.
+  // Without 'cells' (or with `cells: []`), every cell comes from an import
+  // with identity flags (import_perf_bench) or an arm.yaml (import_variant_ab).
   YAML::Node cells = root["cells"];
-  if (!cells) {
-  } else if (!cells.IsSequence() || cells.size() == 0) {
-    problems.add(cells, "key 'cells' must be a non-empty list of cell mappings (or left out: cells then come from imports with identity flags)");
+  if (!cells || (cells.IsSequence() && cells.size() == 0)) {
+  } else if (!cells.IsSequence()) {
+    problems.add(cells, "key 'cells' must be a list of cell mappings (or [] / left out: cells then come from imports)");
   } else {
     std::set<std::string> seen;
     for (size_t i = 0; i < cells.size(); ++i) {

@@ -38,6 +38,8 @@ CampaignConfig parse_campaign_config(const std::string& yaml_text, const std::st
 // characters (a Kubernetes label value is 63, minus room for "-prefill").
 inline constexpr size_t kMaxCellIdLength = 55;
 bool valid_cell_id(const std::string& id);
+// " (did you mean 'x'?)" for a key close to a known one, else "".
+std::string did_you_mean(const std::string& key, const std::vector<std::string>& known);
 inline constexpr const char* kCellIdRule =
     "match [a-z0-9][a-z0-9._-]*, end in a letter or digit, have at most 55 characters and no '..'";
 std::string slugify(const std::string& name);

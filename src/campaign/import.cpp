@@ -331,6 +331,7 @@ json import_perf_bench(const fs::path& root, const ImportRequest& req, Warnings&
   for (const auto& s : batch.skipped) skipped.push_back({{"path", s.abs.string()}, {"reason", s.why}});
   if (req.cache_mode) identity.cache_mode = req.cache_mode;
   if (req.allow_mixed_models) identity.extra["allow_mixed_models"] = true;
+  for (auto it = req.extra.begin(); it != req.extra.end(); ++it) identity.extra[it.key()] = it.value();
   AtlasCell id_only = identity;
   id_only.points.clear();
   id_only.warnings.clear();

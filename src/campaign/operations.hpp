@@ -33,6 +33,7 @@ struct ImportRequest {
   // Identity of a cell that is not in the config: field name -> value, for the
   // config fields of the field table (the same table makes the flags).
   json identity = json::object();
+  json extra = json::object();  // recorded in the cell's extra on creation (e.g. an arm's serving flags)
   bool allow_mixed_models = false;
 };
 json import_perf_bench(const fs::path& root, const ImportRequest& req, Warnings& warnings);

@@ -67,6 +67,7 @@ struct AtlasCell {
   // serving
   std::optional<std::string> engine, engine_version;
   std::optional<std::string> arm;  // A/B arm (config), joins one arm's cells across mbt
+  std::optional<std::string> knob;  // the knob an A/B arm changes (arm.yaml)
   std::optional<long> max_num_batched_tokens, max_num_seqs, max_model_len;
   std::optional<double> gpu_memory_utilization;
   std::optional<bool> mtp;
@@ -77,6 +78,7 @@ struct AtlasCell {
   // what the cell is for and how its stack was delivered
   std::optional<std::string> regime;         // latency | throughput (the tier it is tuned for)
   std::optional<std::string> delivery;       // image | overlay | infr-patch ...: a number is evidence for its own delivery
+  std::optional<std::string> image;          // the serving image reference
   std::optional<std::string> baseline_cell;  // the campaign's named baseline cell
   std::optional<bool> same_node;             // client and server on one node
   // workload

@@ -11,6 +11,7 @@ const std::vector<VerbSpec>& verb_registry() {
   static const std::vector<VerbSpec> verbs = {
       campaign_init_verb(),
       import_perf_bench_verb(),
+      import_variant_ab_verb(),
       cell_run_verb(),
       model_shape_verb(),
       import_roofline_sweep_verb(),
@@ -19,6 +20,7 @@ const std::vector<VerbSpec>& verb_registry() {
       import_ncu_verb(),
       atlas_aggregate_verb(),
       tpm_summary_verb(),
+      champion_select_verb(),
       report_render_verb(),
       report_smoke_verb(),
   };

@@ -105,10 +105,12 @@ const char* safety_name(Safety s);
 // Verb declarations, one file each.
 VerbSpec campaign_init_verb();
 VerbSpec import_perf_bench_verb();
+VerbSpec import_variant_ab_verb();
 VerbSpec atlas_aggregate_verb();
 VerbSpec report_render_verb();
 VerbSpec report_smoke_verb();
 VerbSpec tpm_summary_verb();
+VerbSpec champion_select_verb();
 VerbSpec cell_run_verb();
 VerbSpec model_shape_verb();
 VerbSpec import_roofline_sweep_verb();

@@ -53,10 +53,11 @@ TEST(Identity, ComparisonKeyLeavesOutTheStack) {
   a.engine_version = "0.10.0";
   b.engine_version = "0.11.2";
   b.delivery = "overlay";
+  b.image = "vllm/vllm-openai:v0.11.2";
   EXPECT_EQ(comparison_key(a), comparison_key(b));
   EXPECT_NE(identity_key(a), identity_key(b));
   auto stack = stack_fields(b);
-  EXPECT_EQ(stack, (std::vector<std::pair<std::string, std::string>>{{"engine_version", "0.11.2"}, {"delivery", "overlay"}}));
+  EXPECT_EQ(stack, (std::vector<std::pair<std::string, std::string>>{{"engine_version", "0.11.2"}, {"delivery", "overlay"}, {"image", "vllm/vllm-openai:v0.11.2"}}));
   b.isl = 4096;  // a different workload never matches
   EXPECT_NE(comparison_key(a), comparison_key(b));
 }

@@ -1,0 +1,97 @@
+// import_variant_ab + champion_select on the real FlashSampling A/B
+// (acceptance/flashsampling: gpt-oss-120b on one H100, baseline and two
+// sampler variants, 3 runs per point). The arm.yaml files are written in a
+// temp bundle whose arm folders link to the shared sweep trees.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "test_support.hpp"
+
+namespace ptr::test {
+namespace {
+
+struct AbCampaign {
+  TempDir root;
+  std::string id;
+  fs::path bundle;
+  AbCampaign() {
+    fs::path cfg = root.path / "c.yaml";
+    std::ofstream(cfg) << "name: ab\ncells: []\n";  // every cell comes from the bundle
+    auto init = run_cli("--json campaign_init --config " + quote(cfg.string()), root.path);
+    EXPECT_EQ(init.exit_code, 0) << init.err;
+    id = init.envelope()["result"]["campaign"];
+    bundle = root.path / "fs";
+    fs::path shared = acceptance_dir() / "flashsampling/gpt-oss-120b";
+    for (const char* a : {"baseline", "fmms-triton", "fmms-flashinfer"}) {
+      fs::create_directories(bundle / a);
+      for (const auto& e : fs::directory_iterator(shared / a)) fs::create_directory_symlink(e.path(), bundle / a / e.path().filename());
+    }
+  }
+  void write_arm(const std::string& a) const {
+    std::ofstream(bundle / a / "arm.yaml") << "model: gpt-oss-120b\nhf_path: openai/gpt-oss-120b\nhardware: H100\nquant: MXFP4\n"
+                                              "tensor_parallel: 1\nparallel_strategy: TP\nmtp: false\nengine: vllm\n"
+                                              "engine_version: \"0.15.1\"\nengine_commit: 48a0bb9\ndelivery: overlay\n"
+                                              "knob: sampler=" << (a == "baseline" ? "default" : a)
+                                           << "\nserving_flags: [--max-model-len, \"1024\", --no-enable-prefix-caching]\n";
+  }
+};
+
+TEST(ImportVariantAb, ArmsWithoutArmYamlAreRefusedNamingTheFile) {
+  AbCampaign c;
+  c.write_arm("baseline");
+  auto r = run_cli("import_variant_ab --campaign ab --bundle " + quote(c.bundle.string()), c.root.path);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("write " + (c.bundle / "fmms-flashinfer/arm.yaml").string()), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find((c.bundle / "fmms-triton/arm.yaml").string()), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(c.root.path / c.id / "cells/fs-baseline"));  // nothing imported
+  std::ofstream(c.bundle / "fmms-triton/arm.yaml") << "model: x\nsampler: triton\n";
+  c.write_arm("fmms-flashinfer");
+  auto typo = run_cli("import_variant_ab --campaign ab --bundle " + quote(c.bundle.string()), c.root.path);
+  EXPECT_EQ(typo.exit_code, 1);
+  EXPECT_NE(typo.err.find("unknown key 'sampler'"), std::string::npos) << typo.err;
+}
+
+TEST(ImportVariantAb, FlashSamplingArmsBecomeCellsAndTheChampionIsPicked) {
+  AbCampaign c;
+  for (const char* a : {"baseline", "fmms-triton", "fmms-flashinfer"}) c.write_arm(a);
+  auto r = run_cli("--json import_variant_ab --campaign ab --bundle " + quote(c.bundle.string()), c.root.path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json arms = r.envelope()["result"]["arms"];
+  ASSERT_EQ(arms.size(), 3u);
+  EXPECT_EQ(arms[0]["cell"], "fs-baseline");
+  json cell = load_json(c.root.path / c.id / "cells/fs-fmms-flashinfer/normalized.json");
+  EXPECT_EQ(cell["arm"], "fmms-flashinfer");
+  EXPECT_EQ(cell["knob"], "sampler=fmms-flashinfer");
+  EXPECT_EQ(cell["engine"], "vllm");
+  EXPECT_EQ(cell["engine_version"], "0.15.1 (48a0bb9)");
+  EXPECT_EQ(cell["delivery"], "overlay");
+  EXPECT_EQ(cell["extra"]["serving_flags"][0], "--max-model-len");
+  ASSERT_EQ(cell["points"].size(), 9u);
+  for (const auto& p : cell["points"]) EXPECT_EQ(p["trials"], 3);  // the sweep's three runs kept as trials
+  ASSERT_EQ(run_cli("atlas_aggregate --campaign ab", c.root.path).exit_code, 0);
+  auto ch = run_cli("--json champion_select --campaign ab --tpot-slo-ms 30", c.root.path);
+  ASSERT_EQ(ch.exit_code, 0) << ch.err;
+  json res = ch.envelope()["result"];
+  EXPECT_EQ(res["baseline"], "fs-baseline");  // the arm named baseline
+  EXPECT_EQ(res["champion"], "fs-fmms-flashinfer");
+  EXPECT_EQ(res["runner_up"], "fs-fmms-triton");
+  EXPECT_EQ(res["tier"], "draft");
+  const json& top = res["ranked"][0];
+  EXPECT_EQ(top["binding"], "tpot");
+  EXPECT_NEAR(top["delta_pct_vs_baseline"].get<double>(), 35.7, 0.05);
+  EXPECT_LT(top["welch"]["p_two_sided"].get<double>(), 0.01);  // significant
+  EXPECT_GT(res["ranked"][1]["welch"]["p_two_sided"].get<double>(), 0.05);  // triton's +3 % is noise
+  EXPECT_TRUE(res["sensitivity"]["survives"].get<bool>());
+  std::ifstream md(c.root.path / c.id / "CHAMPION.md");
+  std::string text((std::istreambuf_iterator<char>(md)), {});
+  EXPECT_NE(text.find("**DRAFT — RECOMMENDED FOR PRODUCTION: `fs-fmms-flashinfer`** (vllm, delivery overlay"), std::string::npos) << text;
+  EXPECT_NE(text.find("accuracy gate: unknown"), std::string::npos);
+  // A flag contradicting the data is an error.
+  auto bad = run_cli("champion_select --campaign ab --tpot-slo-ms 30 --trials 5", c.root.path);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--trials 5 contradicts the data"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace ptr::test
