@@ -80,6 +80,8 @@ struct ReportInputs {
   // and roofline cells alike); a malformed kernels.json aborts the render.
   std::map<std::string, KernelBreakdown> kernels_of_cell;
   std::map<std::string, std::vector<NcuCapture>> ncu_of_cell;
+  // champion_select.json of the campaign (page 8), null when absent.
+  nlohmann::json champion;
 
   const Variant& variant(const AtlasCell& c) const { return variants[variant_of_cell.at(c.cell_id)]; }
   const AtlasCell* cell_in(size_t variant, size_t facet) const {

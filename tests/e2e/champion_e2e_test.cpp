@@ -4,6 +4,7 @@
 // temp bundle whose arm folders link to the shared sweep trees.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 
 #include "test_support.hpp"
@@ -87,6 +88,19 @@ TEST(ImportVariantAb, FlashSamplingArmsBecomeCellsAndTheChampionIsPicked) {
   std::string text((std::istreambuf_iterator<char>(md)), {});
   EXPECT_NE(text.find("**DRAFT — RECOMMENDED FOR PRODUCTION: `fs-fmms-flashinfer`** (vllm, delivery overlay"), std::string::npos) << text;
   EXPECT_NE(text.find("accuracy gate: unknown"), std::string::npos);
+  // Page 8 draws it.
+  auto render = run_cli("report_render --campaign ab --pages page8", c.root.path);
+  ASSERT_EQ(render.exit_code, 0) << render.err;
+  std::string page;
+  if (FILE* p = popen(("pdftotext " + quote((c.root.path / c.id / "report.pdf").string()) + " - 2>/dev/null").c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) page.append(buf, n);
+    pclose(p);
+  }
+  EXPECT_NE(page.find("DRAFT — RECOMMENDED FOR PRODUCTION: fs-fmms-flashinfer"), std::string::npos) << page;
+  EXPECT_NE(page.find("the champion leads by 31.6 %"), std::string::npos) << page;
+  EXPECT_NE(page.find("accuracy gate: unknown"), std::string::npos);
   // A flag contradicting the data is an error.
   auto bad = run_cli("champion_select --campaign ab --tpot-slo-ms 30 --trials 5", c.root.path);
   EXPECT_EQ(bad.exit_code, 2);

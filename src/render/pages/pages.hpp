@@ -106,6 +106,7 @@ PageSpec page5_spec();
 PageSpec page6_spec();
 PageSpec page6b_spec();
 PageSpec page7_spec();
+PageSpec page8_spec();
 // Pages later work adds (speed of light, champion): registered so a report
 // names them as omissions with how to produce their inputs.
 std::vector<PageSpec> planned_page_specs();

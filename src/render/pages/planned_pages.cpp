@@ -1,5 +1,5 @@
-// Pages whose inputs come from verbs this build does not have yet (champion,
-// next lever). They are registered so every report names them as omissions
+// Pages whose inputs come from verbs this build does not have yet (the next
+// lever). They are registered so every report names them as omissions
 // with the verb that will produce their inputs.
 #include "render/pages/pages.hpp"
 
@@ -21,8 +21,6 @@ PageSpec planned(const char* id, const char* title, const char* what, const char
 
 std::vector<PageSpec> planned_page_specs() {
   return {
-      planned("page8", "Champion", "a champion selection (champion.json)",
-              "run champion_select over the variant arms (not in this build yet)"),
       planned("next_lever", "Next lever", "a ranked frontier of next levers (value_view.json)",
               "run value_view (not in this build yet)"),
   };
