@@ -21,6 +21,7 @@ const std::vector<VerbSpec>& verb_registry() {
       atlas_aggregate_verb(),
       tpm_summary_verb(),
       champion_select_verb(),
+      baseline_diff_verb(),
       report_render_verb(),
       report_smoke_verb(),
   };

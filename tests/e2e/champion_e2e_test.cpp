@@ -107,5 +107,53 @@ TEST(ImportVariantAb, FlashSamplingArmsBecomeCellsAndTheChampionIsPicked) {
   EXPECT_NE(bad.err.find("--trials 5 contradicts the data"), std::string::npos) << bad.err;
 }
 
+// baseline_diff: the same configuration measured with the FlashSampling
+// kernel last week and without it now is a regression (exit 3) with the
+// engine version shown beside it; another delivery is not compared unless asked.
+TEST(BaselineDiff, ARegressionExits3AndNamesTheStackDifference) {
+  TempDir root;
+  fs::path shared = acceptance_dir() / "flashsampling/gpt-oss-120b";
+  auto campaign = [&](const std::string& name, const std::string& arm, const std::string& version, const std::string& delivery) {
+    fs::path cfg = root.path / (name + ".yaml");
+    std::ofstream(cfg) << "name: " << name << "\ncells: []\n";
+    EXPECT_EQ(run_cli("campaign_init --config " + quote(cfg.string()), root.path).exit_code, 0);
+    auto imp = run_cli("import_perf_bench --campaign " + name + " --cell gpt-oss --path " +
+                           quote((shared / arm).string()) +
+                           " --model gpt-oss-120b --hardware H100 --quant MXFP4 --tensor-parallel 1 --parallel-strategy TP --no-mtp"
+                           " --engine vllm --engine-version " + version + " --delivery " + delivery,
+                       root.path);
+    EXPECT_EQ(imp.exit_code, 0) << imp.err;
+    EXPECT_EQ(run_cli("atlas_aggregate --campaign " + name, root.path).exit_code, 0);
+  };
+  campaign("lastweek", "fmms-flashinfer", "0.15.1", "overlay");
+  campaign("nightly", "baseline", "0.16.0", "overlay");
+  campaign("other", "baseline", "0.16.0", "image");
+  auto r = run_cli("--json baseline_diff --campaign nightly --baseline lastweek --threshold-pct 5", root.path);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  json res = r.envelope()["result"];
+  EXPECT_TRUE(r.envelope()["ok"].get<bool>());  // a finding, not an error
+  EXPECT_GT(res["regressions"].get<long>(), 0);
+  bool c64 = false;
+  for (const auto& m : res["matches"])
+    if (m["concurrency"] == 64 && m["metric"] == "output_tok_s_per_gpu") {
+      c64 = true;
+      EXPECT_EQ(m["verdict"], "regression");
+      EXPECT_NEAR(m["delta_pct"].get<double>(), (1.0 / 1.223 - 1) * 100, 1.0);  // the +22.3 % of page 8, undone
+      EXPECT_EQ(m["stack_differences"]["engine_version"]["baseline"], "0.15.1");
+      EXPECT_EQ(m["stack_differences"]["engine_version"]["new"], "0.16.0");
+      EXPECT_LT(m["welch_p"].get<double>(), 0.05);
+    }
+  EXPECT_TRUE(c64);
+  // Another delivery: listed, never compared, unless --cross-delivery.
+  auto d = run_cli("--json baseline_diff --campaign other --baseline lastweek", root.path);
+  EXPECT_EQ(d.exit_code, 0) << d.err;
+  json dr = d.envelope()["result"];
+  EXPECT_TRUE(dr["matches"].empty());
+  EXPECT_NE(dr["unmatched"][0]["why"].get<std::string>().find("--cross-delivery"), std::string::npos);
+  auto x = run_cli("--json baseline_diff --campaign other --baseline lastweek --cross-delivery", root.path);
+  EXPECT_EQ(x.exit_code, 3);
+  EXPECT_TRUE(x.envelope()["result"]["cross_delivery"].get<bool>());
+}
+
 }  // namespace
 }  // namespace ptr::test
