@@ -270,6 +270,11 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
   for (const auto& cell : in.cells) in.sla_of_cell.emplace(cell.cell_id, cell_sla(cell, in.tpm_config));
   std::tie(in.ceilings, in.ceilings_missing) = load_ceilings(c.dir);
   load_kernel_evidence(in, c);
+  {
+    std::vector<AtlasCell> all = in.cells;
+    all.insert(all.end(), in.roofline_cells.begin(), in.roofline_cells.end());
+    in.levers = value_view(all, in.ceilings.get());
+  }
   if (fs::path ch = c.dir / "champion_select.json"; !c.dir.empty() && fs::exists(ch)) {
     in.champion = parse_json_lenient(read_file(ch), ch.string());
     if (!in.champion.is_object() || in.champion.value("schema", "") != "champion_select_v1" || !in.champion.contains("ranked") ||

@@ -13,6 +13,7 @@
 
 #include "analysis/roofline/ceilings.hpp"
 #include "analysis/tpm.hpp"
+#include "analysis/value_view.hpp"
 #include "campaign/layout.hpp"
 #include "campaign/points.hpp"
 #include "model/atlas_cell.hpp"
@@ -80,6 +81,8 @@ struct ReportInputs {
   // and roofline cells alike); a malformed kernels.json aborts the render.
   std::map<std::string, KernelBreakdown> kernels_of_cell;
   std::map<std::string, std::vector<NcuCapture>> ncu_of_cell;
+  // The next levers (value_view), from every cell and the ceilings.
+  std::vector<Lever> levers;
   // champion_select.json of the campaign (page 8), null when absent.
   nlohmann::json champion;
 

@@ -3,6 +3,7 @@
 
 #include "campaign/champion_select.hpp"
 #include "util/error.hpp"
+#include "campaign/frontier.hpp"
 #include "verbs/registry.hpp"
 
 namespace ptr {
@@ -69,7 +70,9 @@ VerbSpec champion_select_verb() {
           human += fmt::format("\n{}RECOMMENDED FOR PRODUCTION: {}", r["tier"] == "verdict" ? "" : "DRAFT — ", r["champion"].get<std::string>());
         for (const auto& g : r["unmet_gates"]) human += "\n  unmet: " + g.get<std::string>();
         human += "\n" + r["files"][1].get<std::string>();
-        env.human = human;
+        std::string lever = next_lever_line(campaign_levers(open_campaign(ctx.campaigns_root, req.campaign)));
+        env.result["next_lever"] = lever;
+        env.human = human + "\n" + lever;
       },
   };
 }

@@ -22,6 +22,7 @@ const std::vector<VerbSpec>& verb_registry() {
       tpm_summary_verb(),
       champion_select_verb(),
       baseline_diff_verb(),
+      value_view_verb(),
       report_render_verb(),
       report_smoke_verb(),
   };

@@ -112,6 +112,7 @@ VerbSpec report_smoke_verb();
 VerbSpec tpm_summary_verb();
 VerbSpec champion_select_verb();
 VerbSpec baseline_diff_verb();
+VerbSpec value_view_verb();
 VerbSpec cell_run_verb();
 VerbSpec model_shape_verb();
 VerbSpec import_roofline_sweep_verb();

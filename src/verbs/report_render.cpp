@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "render/report.hpp"
+#include "campaign/frontier.hpp"
 #include "verbs/registry.hpp"
 #include "verbs/report_params.hpp"
 
@@ -29,7 +30,9 @@ VerbSpec report_render_verb() {
         env.result = r.status_json;
         env.result["status_file"] = r.status.string();
         env.files = {fs::absolute(r.pdf).string(), fs::absolute(r.status).string()};
-        env.human = fmt::format("{} ({} pages, {} omitted)\n{}", r.pdf.string(), r.pages, r.omitted.size(), r.coverage.line());
+        std::string lever = next_lever_line(campaign_levers(open_campaign(ctx.campaigns_root, req.campaign)));
+        env.result["next_lever"] = lever;
+        env.human = fmt::format("{} ({} pages, {} omitted)\n{}\n{}", r.pdf.string(), r.pages, r.omitted.size(), r.coverage.line(), lever);
       },
   };
 }

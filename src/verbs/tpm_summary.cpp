@@ -6,6 +6,7 @@
 #include "util/error.hpp"
 #include "util/file_lock.hpp"
 #include "util/fs.hpp"
+#include "campaign/frontier.hpp"
 #include "verbs/registry.hpp"
 
 namespace ptr {
@@ -66,7 +67,8 @@ VerbSpec tpm_summary_verb() {
                                g.peak ? fmt::format("{:.0f} out TPM/GPU", *g.peak->basis.output_tpm_per_gpu) : "n/a",
                                g.sla ? fmt::format("{:.0f} out TPM/GPU ({})", *g.sla->basis.output_tpm_per_gpu, g.sla_status)
                                      : g.sla_status);
-        env.human = human;
+        env.result["next_lever"] = next_lever_line(campaign_levers(c));
+        env.human = human + "\n" + env.result["next_lever"].get<std::string>();
       },
   };
 }

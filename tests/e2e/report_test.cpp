@@ -50,7 +50,7 @@ TEST_F(Smoke, SummaryPrintsTheFixtureNumbers) {
 
 TEST_F(Smoke, PageCountSizeAndMetadata) {
   std::string info = pdfinfo(pdf());
-  EXPECT_NE(info.find("Pages:           12"), std::string::npos) << info;
+  EXPECT_NE(info.find("Pages:           13"), std::string::npos) << info;
   EXPECT_NE(info.find("(A3)"), std::string::npos) << info;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(info, m, std::regex(R"(Keywords:\s+campaign=(\d{8}T\d{6}Z-smoke-glm-5-1), rendered=(\d{8}T\d{6}Z), SYNTHETIC)")))
@@ -110,6 +110,9 @@ TEST_F(Smoke, KernelPagesCarryTheSyntheticProfiles) {
   // The completeness page counts cells per rigor: the decode sweep has ncu,
   // the prefill sweep and 39 serving cells DRAM activity, the failed cell none.
   EXPECT_NE(text.find("cells by sol_rigor: L4 1, L3 40, none 1."), std::string::npos);
+  // The Next lever page: the failed and partial cells first (value 0.4, cost 1).
+  EXPECT_NE(text.find("1. Re-run the failed and partial cells"), std::string::npos);
+  EXPECT_NE(text.find("Close the decode HBM gap of b200-nvfp4-tp4-roofline-decode"), std::string::npos);
 }
 
 TEST_F(Smoke, WorkloadSpeedOfLightMarksCellsAboveTheCeiling) {
@@ -123,11 +126,11 @@ TEST_F(Smoke, WorkloadSpeedOfLightMarksCellsAboveTheCeiling) {
 
 TEST_F(Smoke, StatusFileListsPagesAndNoOmissions) {
   json st = load_json(dir_->path / "report_status.json");
-  EXPECT_EQ(st["pages"].size(), 12u);
+  EXPECT_EQ(st["pages"].size(), 13u);
   // Only the pages whose inputs no verb of this build writes yet are omitted.
   std::vector<std::string> omitted;
   for (const auto& o : st["omitted_pages"]) omitted.push_back(o["page"]);
-  EXPECT_EQ(omitted, (std::vector<std::string>{"page8", "next_lever"}));
+  EXPECT_EQ(omitted, (std::vector<std::string>{"page8"}));  // no champion_select in the smoke campaign
   // The synthetic roofline sweep draws pages 4 and 7 and stays out of coverage.
   EXPECT_EQ(st["coverage"]["plot_ready_points"], 232);
   EXPECT_EQ(st["coverage"]["atlas_cells"], 40);

@@ -107,9 +107,7 @@ PageSpec page6_spec();
 PageSpec page6b_spec();
 PageSpec page7_spec();
 PageSpec page8_spec();
-// Pages later work adds (speed of light, champion): registered so a report
-// names them as omissions with how to produce their inputs.
-std::vector<PageSpec> planned_page_specs();
+PageSpec next_lever_spec();
 
 // A metric at a cell's SLA point: interpolated between the two measured
 // points around it as compute_tpm does; nullopt when either lacks it.

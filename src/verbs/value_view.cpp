@@ -1,0 +1,32 @@
+#include <fmt/format.h>
+
+#include "campaign/frontier.hpp"
+#include "verbs/registry.hpp"
+
+namespace ptr {
+
+VerbSpec value_view_verb() {
+  return {
+      "value_view",
+      "The grind frontier: next levers derived from the data (decode HBM gap, MTP or TP/EP crossovers, failed cells, "
+      "undercounted or noisy points, missing telemetry), each with evidence, expected unlock, cost and the gate that "
+      "proves it, ranked by value / cost; writes value_view.json and HANDOFF.md (docs/champion.md).",
+      "perftunereport value_view --campaign example",
+      Safety::writes_campaign,
+      "Rank the next levers",
+      true,
+      {{"campaign", ParamType::string, true, nullptr, "Campaign id or slug (newest wins)."}},
+      [](const Params& p, const Context& ctx, Envelope& env) {
+        env.result = write_value_view(ctx.campaigns_root, p.str("campaign"));
+        env.files = env.result["files"].get<std::vector<std::string>>();
+        std::string human;
+        int i = 0;
+        for (const auto& l : env.result["levers"])
+          human += fmt::format("{}. {} [score {:.2f}]\n   {}\n", ++i, l["title"].get<std::string>(), l["score"].get<double>(),
+                               l["expected_unlock"].get<std::string>());
+        env.human = human + env.result["files"][1].get<std::string>() + "\n" + env.result["next_lever"].get<std::string>();
+      },
+  };
+}
+
+}  // namespace ptr
