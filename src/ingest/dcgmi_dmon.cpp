@@ -63,16 +63,9 @@ void parse_dcgmi_dmon(const FileView& f, Products& out) {
       const DcgmField* field = dcgm_field_by_short_name(names[i]);
       const std::string& v = w[i + 2];
       if (!field || v == "N/A") continue;
-      size_t used = 0;
-      double x = 0;
-      try {
-        x = std::stod(v, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != v.size() || !std::isfinite(x) || x < 0)
-        throw_input(f.path, fmt::format("expected a number or N/A, got '{}'", excerpt(v)), line_no, names[i]);
-      sample.metric[field->metric] = x * field->scale;
+      auto x = non_negative_number(v);
+      if (!x) throw_input(f.path, fmt::format("expected a number or N/A, got '{}'", excerpt(v)), line_no, names[i]);
+      sample.metric[field->metric] = *x * field->scale;
     }
     s.samples.push_back(std::move(sample));
     if (end == f.text.size()) break;

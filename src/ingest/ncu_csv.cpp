@@ -12,6 +12,7 @@
 #include "ingest/formats.hpp"
 #include "util/csv.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace ptr {
 
@@ -68,18 +69,8 @@ std::optional<double> unit_factor(Field f, const std::string& unit, bool unit_kn
 // "7,914.56" -> 7914.56; "n/a" and "" -> nullopt; anything else not a number is an error.
 std::optional<double> ncu_number(const std::string& v, const std::string& file, size_t row, const std::string& metric) {
   if (v.empty() || v == "n/a" || v == "N/A") return std::nullopt;
-  std::string s;
-  for (char c : v)
-    if (c != ',') s += c;
-  size_t used = 0;
-  double x = 0;
-  try {
-    x = std::stod(s, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != s.size() || !std::isfinite(x) || x < 0)
-    throw_input(file, fmt::format("row {}: '{}' is not a number >= 0 (or n/a)", row, v), -1, metric);
+  auto x = non_negative_number(v, true);
+  if (!x) throw_input(file, fmt::format("row {}: '{}' is not a number >= 0 (or n/a)", row, v), -1, metric);
   return x;
 }
 

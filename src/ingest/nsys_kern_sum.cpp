@@ -9,6 +9,7 @@
 #include "ingest/formats.hpp"
 #include "util/csv.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace ptr {
 
@@ -33,19 +34,9 @@ std::optional<std::pair<size_t, Columns>> header(const std::vector<CsvRow>& rows
 }
 
 double number(const std::string& v, const std::string& file, size_t row, const char* key) {
-  std::string s;
-  for (char c : v)
-    if (c != ',') s += c;
-  size_t used = 0;
-  double x = 0;
-  try {
-    x = std::stod(s, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != s.size() || !std::isfinite(x) || x < 0)
-    throw_input(file, fmt::format("row {}: '{}' is not a number >= 0", row, v), -1, key);
-  return x;
+  auto x = non_negative_number(v, true);
+  if (!x) throw_input(file, fmt::format("row {}: '{}' is not a number >= 0", row, v), -1, key);
+  return *x;
 }
 
 }  // namespace

@@ -119,16 +119,9 @@ void parse_nvidia_smi_dmon(const FileView& f, Products& out) {
       }
       auto it = column_names().find(names[i]);
       if (it == column_names().end() || val == "-" || val.empty() || val == "N/A") continue;
-      size_t used = 0;
-      double x = 0;
-      try {
-        x = std::stod(val, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != val.size() || !std::isfinite(x) || x < 0)
-        throw_input(f.path, fmt::format("expected a number >= 0 or '-', got '{}'", excerpt(val)), line_no, names[i]);
-      sample.metric[it->second] = x;
+      auto x = non_negative_number(val);
+      if (!x) throw_input(f.path, fmt::format("expected a number >= 0 or '-', got '{}'", excerpt(val)), line_no, names[i]);
+      sample.metric[it->second] = *x;
     }
     s.samples.push_back(std::move(sample));
   }

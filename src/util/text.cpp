@@ -1,5 +1,7 @@
 #include "util/text.hpp"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 namespace ptr {
@@ -117,6 +119,21 @@ std::string trim(std::string_view s) {
   size_t a = s.find_first_not_of(" \t\r\n");
   if (a == std::string_view::npos) return {};
   return std::string(s.substr(a, s.find_last_not_of(" \t\r\n") - a + 1));
+}
+
+std::optional<double> non_negative_number(std::string_view s, bool thousands_separators) {
+  std::string t;
+  for (char c : s)
+    if (!(thousands_separators && c == ',')) t += c;
+  size_t used = 0;
+  double x = 0;
+  try {
+    x = std::stod(t, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (used == 0 || used != t.size() || !std::isfinite(x) || x < 0) return std::nullopt;
+  return x;
 }
 
 }  // namespace ptr

@@ -2,6 +2,7 @@
 // Quoting input inside messages: an error names what it saw, but never echoes
 // a megabyte of garbage or a byte that is not UTF-8 (a JSON writer would throw
 // on it, and a terminal would show noise).
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,5 +23,9 @@ std::string markdown_inline(std::string_view s);
 bool natural_less(std::string_view a, std::string_view b);
 // `s` without leading and trailing spaces, tabs, CR and LF.
 std::string trim(std::string_view s);
+
+// The whole of `s` as a finite number >= 0 ("7,914.56" too when
+// `thousands_separators`), else nullopt: the parsers' one number rule.
+std::optional<double> non_negative_number(std::string_view s, bool thousands_separators = false);
 
 }  // namespace ptr
