@@ -33,6 +33,16 @@ json champion_select(const fs::path& root, const ChampionRequest& req, Warnings&
   ChampionResult r = select_champion(cells, cfg);
   json out = r.to_json(cfg);
   out["campaign"] = c.id;
+  // The campaign's claimed tier (config verdict_tier) against what the gates allow:
+  // a verdict claim without the provenance is recorded as draft, with the reason.
+  out["verdict_tier_claimed"] = c.config.verdict_tier;
+  out["verdict_tier"] = c.config.verdict_tier == "verdict" && r.tier == "verdict" ? "verdict" : "draft";
+  if (c.config.verdict_tier == "verdict" && r.tier != "verdict") {
+    std::string why;
+    for (const auto& g : r.unmet_gates) why += (why.empty() ? "" : "; ") + g;
+    out["downgrade_reason"] = "the config claims verdict, but: " + why;
+    add_warning(warnings, {"verdict_downgraded", out["downgrade_reason"].get<std::string>(), {}, {}, "verdict_tier", {}, {}});
+  }
   atomic_write(c.dir / "champion_select.json", out.dump(2) + "\n");
   atomic_write(c.dir / "CHAMPION.md", champion_markdown(r, cfg, c.id));
   for (const auto& u : r.unranked) add_warning(warnings, {"not_ranked", u, {}, {}, {}, {}, {}});

@@ -220,8 +220,8 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
   if (!root || !root.IsMap()) throw_input(file, "expected a YAML mapping with 'name' and 'cells'");
   Problems problems{file, {}};
   CampaignConfig cfg;
-  static const std::vector<std::string> top_keys = {"name", "description", "focus", "baseline", "provenance", "defaults",
-                                                    "cells", "tpm", "cost"};
+  static const std::vector<std::string> top_keys = {"name", "description", "focus", "verdict_tier", "baseline", "provenance",
+                                                    "defaults", "cells", "tpm", "cost"};
   for (const auto& kv : root) {
     auto k = key_of(kv);
     if (std::find(top_keys.begin(), top_keys.end(), k) == top_keys.end())
@@ -241,6 +241,11 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
       problems.add(focus, fmt::format("key 'focus' must be latency, throughput or mixed, got '{}'",
                                       focus.IsScalar() ? excerpt(focus.Scalar()) : "a list or map"));
     else cfg.focus = focus.Scalar();
+  }
+  if (YAML::Node tier = root["verdict_tier"]) {
+    if (!tier.IsScalar() || (tier.Scalar() != "draft" && tier.Scalar() != "verdict"))
+      problems.add(tier, fmt::format("key 'verdict_tier' must be draft or verdict, got '{}'", tier.IsScalar() ? excerpt(tier.Scalar()) : "a list or map"));
+    else cfg.verdict_tier = tier.Scalar();
   }
   for (const char* block : {"provenance", "tpm", "cost"}) {
     if (!root[block]) continue;

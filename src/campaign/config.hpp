@@ -24,6 +24,7 @@ struct CampaignConfig {
   std::string slug;
   std::string description;
   std::string focus = "mixed";  // latency | throughput | mixed: what the campaign optimizes
+  std::string verdict_tier = "draft";  // draft | verdict: what the campaign claims (champion_select checks it)
   json provenance = json::object();
   json tpm = json::object();
   json cost = json::object();

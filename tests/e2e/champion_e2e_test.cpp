@@ -18,7 +18,7 @@ struct AbCampaign {
   fs::path bundle;
   AbCampaign() {
     fs::path cfg = root.path / "c.yaml";
-    std::ofstream(cfg) << "name: ab\ncells: []\n";  // every cell comes from the bundle
+    std::ofstream(cfg) << "name: ab\nverdict_tier: verdict\ncells: []\n";  // every cell comes from the bundle
     auto init = run_cli("--json campaign_init --config " + quote(cfg.string()), root.path);
     EXPECT_EQ(init.exit_code, 0) << init.err;
     id = init.envelope()["result"]["campaign"];
@@ -78,6 +78,10 @@ TEST(ImportVariantAb, FlashSamplingArmsBecomeCellsAndTheChampionIsPicked) {
   EXPECT_EQ(res["champion"], "fs-fmms-flashinfer");
   EXPECT_EQ(res["runner_up"], "fs-fmms-triton");
   EXPECT_EQ(res["tier"], "draft");
+  // The config claims a verdict: recorded as draft, with the unmet gates as the reason.
+  EXPECT_EQ(res["verdict_tier_claimed"], "verdict");
+  EXPECT_EQ(res["verdict_tier"], "draft");
+  EXPECT_NE(res["downgrade_reason"].get<std::string>().find("accuracy gate: unknown"), std::string::npos);
   const json& top = res["ranked"][0];
   EXPECT_EQ(top["binding"], "tpot");
   EXPECT_NEAR(top["delta_pct_vs_baseline"].get<double>(), 35.7, 0.05);
