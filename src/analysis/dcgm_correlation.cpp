@@ -31,7 +31,7 @@ struct Means {
 Means means_over(const std::vector<TelemetrySeries>& series, double start, double end, double offset,
                  const std::string& only_folder = {}) {
   Means m;
-  std::map<long, std::map<std::string, std::pair<double, double>>> acc;  // gpu -> metric -> (sum of w x mean, sum of w)
+  MetricSums acc;  // weighted by the samples each series contributes
   bool any_in_folder = false;
   if (!only_folder.empty())
     for (const auto& s : series) any_in_folder = any_in_folder || (s.clock == "none" && s.file.find(only_folder) != std::string::npos);
@@ -56,15 +56,7 @@ Means means_over(const std::vector<TelemetrySeries>& series, double start, doubl
         a.second += weight;
       }
   }
-  std::map<std::string, std::pair<double, int>> across;
-  for (const auto& [gpu, metrics] : acc)
-    for (const auto& [name, a] : metrics) {
-      double v = a.first / a.second;
-      m.per_gpu[gpu][name] = v;
-      across[name].first += v;
-      across[name].second += 1;
-    }
-  for (const auto& [name, sc] : across) m.mean[name] = sc.first / sc.second;
+  means_of(acc, m.per_gpu, m.mean);
   return m;
 }
 

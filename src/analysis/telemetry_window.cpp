@@ -28,7 +28,7 @@ std::optional<WindowTelemetry> window_telemetry(const TelemetrySeries& s, double
                      ? std::map<long, Samples>{}
                      : samples_by_gpu(s, start_utc_s + s.sample_period_s, end_utc_s + s.sample_period_s, utc_offset_s);
   WindowTelemetry w;
-  std::map<long, std::map<std::string, std::pair<double, int>>> sums;
+  MetricSums sums;
   auto take = [&](const std::map<long, Samples>& by_gpu, bool lagged) {
     for (const auto& [gpu, xs] : by_gpu) {
       size_t lo = 0, hi = xs.size();
@@ -51,16 +51,20 @@ std::optional<WindowTelemetry> window_telemetry(const TelemetrySeries& s, double
   };
   take(plain, false);
   take(shifted, true);
+  means_of(sums, w.per_gpu_mean, w.mean);
+  return w;
+}
+
+void means_of(const MetricSums& sums, std::map<long, std::map<std::string, double>>& per_gpu, std::map<std::string, double>& mean) {
   std::map<std::string, std::pair<double, int>> across;
   for (const auto& [gpu, metrics] : sums)
     for (const auto& [name, sc] : metrics) {
       double m = sc.first / sc.second;
-      w.per_gpu_mean[gpu][name] = m;
+      per_gpu[gpu][name] = m;
       across[name].first += m;
       across[name].second += 1;
     }
-  for (const auto& [name, sc] : across) w.mean[name] = sc.first / sc.second;
-  return w;
+  for (const auto& [name, sc] : across) mean[name] = sc.first / sc.second;
 }
 
 std::optional<WindowTelemetry> whole_capture(const TelemetrySeries& s) {

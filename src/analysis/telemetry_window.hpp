@@ -35,4 +35,9 @@ std::optional<WindowTelemetry> window_telemetry(const TelemetrySeries& s, double
 // around one window: all of it, with the same edge rule.
 std::optional<WindowTelemetry> whole_capture(const TelemetrySeries& s);
 
+// Weighted sums per GPU and metric -> the per-GPU means, and the mean over
+// GPUs of those means (every GPU counts once).
+using MetricSums = std::map<long, std::map<std::string, std::pair<double, double>>>;  // gpu -> metric -> (sum w*v, sum w)
+void means_of(const MetricSums& sums, std::map<long, std::map<std::string, double>>& per_gpu, std::map<std::string, double>& mean);
+
 }  // namespace ptr
