@@ -54,6 +54,14 @@ std::string canonical_workload(std::string d) {
   return d;
 }
 
+// The spread of Δ % = 100 (v/b - 1) from both arms' trial std (first-order
+// propagation of a ratio); one side's alone when only it has trials.
+std::optional<double> delta_pct_std(const Measure& v, const Measure& b) {
+  if (!v.value || !b.value || !(*v.value > 0) || !(*b.value > 0) || (!v.sd && !b.sd)) return std::nullopt;
+  double rv = v.sd.value_or(0) / *v.value, rb = b.sd.value_or(0) / *b.value;
+  return *v.value / *b.value * std::sqrt(rv * rv + rb * rb) * 100;
+}
+
 struct Ranking {
   std::vector<ChampionCandidate> ranked;
   std::vector<std::string> unranked;
@@ -118,7 +126,7 @@ Ranking rank(const std::vector<const AtlasCell*>& cells, const AtlasCell& base, 
     out.ranked.push_back(std::move(c));
   }
   std::stable_sort(out.ranked.begin(), out.ranked.end(), [&](const auto& a, const auto& b) {
-    return lower ? *a.score < *b.score : *a.score > *b.score;
+    return lower ? a.score.value() < b.score.value() : a.score.value() > b.score.value();
   });
   return out;
 }
@@ -127,10 +135,13 @@ Ranking rank(const std::vector<const AtlasCell*>& cells, const AtlasCell& base, 
 
 ChampionResult select_champion(const std::vector<AtlasCell>& all, const ChampionConfig& cfg) {
   if (cfg.focus != "throughput" && cfg.focus != "latency") throw_usage("--focus must be throughput or latency");
+  // An A/B campaign ranks its arms (with the baseline) only: a sweep cell of
+  // another GPU beside them is not a candidate of the experiment.
+  bool has_arms = std::any_of(all.begin(), all.end(), [](const AtlasCell& c) { return !is_roofline_sweep(c) && c.arm; });
   std::vector<const AtlasCell*> cells;
   const AtlasCell* base = nullptr;
   for (const auto& c : all) {
-    if (is_roofline_sweep(c)) continue;
+    if (is_roofline_sweep(c) || (has_arms && !c.arm && c.cell_id != cfg.baseline)) continue;
     cells.push_back(&c);
     if (c.cell_id == cfg.baseline) base = &c;
   }
@@ -161,6 +172,7 @@ ChampionResult select_champion(const std::vector<AtlasCell>& all, const Champion
         Measure bm = measure(*base, *bp, cfg);
         if (bm.value) {
           if (auto d = pct_better(*m.value, *bm.value, lower)) row["delta_pct"] = *d;
+          if (auto sd = delta_pct_std(m, bm)) row["delta_pct_std"] = *sd;
           if (m.sd && bm.sd)
             if (auto w = welch_t_test(*m.value, *m.sd, m.n, *bm.value, *bm.sd, bm.n)) row["p"] = w->p_two_sided;
         }

@@ -9,10 +9,8 @@
 
 namespace ptr {
 
-json champion_select(const fs::path& root, const ChampionRequest& req, Warnings& warnings) {
-  Campaign c = open_campaign(root, req.campaign);
-  FileLock lock(c.dir, "champion_select", lock_wait_seconds());
-  std::vector<AtlasCell> cells = read_atlas(c);
+ChampionDocument champion_document(const Campaign& c, const std::vector<AtlasCell>& cells, const ChampionRequest& req,
+                                   Warnings& warnings) {
   ChampionConfig cfg = req.config;
   // The SLO: tpm_summary's config (the campaign's tpm: block), then the flags.
   cfg.tpm = discover_tpm_config(c.config.tpm, c.config.cost, (c.dir / "config.yaml").string());
@@ -43,12 +41,20 @@ json champion_select(const fs::path& root, const ChampionRequest& req, Warnings&
     out["downgrade_reason"] = "the config claims verdict, but: " + why;
     add_warning(warnings, {"verdict_downgraded", out["downgrade_reason"].get<std::string>(), {}, {}, "verdict_tier", {}, {}});
   }
-  atomic_write(c.dir / "champion_select.json", out.dump(2) + "\n");
-  atomic_write(c.dir / "CHAMPION.md", champion_markdown(r, cfg, c.id));
   for (const auto& u : r.unranked) add_warning(warnings, {"not_ranked", u, {}, {}, {}, {}, {}});
   if (r.tier == "draft")
     add_warning(warnings, {"draft", fmt::format("DRAFT: {} unmet gate(s): {}", r.unmet_gates.size(), r.unmet_gates.empty() ? "" : r.unmet_gates.front()),
                            {}, {}, {}, "see CHAMPION.md", {}});
+  return {std::move(out), champion_markdown(r, cfg, c.id)};
+}
+
+json champion_select(const fs::path& root, const ChampionRequest& req, Warnings& warnings) {
+  Campaign c = open_campaign(root, req.campaign);
+  FileLock lock(c.dir, "champion_select", lock_wait_seconds());
+  ChampionDocument doc = champion_document(c, read_atlas(c), req, warnings);
+  json out = std::move(doc.json);
+  atomic_write(c.dir / "champion_select.json", out.dump(2) + "\n");
+  atomic_write(c.dir / "CHAMPION.md", doc.markdown);
   out["files"] = {(c.dir / "champion_select.json").string(), (c.dir / "CHAMPION.md").string()};
   return out;
 }

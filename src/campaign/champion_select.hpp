@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/champion.hpp"
+#include "campaign/layout.hpp"
 #include "util/warning.hpp"
 
 namespace ptr {
@@ -19,6 +20,16 @@ struct ChampionRequest {
   std::optional<std::string> sla_percentile;
   ChampionConfig config;  // focus, top, gates' flags
 };
+
+struct ChampionDocument {
+  nlohmann::json json;   // champion_select.json
+  std::string markdown;  // CHAMPION.md
+};
+
+// The selection over cells in memory: the SLO from the campaign's tpm: block
+// and the flags, the baseline found, the claimed tier checked.
+ChampionDocument champion_document(const Campaign& c, const std::vector<AtlasCell>& cells, const ChampionRequest& req,
+                                   Warnings& warnings);
 
 nlohmann::json champion_select(const std::filesystem::path& root, const ChampionRequest& req, Warnings& warnings);
 

@@ -1,5 +1,7 @@
 #include "campaign/config.hpp"
 
+#include "analysis/value_view.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <set>
@@ -221,7 +223,7 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
   Problems problems{file, {}};
   CampaignConfig cfg;
   static const std::vector<std::string> top_keys = {"name", "description", "focus", "verdict_tier", "baseline", "provenance",
-                                                    "defaults", "cells", "tpm", "cost"};
+                                                    "defaults", "cells", "tpm", "cost", "frontier"};
   for (const auto& kv : root) {
     auto k = key_of(kv);
     if (std::find(top_keys.begin(), top_keys.end(), k) == top_keys.end())
@@ -264,6 +266,14 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
     }
     else if (std::string(block) == "tpm") cfg.tpm = j;
     else cfg.cost = j;
+  }
+  if (YAML::Node frontier = root["frontier"]) {
+    try {
+      cfg.frontier = yaml_to_json(frontier);
+      declared_frontier(cfg.frontier, file);  // value_view's own reader: a block it would refuse is refused here
+    } catch (const Error& e) {
+      problems.add(frontier, fmt::format("key '{}': {}", e.key.empty() ? "frontier" : e.key, e.message));
+    }
   }
   // tpm: and cost: are parsed by the one function tpm_summary, the report and
   // the lake use: a block it would refuse later is refused here.

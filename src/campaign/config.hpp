@@ -28,6 +28,7 @@ struct CampaignConfig {
   json provenance = json::object();
   json tpm = json::object();
   json cost = json::object();
+  json frontier;  // user-declared levers and wall (value_view; analysis/value_view.hpp), null when absent
   std::vector<CellConfig> cells;
   const CellConfig* find_cell(const std::string& id) const;
 };

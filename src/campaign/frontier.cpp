@@ -7,17 +7,17 @@
 
 namespace ptr {
 
-std::vector<Lever> campaign_levers(const Campaign& c) {
+Frontier campaign_levers(const Campaign& c) {
   std::optional<SolCeilings> ceilings;
   if (find_tool_config("sol-ceilings.yaml", "SOL_CEILINGS_YAML", c.dir)) ceilings = load_sol_ceilings(c.dir);
-  return value_view(read_atlas(c), ceilings ? &*ceilings : nullptr);
+  return value_view(read_atlas(c), ceilings ? &*ceilings : nullptr, declared_frontier(c.config.frontier, (c.dir / "config.yaml").string()));
 }
 
 nlohmann::json write_value_view(const std::filesystem::path& root, const std::string& campaign) {
   Campaign c = open_campaign(root, campaign);
   FileLock lock(c.dir, "value_view", lock_wait_seconds());
-  auto levers = campaign_levers(c);
-  nlohmann::json out = levers_to_json(levers);
+  Frontier levers = campaign_levers(c);
+  nlohmann::json out = frontier_to_json(levers);
   out["campaign"] = c.id;
   atomic_write(c.dir / "value_view.json", out.dump(2) + "\n");
   atomic_write(c.dir / "HANDOFF.md", handoff_markdown(levers, c.id));

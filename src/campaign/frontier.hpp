@@ -12,7 +12,7 @@
 
 namespace ptr {
 
-std::vector<Lever> campaign_levers(const Campaign& c);
+Frontier campaign_levers(const Campaign& c);
 nlohmann::json write_value_view(const std::filesystem::path& root, const std::string& campaign);
 
 }  // namespace ptr

@@ -7,6 +7,7 @@
 #include "analysis/kernel_category.hpp"
 #include "analysis/roofline/model_shape.hpp"
 #include "analysis/roofline/sweep_point.hpp"
+#include "campaign/champion_select.hpp"
 #include "campaign/operations.hpp"
 #include "model/atlas_writer.hpp"
 #include "util/fs.hpp"
@@ -41,6 +42,26 @@ std::string cell_id(const VariantSpec& v, long mbt) {
   return fmt::format("{}-{}-tp{}-{}{}-mbt{}", hw, q, v.tp, st, v.mtp ? "-mtp" : "", mbt);
 }
 
+// An A/B study beside the sweep: one H100 FP8 TP8 deployment (mbt 8192)
+// served four ways, 3 trials per point. Effects are synthetic: async
+// scheduling trims TPOT ~7 %, the FlashInfer sampler ~1.5 % (inside the
+// noise), SGLang wins from c=32 up and loses below.
+struct ArmSpec {
+  const char* cell_id;
+  const char* arm;
+  const char* engine;
+  const char* engine_version;
+  const char* knob;
+  double tpot_below_32, tpot_from_32, ttft;  // factors on the baseline's model
+};
+const ArmSpec kArms[] = {
+    {"ab-h100-vllm-baseline", "baseline", "vllm", "0.11.2", "none (vLLM defaults)", 1, 1, 1},
+    {"ab-h100-vllm-async-sched", "async-sched", "vllm", "0.11.2", "--async-scheduling", 0.93, 0.93, 1},
+    {"ab-h100-vllm-fi-sampler", "fi-sampler", "vllm", "0.11.2", "VLLM_USE_FLASHINFER_SAMPLER=1", 0.985, 0.985, 1},
+    {"ab-h100-sglang", "sglang", "sglang", "0.5.5", "engine: sglang", 1.04, 0.90, 0.95},
+};
+constexpr long kArmMbt = 8192;
+
 std::string config_yaml() {
   std::string y =
       "name: smoke-glm-5.1\n"
@@ -49,9 +70,15 @@ std::string config_yaml() {
       "  delivery: kubernetes (synthetic)\n"
       "defaults:\n  model: GLM-5.1\n  engine: vllm\n  kv_cache_dtype: fp8\n  dataset: random\n"
       "  isl: 1024\n  osl: 256\n  cache_mode: warm\n  concurrencies: [1, 8, 16, 32, 64, 128]\n"
-      "  engine_version: 0.11.2 (synthetic)\n  max_num_seqs: 256\n  gpu_memory_utilization: 0.9\n  max_model_len: 8192\n"
+      "  engine_version: 0.11.2\n  max_num_seqs: 256\n  gpu_memory_utilization: 0.9\n  max_model_len: 8192\n"
       "  cuda_graphs: true\n  prefix_caching: false\n"
       "tpm:\n  ttft_sla_ms: 2000\n  tpot_sla_ms: 25\n"
+      "frontier:\n  levers:\n"
+      "    - {name: \"EAGLE-3 draft head instead of MTP\", expected_unlock: \"+10-15 % tok/s/user at c <= 16\", cost: 2,\n"
+      "       gate: \"TPOT at c=8 below the MTP cell's with acceptance >= 0.6\", value: 0.3}\n"
+      "    - {name: \"max_num_seqs 512\", expected_unlock: \"a larger decode batch at c=128\", cost: 1,\n"
+      "       gate: \"output tok/s/GPU at c=128 up by more than 5 %\", status: refuted,\n"
+      "       why: \"the MTP cells already evict KV blocks from c=64 (preemptions): a larger batch only preempts more\"}\n"
       "cells:\n";
   for (const auto& v : kVariants)
     for (long mbt : kMbt)
@@ -60,19 +87,25 @@ std::string config_yaml() {
           "max_num_batched_tokens: {}{}}}\n",
           cell_id(v, mbt), v.hardware, v.quant, v.tp, v.strategy, v.mtp ? "true" : "false", mbt,
           std::string(v.strategy) == "EP" ? fmt::format(", expert_parallel: {}", v.tp) : "");
+  for (const auto& a : kArms)
+    y += fmt::format(
+        "  - {{cell_id: {}, hardware: H100, quant: FP8, tensor_parallel: 8, parallel_strategy: TP, mtp: false, "
+        "max_num_batched_tokens: {}, arm: {}, engine: {}, engine_version: \"{}\", knob: \"{}\"{}}}\n",
+        a.cell_id, kArmMbt, a.arm, a.engine, a.engine_version, a.knob, a.arm == std::string("async-sched") ? ", async_scheduling: true" : "");
   return y;
 }
 
-Point model_point(const VariantSpec& v, long mbt, long c, long gpus) {
+Point model_point(const VariantSpec& v, long mbt, long c, long gpus, double tpot_scale = 1, double ttft_scale = 1) {
   double s = v.speed;
   double jitter = 1 + 0.015 * std::sin(c * 1.7 + mbt * 0.001 + s * 3.1);
-  double tpot = (12.0 / s) * (1 + std::pow(c / (40.0 * s), 1.1)) * (v.mtp ? 0.62 : 1.0);
+  double tpot = (12.0 / s) * (1 + std::pow(c / (40.0 * s), 1.1)) * (v.mtp ? 0.62 : 1.0) * tpot_scale;
   if (std::string(v.strategy) == "EP") tpot *= c >= 32 ? 0.9 : 1.06;
   tpot *= jitter;
   double ttft = (180.0 / s) * (1 + c * (2048.0 / mbt) * 0.05 + std::pow(c / (60.0 * s), 1.5)) / jitter;
   // EP pays an all-to-all at low load and wins at high load; MTP drafts add a little to prefill.
   if (std::string(v.strategy) == "EP") ttft *= c >= 32 ? 0.93 : 1.08;
   if (v.mtp) ttft *= 1.05;
+  ttft *= ttft_scale;
   double e2el = ttft + tpot * (kOsl - 1);
   double rps = c / (e2el / 1000.0);
   Point p;
@@ -97,6 +130,20 @@ Point model_point(const VariantSpec& v, long mbt, long c, long gpus) {
   p.spread = {{"n", 1}};
   if (v.mtp) p.preemptions = c >= 64 ? (c / 16) * (mbt <= 2048 ? 3 : 1) : 0;
   p.source.push_back({"synthetic", "report-smoke-fixture", "v1", std::nullopt, std::nullopt});
+  return p;
+}
+
+// An arm's point: the mean of 3 synthetic trials with a 1.5-2.5 % spread.
+Point arm_point(const ArmSpec& a, long c, long gpus, size_t k) {
+  Point p = model_point(kVariants[0], kArmMbt, c, gpus, c >= 32 ? a.tpot_from_32 : a.tpot_below_32, a.ttft);
+  double cv = 0.015 + 0.01 * std::abs(std::sin(c * 0.7 + static_cast<double>(k) * 1.3));
+  p.trials = 3;
+  p.spread = {{"n", 3},
+              {"output_tok_s", cv * *p.output_tok_s},
+              {"request_throughput_rps", cv * *p.request_throughput_rps},
+              {"ttft_ms_mean", 1.5 * cv * *p.ttft_ms.mean},
+              {"tpot_ms_mean", cv * *p.tpot_ms.mean},
+              {"e2el_ms_mean", cv * *p.e2el_ms.mean}};
   return p;
 }
 
@@ -203,6 +250,26 @@ std::vector<AtlasCell> roofline_cells(const std::string& campaign_id) {
   return out;
 }
 
+const ArmSpec* arm_of(const std::string& cell) {
+  for (const auto& a : kArms)
+    if (cell == a.cell_id) return &a;
+  return nullptr;
+}
+
+AtlasCell arm_cell(const AtlasCell& identity, const ArmSpec& a, const std::string& campaign_id) {
+  AtlasCell cell = identity;
+  cell.campaign = campaign_id;
+  cell.backend = a.engine == std::string("vllm") ? "vllm-sweep" : "sglang";
+  cell.hf_path = "zai-org/GLM-5.1 (synthetic)";
+  for (long conc : kConc) cell.points.push_back(arm_point(a, conc, *cell.gpus, static_cast<size_t>(&a - kArms)));
+  cell.status = cell_status(cell.points, cell.concurrencies_requested);
+  add_synthetic_telemetry(cell, kVariants[0]);
+  cell.sol_rigor = sol_rigor_of(cell, false, false);
+  cell.extra["missing_concurrencies"] = json::array();
+  cell.extra["bench_timestamps"] = {{"stamps", {"2026-01-01T06:00:00Z", "2026-01-01T08:00:00Z"}}, {"note", "synthetic"}};
+  return cell;
+}
+
 }  // namespace
 
 std::vector<AtlasCell> synthetic_scale_cells(const std::string& campaign_id, size_t variants) {
@@ -306,6 +373,10 @@ SmokeCampaign build_smoke_campaign(const fs::path& root, const SmokeReady& ready
   out.id = c.id;
   out.dir = c.dir;
   for (const auto& cc : c.config.cells) {
+    if (const ArmSpec* a = arm_of(cc.identity.cell_id)) {
+      out.cells.push_back(arm_cell(cc.identity, *a, c.id));
+      continue;
+    }
     const VariantSpec* v = nullptr;
     long mbt = *cc.identity.max_num_batched_tokens;
     for (const auto& vs : kVariants)
@@ -313,7 +384,7 @@ SmokeCampaign build_smoke_campaign(const fs::path& root, const SmokeReady& ready
     AtlasCell cell = cc.identity;
     cell.campaign = c.id;
     cell.backend = "vllm-sweep";
-    cell.engine_version = "0.11.2 (synthetic)";
+    cell.engine_version = "0.11.2";
     cell.hf_path = "zai-org/GLM-5.1 (synthetic)";
     bool failed_cell = std::string(v->hardware) == "H200" && !v->mtp && mbt == 1024;
     bool partial_cell = std::string(v->hardware) == "GB300" && v->mtp && mbt == 16384;
@@ -326,8 +397,8 @@ SmokeCampaign build_smoke_campaign(const fs::path& root, const SmokeReady& ready
     }
     cell.status = cell_status(cell.points, cell.concurrencies_requested);
     if (!failed_cell) add_synthetic_telemetry(cell, *v);
-    if (!failed_cell && mbt == 8192) out.kernel_evidence.kernels[cell.cell_id] = synthetic_kernels(*v);
-    cell.sol_rigor = sol_rigor_of(cell, false, out.kernel_evidence.kernels.count(cell.cell_id) > 0);
+    if (!failed_cell && mbt == 8192) out.evidence.kernels[cell.cell_id] = synthetic_kernels(*v);
+    cell.sol_rigor = sol_rigor_of(cell, false, out.evidence.kernels.count(cell.cell_id) > 0);
     cell.extra["missing_concurrencies"] = json::array();
     cell.extra["bench_timestamps"] = {{"stamps", {"2026-01-01T00:00:00Z", "2026-01-01T06:00:00Z"}}, {"note", "synthetic"}};
     bool preempted = false;
@@ -337,14 +408,22 @@ SmokeCampaign build_smoke_campaign(const fs::path& root, const SmokeReady& ready
   }
   // A roofline sweep of the same model (pages 4 and 7); outside coverage.
   for (auto& cell : roofline_cells(c.id)) {
-    if (cell.sweep_kind == "decode") out.kernel_evidence.ncu[cell.cell_id] = synthetic_ncu();
-    cell.sol_rigor = sol_rigor_of(cell, out.kernel_evidence.ncu.count(cell.cell_id) > 0, false);
+    if (cell.sweep_kind == "decode") out.evidence.ncu[cell.cell_id] = synthetic_ncu();
+    cell.sol_rigor = sol_rigor_of(cell, out.evidence.ncu.count(cell.cell_id) > 0, false);
     out.cells.push_back(std::move(cell));
   }
   std::sort(out.cells.begin(), out.cells.end(), [](const AtlasCell& a, const AtlasCell& b) { return a.cell_id < b.cell_id; });
-  if (ready) ready(c, out.cells, out.kernel_evidence);
+  Warnings ignored;  // the fixture's DRAFT gates are the point of page 8, not warnings
+  ChampionRequest champion;
+  champion.campaign = c.id;
+  ChampionDocument doc = champion_document(c, out.cells, champion, ignored);
+  out.evidence.champion = std::move(doc.json);
+  out.evidence.champion_markdown = std::move(doc.markdown);
+  if (ready) ready(c, out.cells, out.evidence);
   atomic_write(cfg_path, text, false);
   create_campaign(root, text, cfg_path, c.config, c.id);
+  atomic_write(c.dir / "champion_select.json", out.evidence.champion.dump(2) + "\n", false);
+  atomic_write(c.dir / "CHAMPION.md", out.evidence.champion_markdown, false);
   // Scratch campaign: no fsync. Each cell is serialized once, for its
   // normalized.json and its atlas line.
   std::string atlas;
@@ -354,9 +433,9 @@ SmokeCampaign build_smoke_campaign(const fs::path& root, const SmokeReady& ready
     fs::path dir = c.cell_dir(cell.cell_id);
     atomic_write(dir / "normalized.json", line, false);
     atomic_write(dir / "status.txt", cell.status + "\n", false);
-    if (auto k = out.kernel_evidence.kernels.find(cell.cell_id); k != out.kernel_evidence.kernels.end())
+    if (auto k = out.evidence.kernels.find(cell.cell_id); k != out.evidence.kernels.end())
       atomic_write(dir / "kernels.json", kernel_breakdown_to_json(k->second).dump(2) + "\n", false);
-    if (auto n = out.kernel_evidence.ncu.find(cell.cell_id); n != out.kernel_evidence.ncu.end())
+    if (auto n = out.evidence.ncu.find(cell.cell_id); n != out.evidence.ncu.end())
       atomic_write(dir / "ncu.json", ncu_captures_to_json(n->second).dump(2) + "\n", false);
     atlas += line;
     add_to_coverage(out.coverage, cell);

@@ -2,7 +2,9 @@
 // The bundled synthetic campaign behind report_smoke. It mirrors a GLM-5.1
 // study: 8 variants (H100/H200 FP8 TP8, B200/GB300 NVFP4 TP4; TP and EP; MTP
 // on/off) x 5 mbt = 40 cells, 6 concurrencies each; one cell partial (OOM at
-// high concurrency), one failed (server never started). Values come from a
+// high concurrency), one failed (server never started); beside them an A/B of
+// one H100 deployment (a vLLM baseline, two vLLM knobs, SGLang; 3 trials per
+// point) that champion_select ranks. Values come from a
 // simple physical model: throughput rises and saturates with concurrency,
 // TTFT grows with it, newer hardware is faster, MTP lowers TPOT and preempts.
 // Beside them, a synthetic roofline sweep (B200, decode + prefill cells) so
@@ -17,14 +19,18 @@
 #include "campaign/layout.hpp"
 #include "campaign/points.hpp"
 #include "model/kernels.hpp"
+#include <nlohmann/json.hpp>
 
 namespace ptr {
 
-// Kernel evidence the smoke campaign carries (written as the cells'
-// kernels.json and ncu.json), so pages 3 and 5 render.
-struct SmokeKernels {
+// Evidence beyond the atlas the smoke campaign carries (written as the
+// cells' kernels.json and ncu.json, and champion_select.json of its A/B
+// arms), so pages 3, 5 and 8 render.
+struct SmokeEvidence {
   std::map<std::string, KernelBreakdown> kernels;  // cell id -> categories
   std::map<std::string, std::vector<NcuCapture>> ncu;
+  nlohmann::json champion;  // champion_select.json
+  std::string champion_markdown;
 };
 
 struct SmokeCampaign {
@@ -32,14 +38,14 @@ struct SmokeCampaign {
   std::filesystem::path dir;
   Campaign campaign;
   std::vector<AtlasCell> cells;  // as written to atlas.jsonl
-  SmokeKernels kernel_evidence;
+  SmokeEvidence evidence;
   Coverage coverage;
   long mtp_cells_with_preemptions = 0;
 };
 
 // `ready` (optional) is called with the campaign and its cells as soon as they
 // exist in memory, before the cell files are written, so a renderer can start.
-using SmokeReady = std::function<void(const Campaign&, const std::vector<AtlasCell>&, const SmokeKernels&)>;
+using SmokeReady = std::function<void(const Campaign&, const std::vector<AtlasCell>&, const SmokeEvidence&)>;
 SmokeCampaign build_smoke_campaign(const std::filesystem::path& root, const SmokeReady& ready = {});
 
 // For scale benchmarks: `variants` x 5 mbt cells of 6 concurrencies each, from

@@ -1,5 +1,7 @@
 #include "model/identity.hpp"
 
+#include <algorithm>
+
 #include <cctype>
 #include <fmt/format.h>
 #include <map>
@@ -108,7 +110,7 @@ std::string IdentityLabeler::label(const AtlasCell& c) const {
   std::string out;
   std::vector<std::string> parts;
   auto add = [&](const std::string& s) {
-    if (s.empty()) return;
+    if (s.empty() || std::find(parts.begin(), parts.end(), s) != parts.end()) return;  // arm "sglang" of engine sglang
     // "TP" after "TP8", "EP" after "EP4": the sized part already says it.
     for (const auto& p : parts)
       if (p.size() > s.size() && p.compare(0, s.size(), s) == 0 && std::isdigit(static_cast<unsigned char>(p[s.size()]))) return;
@@ -117,7 +119,9 @@ std::string IdentityLabeler::label(const AtlasCell& c) const {
   };
   // An unknown value is left out: the fields that are known already tell
   // the series apart (and the completeness page lists what is unknown).
-  for (const auto* f : varying_) add(field_label(c, *f));
+  for (const auto* f : varying_)
+    // An arm is named after what it changes: its knob (in the tables) would repeat it.
+    if (!(c.arm && std::string_view(f->name) == "knob")) add(field_label(c, *f));
   if (out.empty()) {
     // Nothing varies: a short descriptor still says what it is.
     for (const char* name : {"hardware", "quant", "tensor_parallel"})

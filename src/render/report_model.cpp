@@ -273,7 +273,7 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
   {
     std::vector<AtlasCell> all = in.cells;
     all.insert(all.end(), in.roofline_cells.begin(), in.roofline_cells.end());
-    in.levers = value_view(all, in.ceilings.get());
+    in.frontier = value_view(all, in.ceilings.get(), declared_frontier(c.config.frontier, (c.dir / "config.yaml").string()));
   }
   if (fs::path ch = c.dir / "champion_select.json"; !c.dir.empty() && fs::exists(ch)) {
     in.champion = parse_json_lenient(read_file(ch), ch.string());

@@ -81,8 +81,8 @@ struct ReportInputs {
   // and roofline cells alike); a malformed kernels.json aborts the render.
   std::map<std::string, KernelBreakdown> kernels_of_cell;
   std::map<std::string, std::vector<NcuCapture>> ncu_of_cell;
-  // The next levers (value_view), from every cell and the ceilings.
-  std::vector<Lever> levers;
+  // The standing frontier (value_view), from every cell, the ceilings and the config's frontier: block.
+  Frontier frontier;
   // champion_select.json of the campaign (page 8), null when absent.
   nlohmann::json champion;
 

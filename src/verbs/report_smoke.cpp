@@ -18,7 +18,7 @@ VerbSpec report_smoke_verb() {
   for (auto& p : report_option_params()) params.push_back(p);
   return {
       "report_smoke",
-      "Build the bundled synthetic 40-cell campaign in a temporary folder and render its report (marked SYNTHETIC).",
+      "Build the bundled synthetic campaign (a 40-cell sweep and a 4-arm A/B) in a temporary folder and render its report (marked SYNTHETIC).",
       "perftunereport report_smoke --out build/smoke.pdf",
       Safety::writes_files,
       "Render the synthetic smoke report",
@@ -26,7 +26,7 @@ VerbSpec report_smoke_verb() {
       params,
       [](const Params& p, const Context&, Envelope& env) {
         // The scratch campaign lives in memory-backed /dev/shm when there is one:
-        // 40 cells of small files cost more in inode churn than in rendering.
+        // 44 cells of small files cost more in inode churn than in rendering.
         std::random_device rd;
         std::error_code ec;
         fs::path scratch = fs::is_directory("/dev/shm", ec) && access("/dev/shm", W_OK) == 0 ? fs::path("/dev/shm")
@@ -54,10 +54,11 @@ VerbSpec report_smoke_verb() {
         SmokeCampaign smoke;
         bool handed_over = false;
         try {
-          smoke = build_smoke_campaign(root, [&](const Campaign& c, const std::vector<AtlasCell>& cells, const SmokeKernels& k) {
+          smoke = build_smoke_campaign(root, [&](const Campaign& c, const std::vector<AtlasCell>& cells, const SmokeEvidence& k) {
             ReportInputs in = report_inputs_from_cells(c, cells, options);
             in.kernels_of_cell = k.kernels;
             in.ncu_of_cell = k.ncu;
+            in.champion = k.champion;
             inputs.set_value(std::move(in));
             handed_over = true;
           });

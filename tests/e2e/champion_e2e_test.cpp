@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "test_support.hpp"
+#include "util/fs.hpp"
 
 namespace ptr::test {
 namespace {
@@ -157,6 +158,41 @@ TEST(BaselineDiff, ARegressionExits3AndNamesTheStackDifference) {
   auto x = run_cli("--json baseline_diff --campaign other --baseline lastweek --cross-delivery", root.path);
   EXPECT_EQ(x.exit_code, 3);
   EXPECT_TRUE(x.envelope()["result"]["cross_delivery"].get<bool>());
+}
+
+}  // namespace
+}  // namespace ptr::test
+
+namespace ptr::test {
+namespace {
+
+// The config's frontier: block joins value_view's levers (and HANDOFF.md);
+// a malformed block is refused at campaign_init, naming the key and line.
+TEST(ValueViewCli, DeclaredFrontierJoinsTheDataLevers) {
+  TempDir root;
+  fs::path cfg = root.path / "c.yaml";
+  std::ofstream(cfg) << "name: fr\ncells: []\nfrontier:\n  levers:\n"
+                        "    - {name: EAGLE-3 draft head, expected_unlock: +12 % tok/s/user, cost: 2, gate: TPOT at c=8, value: 0.9}\n"
+                        "    - {name: max_num_seqs 512, expected_unlock: more batch, cost: 1, gate: c=256, status: refuted, why: KV cache full}\n";
+  ASSERT_EQ(run_cli("campaign_init --config " + quote(cfg.string()), root.path).exit_code, 0);
+  ASSERT_EQ(run_cli("atlas_aggregate --campaign fr", root.path).exit_code, 0);
+  auto r = run_cli("--json value_view --campaign fr", root.path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json res = r.envelope()["result"];
+  ASSERT_EQ(res["levers"].size(), 1u);  // the declared one: an empty atlas derives nothing
+  EXPECT_EQ(res["levers"][0]["title"], "EAGLE-3 draft head");
+  EXPECT_EQ(res["levers"][0]["source"], "config");
+  EXPECT_EQ(res["refuted"][0]["why_lost"], "KV cache full");
+  std::string handoff = read_file(fs::path(res["files"][1].get<std::string>()));
+  EXPECT_NE(handoff.find("## Refuted levers (why they lost)\n\n- max_num_seqs 512 — KV cache full"), std::string::npos) << handoff;
+  EXPECT_NE(handoff.find("## Speed-of-light wall\n\nNot documented yet."), std::string::npos) << handoff;
+
+  fs::path bad = root.path / "bad.yaml";
+  std::ofstream(bad) << "name: fr2\ncells: []\nfrontier:\n  levers:\n    - {name: x, expected_unlock: more, gate: z, cost: 7}\n";
+  auto b = run_cli("campaign_init --config " + quote(bad.string()), root.path);
+  EXPECT_EQ(b.exit_code, 1);
+  EXPECT_NE(b.err.find("line 4: key 'frontier.levers[0].cost': must be a number from 1"), std::string::npos) << b.err;
+  EXPECT_FALSE(fs::exists(root.path / "fr2"));
 }
 
 }  // namespace

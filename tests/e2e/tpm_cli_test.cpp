@@ -122,13 +122,24 @@ TEST(TpmCli, SmokeCampaignTablesAgreeWithTheReportPage) {
   json doc = load_json(smoke.dir / "tpm_summary.json");
   EXPECT_EQ(doc["methodology_problems"].size(), 0u);
   EXPECT_DOUBLE_EQ(doc["config"]["tpot_sla_ms"].get<double>(), 25);
-  ASSERT_EQ(doc["rows"].size(), 16u);  // 8 groups x (peak, sla)
+  ASSERT_EQ(doc["rows"].size(), 24u);  // (8 sweep variants + 4 A/B arms) x (peak, sla)
   int interpolated = 0;
   for (const auto& row : doc["rows"])
     if (row["sla_status"] == "interpolated") ++interpolated;
   EXPECT_GE(interpolated, 2);
+  // champion_select's operating point is tpm_summary's SLA point, arm for arm.
+  json champion = load_json(smoke.dir / "champion_select.json");
+  ASSERT_EQ(champion["ranked"].size(), 4u);  // the A/B arms only, not the sweep cells beside them
+  for (const auto& ranked : champion["ranked"]) {
+    auto row = std::find_if(doc["rows"].begin(), doc["rows"].end(),
+                            [&](const json& r) { return r["point"] == "sla" && r["cell_id"] == ranked["cell"]; });
+    ASSERT_NE(row, doc["rows"].end()) << ranked["cell"];
+    EXPECT_NEAR(ranked["score"].get<double>(), (*row)["output_tok_s_per_gpu"].get<double>(), 1e-9) << ranked["cell"];
+    EXPECT_NEAR(ranked["at_concurrency"].get<double>(), (*row)["concurrency"].get<double>(), 1e-9) << ranked["cell"];
+  }
   ASSERT_EQ(run_cli("report_render --campaign " + smoke.id, root.path).exit_code, 0);
   std::string text = sh("pdftotext -layout " + quote((smoke.dir / "report.pdf").string()) + " - 2>/dev/null");
+  EXPECT_NE(text.find("DRAFT — RECOMMENDED FOR PRODUCTION: " + champion["champion"].get<std::string>()), std::string::npos);
   text.erase(std::remove(text.begin(), text.end(), ','), text.end());
   for (const auto& row : doc["rows"]) {
     if (row["output_tpm_per_gpu"].is_null()) continue;

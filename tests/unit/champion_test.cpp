@@ -90,8 +90,26 @@ TEST(Champion, RanksAtTheTpmOperatingPointWithDeltaAndSignificance) {
     if (row["concurrency"] == 8) {
       seen = true;
       EXPECT_NEAR(row["delta_pct"].get<double>(), 15.0, 1e-9);
+      // Its spread from both arms (std 5 on 460 and on 400): 100 x 1.15 x sqrt((5/460)^2 + (5/400)^2) = 1.90497 %.
+      EXPECT_NEAR(row["delta_pct_std"].get<double>(), 1.904969, 1e-6);
     }
   EXPECT_TRUE(seen);
+}
+
+// Beside A/B arms a sweep cell of the campaign is not a candidate; a campaign
+// without arms ranks every serving cell.
+TEST(Champion, AnAbCampaignRanksItsArmsOnly) {
+  AtlasCell sweep = arm("b200-sweep", {500, 900, 1500, 2000}, {10, 20, 40, 80});
+  sweep.arm.reset();
+  std::vector<AtlasCell> cells = {arm("baseline", {100, 180, 300, 400}, {10, 20, 40, 80}),
+                                  arm("variant", {110, 200, 340, 460}, {10, 20, 40, 80}), sweep};
+  ChampionResult r = select_champion(cells, config(50));
+  ASSERT_EQ(r.ranked.size(), 2u);
+  EXPECT_EQ(r.champion, "variant");
+  for (auto& c : cells) c.arm.reset();
+  r = select_champion(cells, config(50));
+  ASSERT_EQ(r.ranked.size(), 3u);
+  EXPECT_EQ(r.champion, "b200-sweep");
 }
 
 TEST(Champion, EveryGateNamedUntilAllHoldThenVerdict) {

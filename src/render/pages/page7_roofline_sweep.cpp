@@ -15,6 +15,7 @@
 #include "model/telemetry_names.hpp"
 #include "render/chart/axes.hpp"
 #include "render/chart/marks.hpp"
+#include "render/pages/gpu_roofs.hpp"
 #include "render/pages/pages.hpp"
 
 namespace ptr {
@@ -158,36 +159,7 @@ void draw_roofline(Canvas& c, const Rect& area, const State& st, DrawLedger& led
   for (const auto& s : st.sweeps) {
     if (!s.gpu || drawn_gpu[s.gpu->key]) continue;
     drawn_gpu[s.gpu->key] = true;
-    auto roof = s.roof();
-    Color ink = Color::hex(0x37474f);
-    auto draw_roof = [&](double bw, std::optional<double> peak, bool dashed) {
-      double x0 = p.x->lo(), x1 = p.x->hi();
-      double ridge = peak ? *peak / bw : x1;
-      TagScope tag(c, {"guide", s.gpu->key});
-      c.line(p.px(x0), p.py(x0 * bw), p.px(std::min(ridge, x1)), p.py(std::min(ridge, x1) * bw), ink, dashed ? 0.7 : 1.0, dashed);
-      if (peak && ridge < x1) c.line(p.px(ridge), p.py(*peak), p.px(x1), p.py(*peak), ink, dashed ? 0.7 : 1.0, dashed);
-    };
-    draw_roof(s.gpu->hbm_tb_s, roof ? std::optional<double>(roof->first) : std::nullopt, false);
-    if (s.gpu->achievable_hbm_tb_s) {
-      std::optional<double> ach_peak = roof ? std::optional<double>(roof->first) : std::nullopt;
-      if (roof && roof->second == "BF16" && s.gpu->achievable_bf16_tflops) ach_peak = *s.gpu->achievable_bf16_tflops;
-      draw_roof(*s.gpu->achievable_hbm_tb_s, ach_peak, true);
-    }
-    if (roof)
-      c.text(p.plot.right() - 4, p.py(roof->first) - 2,
-             fmt::format("{} dense {:g} TFLOP/s ({})", roof->second, roof->first, s.hardware), Font{6.5}, ink, Align::right,
-             VAlign::bottom);
-    // The diagonal's label sits left of it, a decade or so below the ridge.
-    double ridge = roof ? roof->first / s.gpu->hbm_tb_s : p.x->hi();
-    double xl = std::max(p.x->lo() * 2, ridge / 40);
-    c.text(p.px(xl) - 4, p.py(xl * s.gpu->hbm_tb_s), fmt::format("HBM {:g} TB/s", s.gpu->hbm_tb_s), Font{6.5}, ink, Align::right,
-           VAlign::middle);
-    if (s.gpu->achievable_hbm_tb_s && roof) {
-      double peak = roof->second == "BF16" && s.gpu->achievable_bf16_tflops ? *s.gpu->achievable_bf16_tflops : roof->first;
-      c.text(p.plot.right() - 4, p.py(peak) + 2,
-             fmt::format("measured achievable: {:g} TB/s, {:g} TFLOP/s", *s.gpu->achievable_hbm_tb_s, peak), Font{6.5, false, true}, ink,
-             Align::right, VAlign::top);
-    }
+    draw_gpu_roofs(c, p, *s.gpu, s.weight_dtype, s.hardware);
   }
   c.restore();
   LabelPlacer labels(p.plot);

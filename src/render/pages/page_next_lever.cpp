@@ -19,27 +19,28 @@ PageSpec next_lever_spec() {
     Rect r = c.text(f.body.x, y,
                     "Candidate next levers derived from this campaign's data (value_view; docs/champion.md), ranked by value ÷ "
                     "cost: value = the share of capacity a lever could move (0-1), cost = 1 a re-run, 2 a configuration change, "
-                    "3 engineering work. Each names the evidence, the expected unlock and the gate that proves or refutes it. "
-                    "value_view writes the same list to HANDOFF.md.",
+                    "3 engineering work. Each names the evidence, the expected unlock and the gate that proves or refutes it; "
+                    "levers the team declared in the config's frontier: block join them. value_view writes the same list to HANDOFF.md.",
                     Font{7}, Color::hex(0x333333), Align::left, VAlign::top, f.body.w);
     y += r.h + 10;
-    if (f.in.levers.empty()) {
-      c.text(f.body.x, y, "No lever derived from the data: no failed or partial cell, no undercounted or noisy point, telemetry on "
-                          "every cell, no decode point below 75 % of HBM and no crossover.", Font{8, true}, Color::hex(0x1a237e),
-             Align::left, VAlign::top, f.body.w);
-      return;
-    }
+    const Frontier& fr = f.in.frontier;
+    // What stays at the bottom: the refuted levers and the wall.
+    double tail = 40 + 12 * static_cast<double>(fr.refuted.size());
+    if (fr.levers.empty())
+      y += c.text(f.body.x, y, "No open lever: the frontier ends at the speed-of-light wall below.", Font{8, true}, Color::hex(0x1a237e),
+                  Align::left, VAlign::top, f.body.w).h + 10;
     int i = 0;
-    for (const auto& l : f.in.levers) {
-      if (y > f.body.bottom() - 70) {
-        c.text(f.body.x, y, fmt::format("… and {} more in value_view.json", f.in.levers.size() - static_cast<size_t>(i)), Font{7, false, true},
+    for (const auto& l : fr.levers) {
+      if (y > f.body.bottom() - 70 - tail) {
+        c.text(f.body.x, y, fmt::format("… and {} more in value_view.json", fr.levers.size() - static_cast<size_t>(i)), Font{7, false, true},
                Color::hex(0x555555));
+        y += 14;
         break;
       }
       ++i;
       TagScope tag(c, {"data", l.id});
-      r = c.text(f.body.x, y, fmt::format("{}. {}", i, l.title), Font{9, true}, i == 1 ? Color::hex(0x1a237e) : Color::hex(0x111111),
-                 Align::left, VAlign::top, f.body.w);
+      r = c.text(f.body.x, y, fmt::format("{}. {}{}", i, l.title, l.source == "config" ? " (declared in the config)" : ""), Font{9, true},
+                 i == 1 ? Color::hex(0x1a237e) : Color::hex(0x111111), Align::left, VAlign::top, f.body.w);
       y += r.h + 2;
       for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
                {"Evidence", l.evidence}, {"Expected unlock", l.unlock}, {"Gate", l.gate},
@@ -49,6 +50,19 @@ PageSpec next_lever_spec() {
       }
       y += 8;
     }
+    if (!fr.refuted.empty()) {
+      y += 4;
+      y += c.text(f.body.x, y, "Refuted levers (why they lost)", Font{9, true}, Color::hex(0x111111)).h + 3;
+      for (const auto& l : fr.refuted) {
+        TagScope tag(c, {"data", "refuted/" + l.id});
+        y += c.text(f.body.x + 14, y, "• " + l.title + " — " + l.why_lost, Font{7.5}, Color::hex(0x555555), Align::left, VAlign::top, f.body.w - 14).h + 2;
+      }
+    }
+    y += 8;
+    c.text(f.body.x, y, "Speed-of-light wall: " + (fr.wall.empty() ? std::string("not documented yet (a roofline sweep at the memory roof, or the "
+                                                                                 "config's frontier.wall, documents it)")
+                                                                     : fr.wall),
+           Font{7.5, true}, Color::hex(0x333333), Align::left, VAlign::top, f.body.w);
   };
   return s;
 }
