@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core
   libsqlite3-dev
+  libpq-dev postgresql
   poppler-utils
   procps
 )

@@ -13,6 +13,7 @@ struct TpmColumn {
   const char* name;
   const char* unit;
   const char* doc;
+  const char* kind = "text";  // text | integer | real | bool: its type in the lake's tpm_v1
 };
 const std::vector<TpmColumn>& tpm_columns();
 

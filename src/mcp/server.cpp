@@ -275,6 +275,7 @@ class Server {
       Context ctx;
       ctx.campaigns_root = opt_.campaigns_root;
       ctx.cancel = &call.cancel;
+      ctx.confined = true;
       if (!token.is_null())
         ctx.progress = [this, token](double done, double total, const std::string& message) {
           out_.send({{"jsonrpc", "2.0"}, {"method", "notifications/progress"},

@@ -23,6 +23,8 @@ const std::vector<VerbSpec>& verb_registry() {
       champion_select_verb(),
       baseline_diff_verb(),
       value_view_verb(),
+      publish_to_lake_verb(),
+      lake_query_verb(),
       report_render_verb(),
       report_smoke_verb(),
   };

@@ -48,6 +48,8 @@ struct Context {
   std::function<void(double, double, const std::string&)> progress;
   // Set when the caller cancels (MCP notifications/cancelled, a closing client).
   const std::atomic<bool>* cancel = nullptr;
+  // The MCP face: paths from arguments are confined (a sqlite:// lake too).
+  bool confined = false;
 };
 
 // Validated arguments: defaults applied, types checked.
@@ -113,6 +115,8 @@ VerbSpec tpm_summary_verb();
 VerbSpec champion_select_verb();
 VerbSpec baseline_diff_verb();
 VerbSpec value_view_verb();
+VerbSpec publish_to_lake_verb();
+VerbSpec lake_query_verb();
 VerbSpec cell_run_verb();
 VerbSpec model_shape_verb();
 VerbSpec import_roofline_sweep_verb();

@@ -39,7 +39,7 @@ test('every verb is a tool with a schema generated from the registry', async () 
   try {
     const { tools } = await client.listTools();
     const names = tools.map((t) => t.name).sort();
-    assert.deepEqual(names, ['atlas_aggregate', 'baseline_diff', 'campaign_init', 'cell_run', 'champion_select', 'dcgm_correlate', 'import_kernels', 'import_ncu', 'import_perf_bench', 'import_roofline_sweep', 'import_variant_ab', 'model_shape', 'report_render',
+    assert.deepEqual(names, ['atlas_aggregate', 'baseline_diff', 'campaign_init', 'cell_run', 'champion_select', 'dcgm_correlate', 'import_kernels', 'import_ncu', 'import_perf_bench', 'import_roofline_sweep', 'import_variant_ab', 'lake_query', 'model_shape', 'publish_to_lake', 'report_render',
                              'report_smoke', 'tpm_summary', 'value_view'].map((v) => `perf_tune_report_${v}`));
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
     const init = byName.perf_tune_report_campaign_init;
