@@ -4,6 +4,7 @@
 
 #include "model/fields.hpp"
 #include "model/identity.hpp"
+#include "util/sha256.hpp"
 
 namespace ptr {
 
@@ -62,8 +63,8 @@ std::vector<LakeColumn> atlas_columns() {
       {"campaign_id", SqlType::text, "", "Campaign the row belongs to."},
       {"cell_id", SqlType::text, "", "Cell id inside the campaign."},
       {"point_index", SqlType::integer, "", "Position of the point in the cell (0-based; concurrency can repeat or be null)."},
-      {"identity_key", SqlType::text, "", "The full-context descriptor (model/identity.hpp)."},
-      {"comparison_key", SqlType::text, "", "The descriptor without the stack (engine version, delivery): matches re-runs across campaigns."},
+      {"identity_key", SqlType::text, "", "The full-context descriptor (model/identity.hpp) as a digest: the first 32 hex digits of its SHA-256."},
+      {"comparison_key", SqlType::text, "", "The descriptor without the stack (engine version, delivery), as a digest like identity_key: equal for re-runs of one configuration across campaigns."},
   };
   for (const auto& f : cell_fields()) {
     if (skipped_cell_field(f)) continue;
@@ -84,10 +85,21 @@ std::vector<LakeColumn> atlas_columns() {
   return cols;
 }
 
-std::vector<SqlValue> atlas_row(const AtlasCell& cell, const Point& p, long point_index) {
-  std::vector<SqlValue> row = {cell.campaign, cell.cell_id, static_cast<long long>(point_index), identity_key(cell), comparison_key(cell)};
+std::vector<SqlValue> atlas_cell_values(const AtlasCell& cell) {
+  // The keys as digests: the descriptor's own columns carry the text, and a
+  // 1 kB key twice per row would be most of the lake's bytes.
+  std::vector<SqlValue> v = {cell.campaign, cell.cell_id, SqlValue(), sha256_hex(identity_key(cell)).substr(0, 32),
+                             sha256_hex(comparison_key(cell)).substr(0, 32)};
   for (const auto& f : cell_fields())
-    if (!skipped_cell_field(f)) append_values(cell, f, row);
+    if (!skipped_cell_field(f)) append_values(cell, f, v);
+  return v;
+}
+
+std::vector<SqlValue> atlas_row(const std::vector<SqlValue>& cell_values, const Point& p, long point_index) {
+  std::vector<SqlValue> row;
+  row.reserve(cell_values.size() + 40);
+  row = cell_values;
+  row[2] = static_cast<long long>(point_index);
   for (const auto& f : point_fields()) append_values(p, f, row);
   row.emplace_back(p.spread.dump(-1, ' ', false, json::error_handler_t::replace));
   row.emplace_back(p.extra.dump(-1, ' ', false, json::error_handler_t::replace));

@@ -12,6 +12,8 @@
 namespace ptr {
 
 std::vector<LakeColumn> atlas_columns();
-std::vector<SqlValue> atlas_row(const AtlasCell& cell, const Point& p, long point_index);
+// The cell's part of its rows (descriptor and keys), computed once per cell.
+std::vector<SqlValue> atlas_cell_values(const AtlasCell& cell);
+std::vector<SqlValue> atlas_row(const std::vector<SqlValue>& cell_values, const Point& p, long point_index);
 
 }  // namespace ptr

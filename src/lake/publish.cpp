@@ -197,7 +197,8 @@ json publish_to_lake(const fs::path& root, const PublishRequest& req, Warnings& 
   for (const auto& cell : cells) {
     if (is_roofline_sweep(cell)) continue;
     long i = 0;
-    for (const auto& p : cell.points) rows.rows["atlas_v1"].push_back(atlas_row(cell, p, i++));
+    std::vector<SqlValue> cell_values = atlas_cell_values(cell);
+    for (const auto& p : cell.points) rows.rows["atlas_v1"].push_back(atlas_row(cell_values, p, i++));
   }
   tpm_and_cost_rows(c, cells, cfg, rows);
   roofline_rows(c, cells, rows);
