@@ -4,7 +4,6 @@
 
 #include "model/fields.hpp"
 #include "model/identity.hpp"
-#include "util/sha256.hpp"
 
 namespace ptr {
 
@@ -88,8 +87,7 @@ std::vector<LakeColumn> atlas_columns() {
 std::vector<SqlValue> atlas_cell_values(const AtlasCell& cell) {
   // The keys as digests: the descriptor's own columns carry the text, and a
   // 1 kB key twice per row would be most of the lake's bytes.
-  std::vector<SqlValue> v = {cell.campaign, cell.cell_id, SqlValue(), sha256_hex(identity_key(cell)).substr(0, 32),
-                             sha256_hex(comparison_key(cell)).substr(0, 32)};
+  std::vector<SqlValue> v = {cell.campaign, cell.cell_id, SqlValue(), identity_digest(cell), comparison_digest(cell)};
   for (const auto& f : cell_fields())
     if (!skipped_cell_field(f)) append_values(cell, f, v);
   return v;

@@ -1,10 +1,11 @@
 #include "model/identity.hpp"
 
 #include <algorithm>
-
 #include <cctype>
 #include <fmt/format.h>
 #include <map>
+
+#include "util/sha256.hpp"
 
 namespace ptr {
 
@@ -70,6 +71,9 @@ std::string comparison_key(const AtlasCell& c) {
     if (f->role == Role::stack) stack.insert(f->name);
   return identity_key(c, stack);
 }
+
+std::string identity_digest(const AtlasCell& c) { return sha256_hex(identity_key(c)).substr(0, 32); }
+std::string comparison_digest(const AtlasCell& c) { return sha256_hex(comparison_key(c)).substr(0, 32); }
 
 std::vector<std::pair<std::string, std::string>> stack_fields(const AtlasCell& c) {
   std::vector<std::pair<std::string, std::string>> out;

@@ -26,6 +26,9 @@ std::string identity_key(const AtlasCell& c, const std::set<std::string>& exclud
 // (engine version, delivery), the cell id and dates; a re-run after an
 // engine upgrade matches its predecessor.
 std::string comparison_key(const AtlasCell& c);
+// The keys as the lake stores them: the first 32 hex digits of their SHA-256.
+std::string identity_digest(const AtlasCell& c);
+std::string comparison_digest(const AtlasCell& c);
 // Stack fields (shown beside a cross-campaign match).
 std::vector<std::pair<std::string, std::string>> stack_fields(const AtlasCell& c);
 

@@ -63,7 +63,9 @@ RenderResult render_report(const fs::path& root, const RenderRequest& req, Warni
   require_fonts();
   Campaign camp = open_campaign(root, req.campaign);
   FileLock lock(camp.dir, "report_render", lock_wait_seconds());
-  return render_inputs(load_report_inputs(camp, req.options), req.out, warnings);
+  ReportInputs in = load_report_inputs(camp, req.options);
+  in.history = req.history;
+  return render_inputs(in, req.out, warnings);
 }
 
 RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>& out, Warnings& warnings) {

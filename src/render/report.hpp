@@ -15,6 +15,7 @@ struct RenderRequest {
   std::string campaign;
   std::optional<std::filesystem::path> out;
   ReportOptions options;
+  std::optional<LakeHistory> history;  // --history: the trend page
 };
 
 struct RenderResult {

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analysis/history.hpp"
 #include "analysis/roofline/ceilings.hpp"
 #include "analysis/tpm.hpp"
 #include "analysis/value_view.hpp"
@@ -85,6 +86,8 @@ struct ReportInputs {
   Frontier frontier;
   // champion_select.json of the campaign (page 8), null when absent.
   nlohmann::json champion;
+  // Earlier published campaigns from the lake (report_render --history).
+  std::optional<LakeHistory> history;
 
   const Variant& variant(const AtlasCell& c) const { return variants[variant_of_cell.at(c.cell_id)]; }
   const AtlasCell* cell_in(size_t variant, size_t facet) const {

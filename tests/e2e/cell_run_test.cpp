@@ -396,7 +396,8 @@ TEST(CellRunRoofline, SweepsCapturesTelemetryAndImportsTheBundle) {
   // (the other cell of the config, not run here, is named).
   auto agg = k.run("--json atlas_aggregate --campaign rooflinerun");
   ASSERT_EQ(agg.exit_code, 0) << agg.err;
-  for (const auto& w : agg.envelope()["warnings"]) EXPECT_EQ(w["cell"], "h100-llama8b-dcgm") << agg.out;
+  json agg_env = agg.envelope();  // a loop over a temporary's member would dangle
+  for (const auto& w : agg_env["warnings"]) EXPECT_EQ(w["cell"], "h100-llama8b-dcgm") << agg.out;
   auto again = k.run("cell_run --campaign rooflinerun --cell h100-llama8b-roofline --backend roofline-sweep --namespace bench "
                      "--bench-pod bench-0 --mode job --dry-run");
   EXPECT_EQ(again.exit_code, 2);

@@ -254,6 +254,45 @@ TEST_P(Lake, LakeQueryRunsReadOnlySql) {
   EXPECT_EQ(count(url, "atlas_v1"), 264);
 }
 
+// report_render --history: the trend page matches this campaign's
+// configurations with the earlier published one and shows the change.
+TEST_P(Lake, HistoryPageShowsEarlierPublishedCampaigns) {
+  TempDir root, dir;
+  std::string url = fresh_lake(GetParam(), dir);
+  SmokeCampaign a = build_smoke_campaign(root.path), b = build_smoke_campaign(root.path);
+  ASSERT_EQ(run_cli("report_render --campaign " + a.id, root.path).exit_code, 0);
+  ASSERT_EQ(run_cli("publish_to_lake --campaign " + a.id + " --lake " + quote(url), root.path).exit_code, 0);
+  Campaign cb = open_campaign(root.path, b.id);
+  std::string atlas;
+  for (auto& cell : read_atlas(cb)) {
+    if (cell.cell_id == "ab-h100-sglang")
+      for (auto& p : cell.points)
+        if (p.output_tok_s_per_gpu) *p.output_tok_s_per_gpu *= 0.8;
+    append_atlas_line(cell, atlas);
+  }
+  atomic_write(cb.dir / "atlas.jsonl", atlas);
+  auto r = run_cli("--json report_render --campaign " + b.id + " --history --lake " + quote(url), root.path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json env = r.envelope();  // kept: a loop over a temporary's member would dangle
+  bool drawn = false;
+  for (const auto& p : env["result"]["pages"]) drawn = drawn || p["id"] == "history";
+  EXPECT_TRUE(drawn) << env["result"]["pages"];
+  FILE* f = popen(("pdftotext -layout " + quote((cb.dir / "report.pdf").string()) + " - 2>/dev/null").c_str(), "r");
+  std::string text;
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+  pclose(f);
+  EXPECT_NE(text.find("History: this campaign against the lake"), std::string::npos);
+  EXPECT_NE(text.find("1 earlier published campaign(s)"), std::string::npos);
+  EXPECT_NE(text.find(a.id.substr(0, 16)), std::string::npos);  // its stamp (a long line may wrap inside the id)
+  // The SGLang arm's best point, 20 % lower: the only row that moved.
+  size_t at = text.find("H100 FP8 TP8 sglang 0.5.5 no MTP · mbt 8192", text.find("Best output tok/s/GPU per configuration"));
+  ASSERT_NE(at, std::string::npos) << text.substr(text.find("History: this"), 3000);
+  std::string line = text.substr(at, text.find('\n', at) - at);
+  EXPECT_NE(line.find("-20.0"), std::string::npos) << line;
+  EXPECT_NE(text.find("0 configuration(s) of this campaign have no earlier match."), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Lake, ::testing::Values("sqlite", "postgresql"));
 
 // Two campaigns of one study, the second with one arm 20 % slower: every

@@ -108,6 +108,7 @@ PageSpec page6b_spec();
 PageSpec page7_spec();
 PageSpec page8_spec();
 PageSpec next_lever_spec();
+PageSpec history_spec();
 
 // A metric at a cell's SLA point: interpolated between the two measured
 // points around it as compute_tpm does; nullopt when either lacks it.
