@@ -52,6 +52,12 @@ test('every verb is a tool with a schema generated from the registry', async () 
     const run = byName.perf_tune_report_cell_run.inputSchema;
     assert.equal(run.properties.i_understand_this_submits_jobs.type, 'boolean');
     assert.equal(run.properties.dry_run.default, false);
+    // The lake: publishing writes shared state (destructive, open world); querying reads.
+    const pub = byName.perf_tune_report_publish_to_lake.annotations;
+    assert.equal(pub.destructiveHint, true);
+    assert.equal(pub.openWorldHint, true);
+    assert.equal(pub.readOnlyHint, false);
+    assert.equal(byName.perf_tune_report_lake_query.annotations.readOnlyHint, true);
     for (const t of tools) assert.ok(t.description.length > 20, `${t.name} has a description`);
   } finally {
     await client.close();
