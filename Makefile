@@ -3,7 +3,7 @@ BUILD ?= build
 SHARED ?= $(abspath ../shared)
 JOBS ?= $(shell nproc)
 
-.PHONY: deps configure build smoke smoke-import mcp-deps test bench clean
+.PHONY: deps configure build smoke smoke-import mcp-deps browser-deps test bench clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -26,7 +26,11 @@ smoke-import: build
 mcp-deps: deps
 	@cd tests/mcp && { [ -d node_modules/@modelcontextprotocol/sdk ] || npm ci --no-audit --no-fund --loglevel=error; }
 
-test: build mcp-deps
+# The browser tests' driver (playwright-core, pinned by its lockfile) for Debian's chromium.
+browser-deps: deps
+	@cd tests/browser && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error; }
+
+test: build mcp-deps browser-deps
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build

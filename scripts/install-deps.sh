@@ -12,6 +12,7 @@ packages=(
   libsqlite3-dev
   libpq-dev postgresql
   poppler-utils
+  chromium
   procps
 )
 

@@ -1,5 +1,8 @@
 #include "render/report.hpp"
 
+#include "render/chart/svg_canvas.hpp"
+#include "render/html_document.hpp"
+
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <fmt/format.h>
@@ -57,6 +60,27 @@ void draw_chrome(Canvas& c, const ReportInputs& in, const std::string& title, in
 
 json omission_json(const Omission& o) { return {{"page", o.page}, {"reason", o.reason}, {"how_to_fix", o.how_to_fix}}; }
 
+// The HTML report's pages: each planned page drawn by the same page code
+// into an SVG canvas (one canvas: its Pango metrics are shaped once).
+std::string html_report(const ReportInputs& in, const std::vector<PlannedPage>& plan, const Rect& body, const std::vector<Omission>& omitted,
+                        DrawLedger& ledger, const json& grounded, bool page1_drawn, const std::map<const PageSpec*, std::any>& prepared,
+                        json& pages) {
+  SvgCanvas canvas(kPageW, kPageH);
+  std::vector<HtmlPage> out;
+  int total = static_cast<int>(plan.size());
+  for (int n = 0; n < total; ++n) {
+    const PlannedPage& pp = plan[n];
+    std::string title = pp.spec->title + (pp.index > 0 ? fmt::format(" ({})", pp.index + 1) : "");
+    draw_chrome(canvas, in, title, n + 1, total);
+    PageFrame frame{canvas, in, body, omitted, ledger, grounded, page1_drawn};
+    if (auto it = prepared.find(pp.spec); it != prepared.end()) frame.prepared = &it->second;
+    pp.spec->draw(frame, pp.index);
+    out.push_back({pp.spec->id, title, canvas.take_svg()});
+    pages.push_back({{"page", n + 1}, {"id", pp.spec->id}, {"title", title}});
+  }
+  return html_document(in, out);
+}
+
 }  // namespace
 
 RenderResult render_report(const fs::path& root, const RenderRequest& req, Warnings& warnings) {
@@ -109,144 +133,159 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
     page1_drawn = page1_drawn || spec.id == "page1";
     for (int i = 0; i < n; ++i) plan.push_back({&spec, i});
   }
-  res.pdf = out ? *out : in.campaign_dir / "report.pdf";
-  if (res.pdf.has_parent_path()) fs::create_directories(res.pdf.parent_path());
-  fs::path tmp = res.pdf.parent_path() / ("." + res.pdf.filename().string() + ".tmp." + std::to_string(getpid()));
-
-  cairo_surface_t* surface = cairo_pdf_surface_create(tmp.c_str(), kPageW, kPageH);
-  if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
-    cairo_surface_destroy(surface);
-    throw_io(tmp.string(), "cannot create PDF");
-  }
-  std::string title = fmt::format("perftunereport: {} ({})", in.config.name.empty() ? in.campaign_id : in.config.name, in.campaign_id);
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title.c_str());
-  std::string keywords = fmt::format("campaign={}, rendered={}{}", in.campaign_id, in.rendered_utc, in.options.synthetic ? ", SYNTHETIC" : "");
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, keywords.c_str());
-  std::string iso = iso_from_compact(in.rendered_utc);
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, iso.c_str());
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, iso.c_str());
-  std::string creator = std::string("perftunereport ") + PERFTUNEREPORT_VERSION;
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, creator.c_str());
-  // Drawing (Pango shaping, paths) runs on this thread into one recording
-  // surface per page; a second thread replays each page into the PDF as soon
-  // as it is ready, so drawing and PDF emission overlap on two cores. Only
-  // this thread uses Pango (its font map is per thread and may be warm).
+  std::string format = in.options.text("format");
+  bool want_pdf = format != "html", want_html = format != "pdf";
   DrawLedger ledger;
   json pages = json::array();
-  int total = static_cast<int>(plan.size());
-  std::mutex m;
-  std::condition_variable cv;
-  struct ReadyPage {
-    cairo_surface_t* surface;
-    std::vector<std::pair<Rect, std::string>> links;
-  };
-  std::deque<ReadyPage> ready;
-  bool drawing_done = false;
-  std::exception_ptr emit_error;
-  std::thread emitter([&] {
-    cairo_t* cr = cairo_create(surface);
-    try {
-      for (int n = 0; n < total; ++n) {
-        ReadyPage next{nullptr, {}};
-        {
-          std::unique_lock<std::mutex> lock(m);
-          cv.wait(lock, [&] { return !ready.empty() || drawing_done; });
-          if (ready.empty()) break;  // drawing failed
-          next = std::move(ready.front());
-          ready.pop_front();
-        }
-        cairo_surface_t* page = next.surface;
-        const PlannedPage& pp = plan[n];
-        if (pp.index == 0) {
-          std::string page_title = pp.spec->title;
-          cairo_pdf_surface_add_outline(surface, CAIRO_PDF_OUTLINE_ROOT, page_title.c_str(),
-                                        fmt::format("page={}", n + 1).c_str(), static_cast<cairo_pdf_outline_flags_t>(0));
-        }
-        cairo_set_source_surface(cr, page, 0, 0);
-        cairo_paint(cr);
-        apply_links(cr, next.links);
-        cairo_show_page(cr);
-        cairo_surface_destroy(page);
-      }
-    } catch (...) {
-      emit_error = std::current_exception();
-    }
-    cairo_destroy(cr);
-  });
-  auto finish_drawing = [&] {
-    {
-      std::lock_guard<std::mutex> lock(m);
-      drawing_done = true;
-    }
-    cv.notify_all();
-    emitter.join();
-    for (auto& p : ready) cairo_surface_destroy(p.surface);
-    ready.clear();
-  };
+  std::uintmax_t size = 0;
   std::map<const PageSpec*, std::any> prepared;
   for (const auto& pp : plan)
     if (pp.spec->prepare && !prepared.count(pp.spec)) prepared[pp.spec] = pp.spec->prepare(in);
-  try {
-    cairo_font_options_t* fo = cairo_font_options_create();
-    // The metrics a PDF surface uses: unhinted, so the recording lays text out
-    // exactly as the PDF will show it.
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    std::optional<CairoCanvas> canvas;
-    const cairo_rectangle_t extents{0, 0, kPageW, kPageH};
-    for (int n = 0; n < total; ++n) {
-      const PlannedPage& pp = plan[n];
-      std::string page_title = pp.spec->title + (pp.index > 0 ? fmt::format(" ({})", pp.index + 1) : "");
-      cairo_surface_t* page = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
-      cairo_t* pcr = cairo_create(page);
-      cairo_set_font_options(pcr, fo);
-      if (!canvas) canvas.emplace(pcr);
-      else canvas->retarget(pcr);
+  if (want_pdf) {
+    res.pdf = out ? *out : in.campaign_dir / "report.pdf";
+    if (res.pdf.has_parent_path()) fs::create_directories(res.pdf.parent_path());
+    fs::path tmp = res.pdf.parent_path() / ("." + res.pdf.filename().string() + ".tmp." + std::to_string(getpid()));
+
+    cairo_surface_t* surface = cairo_pdf_surface_create(tmp.c_str(), kPageW, kPageH);
+    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+      cairo_surface_destroy(surface);
+      throw_io(tmp.string(), "cannot create PDF");
+    }
+    std::string title = fmt::format("perftunereport: {} ({})", in.config.name.empty() ? in.campaign_id : in.config.name, in.campaign_id);
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title.c_str());
+    std::string keywords = fmt::format("campaign={}, rendered={}{}", in.campaign_id, in.rendered_utc, in.options.synthetic ? ", SYNTHETIC" : "");
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, keywords.c_str());
+    std::string iso = iso_from_compact(in.rendered_utc);
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, iso.c_str());
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, iso.c_str());
+    std::string creator = std::string("perftunereport ") + PERFTUNEREPORT_VERSION;
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, creator.c_str());
+    // Drawing (Pango shaping, paths) runs on this thread into one recording
+    // surface per page; a second thread replays each page into the PDF as soon
+    // as it is ready, so drawing and PDF emission overlap on two cores. Only
+    // this thread uses Pango (its font map is per thread and may be warm).
+    int total = static_cast<int>(plan.size());
+    std::mutex m;
+    std::condition_variable cv;
+    struct ReadyPage {
+      cairo_surface_t* surface;
+      std::vector<std::pair<Rect, std::string>> links;
+    };
+    std::deque<ReadyPage> ready;
+    bool drawing_done = false;
+    std::exception_ptr emit_error;
+    std::thread emitter([&] {
+      cairo_t* cr = cairo_create(surface);
       try {
-        draw_chrome(*canvas, in, page_title, n + 1, total);
-        PageFrame frame{*canvas, in, body, res.omitted, ledger, grounded, page1_drawn};
-        if (auto it = prepared.find(pp.spec); it != prepared.end()) frame.prepared = &it->second;
-        pp.spec->draw(frame, pp.index);
+        for (int n = 0; n < total; ++n) {
+          ReadyPage next{nullptr, {}};
+          {
+            std::unique_lock<std::mutex> lock(m);
+            cv.wait(lock, [&] { return !ready.empty() || drawing_done; });
+            if (ready.empty()) break;  // drawing failed
+            next = std::move(ready.front());
+            ready.pop_front();
+          }
+          cairo_surface_t* page = next.surface;
+          const PlannedPage& pp = plan[n];
+          if (pp.index == 0) {
+            std::string page_title = pp.spec->title;
+            cairo_pdf_surface_add_outline(surface, CAIRO_PDF_OUTLINE_ROOT, page_title.c_str(),
+                                          fmt::format("page={}", n + 1).c_str(), static_cast<cairo_pdf_outline_flags_t>(0));
+          }
+          cairo_set_source_surface(cr, page, 0, 0);
+          cairo_paint(cr);
+          apply_links(cr, next.links);
+          cairo_show_page(cr);
+          cairo_surface_destroy(page);
+        }
       } catch (...) {
-        cairo_destroy(pcr);
-        cairo_surface_destroy(page);
-        cairo_font_options_destroy(fo);
-        throw;
+        emit_error = std::current_exception();
       }
-      cairo_destroy(pcr);
+      cairo_destroy(cr);
+    });
+    auto finish_drawing = [&] {
       {
         std::lock_guard<std::mutex> lock(m);
-        ready.push_back({page, canvas->take_links()});
+        drawing_done = true;
       }
       cv.notify_all();
-      pages.push_back({{"page", n + 1}, {"id", pp.spec->id}, {"title", page_title}});
+      emitter.join();
+      for (auto& p : ready) cairo_surface_destroy(p.surface);
+      ready.clear();
+    };
+    try {
+      cairo_font_options_t* fo = cairo_font_options_create();
+      // The metrics a PDF surface uses: unhinted, so the recording lays text out
+      // exactly as the PDF will show it.
+      cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+      cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+      std::optional<CairoCanvas> canvas;
+      const cairo_rectangle_t extents{0, 0, kPageW, kPageH};
+      for (int n = 0; n < total; ++n) {
+        const PlannedPage& pp = plan[n];
+        std::string page_title = pp.spec->title + (pp.index > 0 ? fmt::format(" ({})", pp.index + 1) : "");
+        cairo_surface_t* page = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
+        cairo_t* pcr = cairo_create(page);
+        cairo_set_font_options(pcr, fo);
+        if (!canvas) canvas.emplace(pcr);
+        else canvas->retarget(pcr);
+        try {
+          draw_chrome(*canvas, in, page_title, n + 1, total);
+          PageFrame frame{*canvas, in, body, res.omitted, ledger, grounded, page1_drawn};
+          if (auto it = prepared.find(pp.spec); it != prepared.end()) frame.prepared = &it->second;
+          pp.spec->draw(frame, pp.index);
+        } catch (...) {
+          cairo_destroy(pcr);
+          cairo_surface_destroy(page);
+          cairo_font_options_destroy(fo);
+          throw;
+        }
+        cairo_destroy(pcr);
+        {
+          std::lock_guard<std::mutex> lock(m);
+          ready.push_back({page, canvas->take_links()});
+        }
+        cv.notify_all();
+        pages.push_back({{"page", n + 1}, {"id", pp.spec->id}, {"title", page_title}});
+      }
+      cairo_font_options_destroy(fo);
+    } catch (...) {
+      finish_drawing();
+      cairo_surface_destroy(surface);
+      fs::remove(tmp);
+      throw;
     }
-    cairo_font_options_destroy(fo);
-  } catch (...) {
     finish_drawing();
+    if (emit_error) {
+      cairo_surface_destroy(surface);
+      fs::remove(tmp);
+      std::rethrow_exception(emit_error);
+    }
+    cairo_surface_finish(surface);
+    cairo_status_t st = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
-    fs::remove(tmp);
-    throw;
+    if (st != CAIRO_STATUS_SUCCESS) {
+      fs::remove(tmp);
+      throw_io(res.pdf.string(), std::string("PDF rendering failed: ") + cairo_status_to_string(st));
+    }
+    size = fs::file_size(tmp);
+    if (size < kMinPdfBytes) {
+      fs::remove(tmp);
+      throw_io(res.pdf.string(), fmt::format("rendered PDF is only {} bytes (< {}): degenerate output, not written", size, kMinPdfBytes));
+    }
+    fs::rename(tmp, res.pdf);
   }
-  finish_drawing();
-  if (emit_error) {
-    cairo_surface_destroy(surface);
-    fs::remove(tmp);
-    std::rethrow_exception(emit_error);
+  if (want_html) {
+    // The same pages, drawn again into SVG: with a PDF, its ledger stays the record.
+    res.html = out && !want_pdf ? *out : (out ? out->parent_path() / (out->stem().string() + ".html") : in.campaign_dir / "report.html");
+    DrawLedger scratch;
+    json html_pages = json::array();
+    std::string doc = html_report(in, plan, body, res.omitted, want_pdf ? scratch : ledger, grounded, page1_drawn, prepared, html_pages);
+    if (!want_pdf) pages = html_pages;
+    if (res.html.has_parent_path()) fs::create_directories(res.html.parent_path());
+    atomic_write(res.html, doc, false);
   }
-  cairo_surface_finish(surface);
-  cairo_status_t st = cairo_surface_status(surface);
-  cairo_surface_destroy(surface);
-  if (st != CAIRO_STATUS_SUCCESS) {
-    fs::remove(tmp);
-    throw_io(res.pdf.string(), std::string("PDF rendering failed: ") + cairo_status_to_string(st));
-  }
-  auto size = fs::file_size(tmp);
-  if (size < kMinPdfBytes) {
-    fs::remove(tmp);
-    throw_io(res.pdf.string(), fmt::format("rendered PDF is only {} bytes (< {}): degenerate output, not written", size, kMinPdfBytes));
-  }
-  fs::rename(tmp, res.pdf);
   for (const auto& w : ledger.notes) add_warning(warnings, {"drawing_note", w, {}, {}, {}, {}, {}});
   res.pages = static_cast<int>(plan.size());
   json omitted = json::array();
@@ -269,7 +308,8 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
   }
   json render_status = {{"campaign", in.campaign_id},
                         {"rendered", in.rendered_utc},
-                        {"pdf", res.pdf.string()},
+                        {"pdf", res.pdf.empty() ? json() : json(res.pdf.string())},
+                        {"html", res.html.empty() ? json() : json(res.html.string())},
                         {"pdf_bytes", size},
                         {"synthetic", in.options.synthetic},
                         {"coverage", in.coverage.to_json()},
@@ -297,7 +337,7 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
   // The seed names the block render_status; its fields stay at the top level too.
   res.status_json = render_status;
   res.status_json["render_status"] = render_status;
-  res.status = res.pdf.parent_path() / "report_status.json";
+  res.status = (want_pdf ? res.pdf : res.html).parent_path() / "report_status.json";
   // Like the PDF, the status is a re-renderable artifact: atomic (rename),
   // but not fsynced; campaign data files are.
   atomic_write(res.status, res.status_json.dump(2, ' ', false, json::error_handler_t::replace) + "\n", false);

@@ -19,7 +19,8 @@ struct RenderRequest {
 };
 
 struct RenderResult {
-  std::filesystem::path pdf, status;
+  std::filesystem::path pdf, status;  // pdf empty with --format html
+  std::filesystem::path html;         // --format html|both
   int pages = 0;
   std::vector<Omission> omitted;
   Coverage coverage;

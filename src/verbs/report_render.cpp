@@ -41,10 +41,12 @@ VerbSpec report_render_verb() {
         RenderResult r = render_report(ctx.campaigns_root, req, env.warnings);
         env.result = r.status_json;
         env.result["status_file"] = r.status.string();
-        env.files = {fs::absolute(r.pdf).string(), fs::absolute(r.status).string()};
+        env.files.clear();
+        for (const auto* f : {&r.pdf, &r.html, &r.status})
+          if (!f->empty()) env.files.push_back(fs::absolute(*f).string());
         std::string lever = next_lever_line(campaign_levers(open_campaign(ctx.campaigns_root, req.campaign)));
         env.result["next_lever"] = lever;
-        env.human = fmt::format("{} ({} pages, {} omitted)\n{}\n{}", r.pdf.string(), r.pages, r.omitted.size(), r.coverage.line(), lever);
+        env.human = fmt::format("{} ({} pages, {} omitted)\n{}\n{}", (r.pdf.empty() ? r.html : r.pdf).string(), r.pages, r.omitted.size(), r.coverage.line(), lever);
       },
   };
 }

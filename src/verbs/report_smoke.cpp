@@ -79,10 +79,12 @@ VerbSpec report_smoke_verb() {
             cov.cells, cov.full, cov.partial, cov.failed, cov.plot_ready_points, smoke.mtp_cells_with_preemptions);
         env.result = r.status_json;
         env.result["status_file"] = r.status.string();
-        env.files = {fs::absolute(r.pdf).string(), fs::absolute(r.status).string()};
+        env.files.clear();
+        for (const auto* f : {&r.pdf, &r.html, &r.status})
+          if (!f->empty()) env.files.push_back(fs::absolute(*f).string());
         env.result["summary"] = summary;
         env.result["mtp_cells_with_preemptions"] = smoke.mtp_cells_with_preemptions;
-        env.human = fmt::format("{} ({} pages)\nSYNTHETIC smoke campaign: {}", r.pdf.string(), r.pages, summary);
+        env.human = fmt::format("{} ({} pages)\nSYNTHETIC smoke campaign: {}", (r.pdf.empty() ? r.html : r.pdf).string(), r.pages, summary);
       },
   };
 }

@@ -1,4 +1,5 @@
 #include "render/chart/canvas.hpp"
+#include "render/chart/shapes.hpp"
 
 #include <algorithm>
 #include <cairo-pdf.h>
@@ -299,6 +300,22 @@ Rect CairoCanvas::measure(const std::string& s, const Font& f, double max_width)
   return layout_text(shaped(s, f, max_width, false), 0, 0, {}, Align::left, VAlign::top, false);
 }
 
+CairoCanvas::Lines CairoCanvas::lines(const std::string& s, const Font& f, double max_width, bool is_markup) {
+  PangoLayout* l = shaped(s, f, max_width, is_markup);
+  Lines out;
+  out.box = layout_text(l, 0, 0, {}, Align::left, VAlign::top, false);
+  const char* text = pango_layout_get_text(l);
+  PangoLayoutIter* it = pango_layout_get_iter(l);
+  do {
+    PangoLayoutLine* line = pango_layout_iter_get_line_readonly(it);
+    std::string part(text + line->start_index, static_cast<size_t>(line->length));
+    while (!part.empty() && (part.back() == '\n' || part.back() == '\r')) part.pop_back();
+    out.lines.push_back({part, pango_layout_iter_get_baseline(it) / static_cast<double>(PANGO_SCALE)});
+  } while (pango_layout_iter_next_line(it));
+  pango_layout_iter_free(it);
+  return out;
+}
+
 Rect CairoCanvas::measure_markup(const std::string& m, const Font& f, double max_width) {
   return layout_text(shaped(m, f, max_width, true), 0, 0, {}, Align::left, VAlign::top, false);
 }
@@ -359,7 +376,7 @@ void CairoCanvas::polyline(const std::vector<std::pair<double, double>>& pts, Co
 // A marker-sized circle as two cubic Béziers (k = 4/3 for a half circle):
 // the error is ~0.05 pt at r = 3 pt, invisible, and half the coordinates
 // of cairo_arc's four segments — dense panels emit tens of thousands.
-static void add_circle(cairo_t* cr, double x, double y, double r) {
+void add_circle(cairo_t* cr, double x, double y, double r) {
   const double k = 4.0 / 3.0 * r;
   cairo_move_to(cr, x + r, y);
   cairo_curve_to(cr, x + r, y + k, x - r, y + k, x - r, y);
@@ -367,7 +384,7 @@ static void add_circle(cairo_t* cr, double x, double y, double r) {
   cairo_close_path(cr);
 }
 
-static void add_shape(cairo_t* cr, double x, double y, const MarkStyle& s) {
+void add_shape(cairo_t* cr, double x, double y, const MarkStyle& s) {
   double r = s.size;
   switch (s.shape) {
     case Shape::circle: add_circle(cr, x, y, r); break;

@@ -60,7 +60,10 @@ struct MarkStyle {
 // for text placed beside them, "note" for boxes and notes; "" = chrome.
 struct Tag {
   std::string role;
-  std::string id;  // e.g. the cell and concurrency a data mark stands for
+  std::string id;  // e.g. the cell a data mark stands for
+  // Per marker of the next markers() call, when each stands for its own
+  // point (the concurrency): the SVG canvas gives each its own element.
+  std::vector<std::string> points = {};
 };
 
 // The drawing surface the chart layer and the pages share. It knows points,
@@ -151,6 +154,14 @@ class CairoCanvas : public Canvas {
   void link(const Rect& r, const std::string& url) override;
   // The links drawn since the last call (the page's), for apply_links.
   std::vector<std::pair<Rect, std::string>> take_links();
+  // How `s` lays out (wrapped at max_width like text() would): the box and,
+  // per line, its text and baseline offset from the box's top. For markup,
+  // the text without its tags. The SVG canvas places text with it.
+  struct Lines {
+    Rect box;
+    std::vector<std::pair<std::string, double>> lines;
+  };
+  Lines lines(const std::string& s, const Font& f, double max_width, bool is_markup);
 
  private:
   std::vector<std::pair<Rect, std::string>> links_;

@@ -321,9 +321,11 @@ void draw_panel(PageFrame& f, const Page1State& st, const Rect& area, size_t fac
       }
       // Markers, grouped by their marks (one path per style).
       std::map<std::pair<bool, bool>, std::vector<std::pair<double, double>>> by_marks;
+      std::map<std::pair<bool, bool>, std::vector<std::string>> concurrency_of;  // per marker: the HTML report's tooltips
       for (const auto& pl : pts) {
         PointQuality q = quality_of(*pl.p);
         by_marks[{q.partial, q.undercount}].push_back({pl.x, pl.y});
+        concurrency_of[{q.partial, q.undercount}].push_back(std::to_string(pl.conc));
         data_boxes.push_back(marker_box(pl.x, pl.y, v.style));
         labels.add_obstacle(marker_box(pl.x, pl.y, v.style));
         f.ledger.placed.insert({cell->cell_id, pl.conc});
@@ -334,7 +336,7 @@ void draw_panel(PageFrame& f, const Page1State& st, const Rect& area, size_t fac
         MarkStyle s = v.style;
         s.emphasized_edge = marks.first;
         s.undercount_mark = marks.second;
-        TagScope tag(c, {"data", cell->cell_id});
+        TagScope tag(c, {"data", cell->cell_id, concurrency_of[marks]});
         c.markers(at, s);
       }
       // The cell's SLA point, where the binding limit is reached.

@@ -24,6 +24,9 @@ const std::vector<PageParam>& shared_params() {
        nullptr, facet_choices},
       {"pages", PageParamKind::text, nullptr,
        "Render only these page ids (comma list, e.g. page1,tpm); the others are left out, not omitted [default: all]."},
+      {"format", PageParamKind::choice, "pdf",
+       "What to write: pdf (report.pdf), html (report.html: one self-contained interactive file, the same pages as SVG) or both.",
+       "pdf|html|both"},
       {"interactivity", PageParamKind::choice, "per-user",
        "Interactivity axis of page 1 and the cost page: per-user = output tok/s / concurrency (TTFT included), "
        "tpot = 1000 / mean TPOT.",

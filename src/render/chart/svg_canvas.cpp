@@ -1,0 +1,243 @@
+#include "render/chart/svg_canvas.hpp"
+
+#include <cairo.h>
+
+#include <cmath>
+#include <fmt/format.h>
+
+#include "render/chart/shapes.hpp"
+
+namespace ptr::chart {
+
+namespace {
+
+std::string rgb(Color c) {
+  return fmt::format("#{:02x}{:02x}{:02x}", static_cast<int>(std::lround(c.r * 255)), static_cast<int>(std::lround(c.g * 255)),
+                     static_cast<int>(std::lround(c.b * 255)));
+}
+std::string opacity(const char* what, Color c) { return c.a < 1 ? fmt::format(" {}-opacity=\"{:.3g}\"", what, c.a) : ""; }
+std::string num(double v) { return fmt::format("{:.2f}", v); }
+
+std::string font_attributes(const Font& f) {
+  return fmt::format("font-family=\"{}\" font-size=\"{:.3g}\"{}{}", f.mono ? "DejaVu Sans Mono, monospace" : "DejaVu Sans, sans-serif",
+                     f.size, f.bold ? " font-weight=\"bold\"" : "", f.italic ? " font-style=\"italic\"" : "");
+}
+
+}  // namespace
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+SvgCanvas::SvgCanvas(double width, double height) : width_(width), height_(height) {
+  cairo_rectangle_t extents{0, 0, width, height};
+  scratch_ = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
+  cr_ = cairo_create(scratch_);
+  // The PDF's metrics: unhinted, so text lays out exactly as in the PDF.
+  cairo_font_options_t* fo = cairo_font_options_create();
+  cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+  cairo_set_font_options(cr_, fo);
+  cairo_font_options_destroy(fo);
+  metrics_ = std::make_unique<CairoCanvas>(cr_);
+}
+
+SvgCanvas::~SvgCanvas() {
+  metrics_.reset();
+  cairo_destroy(cr_);
+  cairo_surface_destroy(scratch_);
+}
+
+std::string SvgCanvas::take_svg(const std::string& extra) {
+  while (!open_groups_.empty()) restore();
+  std::string svg = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" class=\"page\"{}>\n", num(width_), num(height_), extra);
+  svg += out_;
+  svg += "</svg>\n";
+  out_.clear();
+  return svg;
+}
+
+std::string SvgCanvas::tag_attributes() const {
+  if (tag_.role.empty() && tag_.id.empty()) return "";
+  std::string a = fmt::format(" data-role=\"{}\" data-id=\"{}\"", xml_escape(tag_.role), xml_escape(tag_.id));
+  if (tag_.points.size() == 1) a += fmt::format(" data-c=\"{}\" tabindex=\"0\" class=\"mark\"", xml_escape(tag_.points[0]));
+  return a;
+}
+
+Rect SvgCanvas::place_text(double x, double y, const std::string& s, const Font& f, Color c, Align a, VAlign v, double max_width,
+                           bool is_markup) {
+  CairoCanvas::Lines l = metrics_->lines(s, f, max_width, is_markup);
+  double w = l.box.w, h = l.box.h;
+  double left = a == Align::left ? x : a == Align::center ? x - w / 2.0 : x - w;
+  double top = y;
+  if (v == VAlign::middle) top = y - h / 2.0;
+  else if (v == VAlign::bottom) top = y - h;
+  else if (v == VAlign::baseline) top = y - (l.lines.empty() ? 0 : l.lines.front().second);
+  if (!l.lines.empty()) {
+    // Pango's lines start at the layout's left edge; one-line texts anchor at
+    // their own alignment point so the browser's font keeps them in place.
+    const char* anchor = l.lines.size() == 1 && a == Align::right ? "end" : l.lines.size() == 1 && a == Align::center ? "middle" : "start";
+    double ax = l.lines.size() == 1 && a == Align::right ? left + w : l.lines.size() == 1 && a == Align::center ? left + w / 2 : left;
+    out_ += fmt::format("<text {} fill=\"{}\"{} text-anchor=\"{}\"{}>", font_attributes(f), rgb(c), opacity("fill", c), anchor, tag_attributes());
+    for (const auto& [line, baseline] : l.lines)
+      out_ += fmt::format("<tspan x=\"{}\" y=\"{}\">{}</tspan>", num(ax), num(top + baseline), xml_escape(line));
+    out_ += "</text>\n";
+  }
+  return {left, top, w, h};
+}
+
+Rect SvgCanvas::text(double x, double y, const std::string& s, const Font& f, Color c, Align a, VAlign v, double max_width) {
+  return place_text(x, y, s, f, c, a, v, max_width, false);
+}
+Rect SvgCanvas::markup(double x, double y, const std::string& m, const Font& f, Color c, Align a, VAlign v, double max_width) {
+  return place_text(x, y, m, f, c, a, v, max_width, true);
+}
+Rect SvgCanvas::measure(const std::string& s, const Font& f, double max_width) { return metrics_->measure(s, f, max_width); }
+Rect SvgCanvas::measure_markup(const std::string& m, const Font& f, double max_width) { return metrics_->measure_markup(m, f, max_width); }
+
+void SvgCanvas::text_rotated(double x, double y, const std::string& s, const Font& f, Color c) {
+  out_ += fmt::format("<text {} fill=\"{}\" text-anchor=\"middle\" dominant-baseline=\"central\" transform=\"rotate(-90 {} {})\" x=\"{}\" y=\"{}\"{}>{}</text>\n",
+                      font_attributes(f), rgb(c), num(x), num(y), num(x), num(y), tag_attributes(), xml_escape(s));
+}
+
+void SvgCanvas::line(double x0, double y0, double x1, double y1, Color c, double width, bool dashed) {
+  out_ += fmt::format("<path d=\"M{} {}L{} {}\" stroke=\"{}\"{} stroke-width=\"{:.3g}\" fill=\"none\"{}{}/>\n", num(x0), num(y0), num(x1), num(y1),
+                      rgb(c), opacity("stroke", c), width, dashed ? " stroke-dasharray=\"3 2\"" : "", tag_attributes());
+}
+
+void SvgCanvas::segments(const std::vector<std::pair<std::pair<double, double>, std::pair<double, double>>>& segs, Color c, double width) {
+  if (segs.empty()) return;
+  std::string d;
+  for (const auto& [a, b] : segs) d += fmt::format("M{} {}L{} {}", num(a.first), num(a.second), num(b.first), num(b.second));
+  out_ += fmt::format("<path d=\"{}\" stroke=\"{}\"{} stroke-width=\"{:.3g}\" fill=\"none\"{}/>\n", d, rgb(c), opacity("stroke", c), width, tag_attributes());
+}
+
+void SvgCanvas::polyline(const std::vector<std::pair<double, double>>& pts, Color c, double width, bool dashed) {
+  if (pts.size() < 2) return;
+  std::string d;
+  for (size_t i = 0; i < pts.size(); ++i) d += fmt::format("{}{} {}", i ? "L" : "M", num(pts[i].first), num(pts[i].second));
+  out_ += fmt::format("<path d=\"{}\" stroke=\"{}\"{} stroke-width=\"{:.3g}\" fill=\"none\" stroke-linejoin=\"round\"{}{}/>\n", d, rgb(c),
+                      opacity("stroke", c), width, dashed ? " stroke-dasharray=\"3 2\"" : "", tag_attributes());
+}
+
+void SvgCanvas::rect_fill(const Rect& r, Color c) {
+  out_ += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"{}{}/>\n", num(r.x), num(r.y), num(r.w), num(r.h), rgb(c),
+                      opacity("fill", c), tag_attributes());
+}
+
+void SvgCanvas::rect_stroke(const Rect& r, Color c, double width) {
+  out_ += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{}\"{} stroke-width=\"{:.3g}\"{}/>\n", num(r.x), num(r.y),
+                      num(r.w), num(r.h), rgb(c), opacity("stroke", c), width, tag_attributes());
+}
+
+void SvgCanvas::hatch(const Rect& r, Color bg, Color line_color, double spacing) {
+  rect_fill(r, bg);
+  save();
+  clip(r);
+  std::vector<std::pair<std::pair<double, double>, std::pair<double, double>>> segs;
+  for (double d = -r.h; d < r.w; d += spacing) segs.push_back({{r.x + d, r.bottom()}, {r.x + d + r.h, r.y}});
+  segments(segs, line_color, 0.5);
+  restore();
+}
+
+void SvgCanvas::markers(const std::vector<std::pair<double, double>>& at, const MarkStyle& s) {
+  if (at.empty()) return;
+  // The PDF's own shapes: built as a Cairo path, copied into path data.
+  auto path_of = [&](auto&& build) {
+    cairo_new_path(cr_);
+    build();
+    cairo_path_t* p = cairo_copy_path(cr_);
+    std::string d;
+    for (int i = 0; i < p->num_data; i += p->data[i].header.length) {
+      const cairo_path_data_t* e = &p->data[i];
+      switch (e->header.type) {
+        case CAIRO_PATH_MOVE_TO: d += fmt::format("M{} {}", num(e[1].point.x), num(e[1].point.y)); break;
+        case CAIRO_PATH_LINE_TO: d += fmt::format("L{} {}", num(e[1].point.x), num(e[1].point.y)); break;
+        case CAIRO_PATH_CURVE_TO:
+          d += fmt::format("C{} {} {} {} {} {}", num(e[1].point.x), num(e[1].point.y), num(e[2].point.x), num(e[2].point.y), num(e[3].point.x),
+                           num(e[3].point.y));
+          break;
+        case CAIRO_PATH_CLOSE_PATH: d += "Z"; break;
+      }
+    }
+    cairo_path_destroy(p);
+    cairo_new_path(cr_);
+    return d;
+  };
+  if (tag_.points.size() == at.size() && at.size() > 1) {
+    // One element per point: each carries its concurrency and takes keyboard focus.
+    Tag whole = tag_;
+    for (size_t i = 0; i < at.size(); ++i) {
+      tag_.points = {whole.points[i]};
+      markers({at[i]}, s);
+    }
+    tag_ = whole;
+    return;
+  }
+  std::string d = path_of([&] {
+    for (const auto& [x, y] : at) add_shape(cr_, x, y, s);
+  });
+  if (s.shape == Shape::x)
+    out_ += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}/>\n", d, rgb(s.color), s.filled ? "1.6" : "0.9", tag_attributes());
+  else if (s.filled)
+    out_ += fmt::format("<path d=\"{}\" fill=\"{}\"{}{}/>\n", d, rgb(s.color), opacity("fill", s.color), tag_attributes());
+  else
+    out_ += fmt::format("<path d=\"{}\" fill=\"#ffffff\" stroke=\"{}\" stroke-width=\"1.1\"{}/>\n", d, rgb(s.color), tag_attributes());
+  if (s.emphasized_edge) {
+    std::string ring = path_of([&] {
+      for (const auto& [x, y] : at) add_circle(cr_, x, y, s.size + 1.6);
+    });
+    out_ += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"#1a1a1a\" stroke-width=\"0.6\" stroke-dasharray=\"1.2 1.2\"/>\n", ring);
+  }
+  if (s.undercount_mark) {
+    std::string frames;
+    for (const auto& [x, y] : at) {
+      double q = s.size + 2.2;
+      frames += fmt::format("M{} {}h{}v{}h{}Z", num(x - q), num(y - q), num(2 * q), num(2 * q), num(-2 * q));
+    }
+    out_ += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"#262626\" stroke-width=\"0.6\"/>\n", frames);
+  }
+}
+
+void SvgCanvas::gradient_rect(const Rect& r, const std::vector<std::pair<double, Color>>& stops) {
+  std::string id = fmt::format("g{}", ++defs_);
+  out_ += fmt::format("<defs><linearGradient id=\"{}\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">", id);
+  for (const auto& [t, c] : stops) out_ += fmt::format("<stop offset=\"{:.4g}\" stop-color=\"{}\"/>", t, rgb(c));
+  out_ += fmt::format("</linearGradient></defs><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{})\"/>\n", num(r.x), num(r.y),
+                      num(r.w), num(r.h), id);
+}
+
+void SvgCanvas::save() { open_groups_.push_back(0); }
+
+void SvgCanvas::restore() {
+  if (open_groups_.empty()) return;
+  for (int i = 0; i < open_groups_.back(); ++i) out_ += "</g>\n";
+  open_groups_.pop_back();
+}
+
+void SvgCanvas::clip(const Rect& r) {
+  std::string id = fmt::format("c{}", ++defs_);
+  out_ += fmt::format("<clipPath id=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath><g clip-path=\"url(#{})\">\n", id, num(r.x),
+                      num(r.y), num(r.w), num(r.h), id);
+  if (open_groups_.empty()) open_groups_.push_back(0);
+  ++open_groups_.back();
+}
+
+void SvgCanvas::link(const Rect& r, const std::string& url) {
+  out_ += fmt::format("<a href=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"transparent\"/></a>\n", xml_escape(url), num(r.x),
+                      num(r.y), num(r.w), num(r.h));
+}
+
+}  // namespace ptr::chart

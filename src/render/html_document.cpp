@@ -1,0 +1,135 @@
+#include "render/html_document.hpp"
+
+#include <fmt/format.h>
+
+#include "model/identity.hpp"
+#include "render/chart/svg_canvas.hpp"
+
+namespace ptr {
+
+namespace {
+
+using chart::xml_escape;
+
+// Per serving cell: its label, descriptor and, per concurrency, what a
+// tooltip shows (values with units, trials and std, status, completed /
+// requested, the raw file relative to the campaign).
+nlohmann::json report_data(const ReportInputs& in) {
+  nlohmann::json cells = nlohmann::json::object();
+  for (const auto& cell : in.cells) {
+    nlohmann::json d = nlohmann::json::object();
+    for (const auto* f : identity_fields())
+      if (auto v = field_value(cell, *f); v != "?") d[f->name] = v;
+    nlohmann::json points = nlohmann::json::object();
+    for (const auto& p : cell.points) {
+      if (!p.concurrency) continue;
+      nlohmann::json m = nlohmann::json::object();
+      auto put = [&](const char* name, const std::optional<double>& v) {
+        if (v) m[name] = *v;
+      };
+      put("output tok/s/GPU", p.output_tok_s_per_gpu);
+      put("output tok/s", p.output_tok_s);
+      put("tok/s/user", p.tok_s_per_user);
+      put("TTFT mean (ms)", p.ttft_ms.mean);
+      put("TTFT p99 (ms)", p.ttft_ms.p99);
+      put("TPOT mean (ms)", p.tpot_ms.mean);
+      put("TPOT p99 (ms)", p.tpot_ms.p99);
+      put("E2E mean (ms)", p.e2el_ms.mean);
+      nlohmann::json pt = {{"status", p.status}, {"trials", p.trials}, {"metrics", m}, {"std", p.spread}};
+      if (p.completed) pt["completed"] = *p.completed;
+      if (p.num_prompts) pt["requested"] = *p.num_prompts;
+      if (!p.source.empty() && p.source.front().file.find("synthetic") == std::string::npos &&
+          p.source.front().file != "report-smoke-fixture")
+        pt["source"] = "cells/" + cell.cell_id + (p.source.front().file.rfind("raw/", 0) == 0 ? "/" : "/raw/") + p.source.front().file;
+      points[std::to_string(*p.concurrency)] = pt;
+    }
+    cells[cell.cell_id] = {{"label", in.variant(cell).label}, {"descriptor", d}, {"points", points}};
+  }
+  return {{"campaign", in.campaign_id}, {"cells", cells}};
+}
+
+const char* const kStyle = R"(
+:root { color-scheme: light; }
+body { margin: 0; background: #e8e8e8; font-family: "DejaVu Sans", sans-serif; }
+nav { background: #263238; color: #fff; padding: 6px 12px; font-size: 13px; }
+nav a { color: #cfd8dc; margin-right: 12px; text-decoration: none; }
+nav a:focus, nav a:hover { color: #fff; text-decoration: underline; }
+section.report-page { background: #fff; margin: 16px auto; max-width: 1100px; box-shadow: 0 1px 4px rgba(0,0,0,.25); }
+section.report-page svg { display: block; width: 100%; height: auto; }
+.mark { cursor: pointer; }
+.mark:focus { outline: none; stroke: #000; stroke-width: 1.2; }
+#tip { position: absolute; z-index: 3; max-width: 420px; background: #fffde7; border: 1px solid #9e9d24; padding: 6px 8px;
+       font-size: 12px; line-height: 1.35; box-shadow: 0 1px 3px rgba(0,0,0,.3); }
+#tip a { color: #1a237e; }
+)";
+
+// Hover or focus a data mark: its cell, concurrency and numbers from the
+// embedded data (nothing is recomputed here).
+const char* const kScript = R"(
+(() => {
+  'use strict';
+  const data = JSON.parse(document.getElementById('report-data').textContent);
+  const tip = document.getElementById('tip');
+  const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
+  const fmt = (v) => typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4)) : esc(v);
+  function describe(el) {
+    const id = el.getAttribute('data-id'), c = el.getAttribute('data-c');
+    const cell = data.cells[id];
+    if (!cell) return '<b>' + esc(id) + '</b>';
+    let html = '<b>' + esc(id) + '</b><br>' + esc(cell.label);
+    const p = c !== null ? cell.points[c] : null;
+    if (p) {
+      html += '<br>c=' + esc(c) + ' · ' + esc(p.status) + ' · trials ' + esc(p.trials);
+      if (p.completed !== undefined) html += ' · ' + esc(p.completed) + '/' + esc(p.requested ?? '?') + ' completed';
+      for (const [k, v] of Object.entries(p.metrics)) html += '<br>' + esc(k) + ': <span class="v">' + fmt(v) + '</span>';
+      if (p.source) html += '<br><a href="' + esc(encodeURI(p.source)) + '">' + esc(p.source) + '</a>';
+    }
+    const d = Object.entries(cell.descriptor).map(([k, v]) => esc(k) + '=' + esc(v)).join(', ');
+    return html + '<br><small>' + d + '</small>';
+  }
+  function show(el, x, y) {
+    tip.innerHTML = describe(el);
+    tip.hidden = false;
+    tip.style.left = (x + 12) + 'px';
+    tip.style.top = (y + 12) + 'px';
+  }
+  document.addEventListener('mouseover', (e) => {
+    const el = e.target.closest('[data-role="data"]');
+    if (el) show(el, e.pageX, e.pageY);
+    else if (!tip.contains(e.target)) tip.hidden = true;
+  });
+  document.addEventListener('focusin', (e) => {
+    const el = e.target.closest('[data-role="data"]');
+    if (!el) return;
+    const r = el.getBoundingClientRect();
+    show(el, r.right + window.scrollX, r.bottom + window.scrollY);
+  });
+  document.addEventListener('keydown', (e) => { if (e.key === 'Escape') tip.hidden = true; });
+})();
+)";
+
+}  // namespace
+
+std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& pages) {
+  std::string title = fmt::format("perftunereport: {} ({})", in.config.name.empty() ? in.campaign_id : in.config.name, in.campaign_id);
+  std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  // Nothing may leave the file: no fetch, no font, no image from anywhere.
+  html += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n";
+  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  html += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<nav aria-label=\"pages\">", xml_escape(title), kStyle);
+  for (size_t i = 0; i < pages.size(); ++i)
+    html += fmt::format("<a href=\"#page-{}\">{}. {}</a>", i + 1, i + 1, xml_escape(pages[i].title));
+  html += "</nav>\n<main>\n";
+  for (size_t i = 0; i < pages.size(); ++i)
+    html += fmt::format("<section class=\"report-page\" id=\"page-{}\" data-page-id=\"{}\" aria-label=\"{}\">\n{}</section>\n", i + 1,
+                        xml_escape(pages[i].id), xml_escape(pages[i].title), pages[i].svg);
+  std::string data = report_data(in).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Inside <script> a "</" would end the element: JSON allows "<\/".
+  for (auto p = data.find("</"); p != std::string::npos; p = data.find("</", p + 3)) data.replace(p, 2, "<\\/");
+  html += "</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n";
+  html += "<script type=\"application/json\" id=\"report-data\">" + data + "</script>\n";
+  html += std::string("<script>") + kScript + "</script>\n</body>\n</html>\n";
+  return html;
+}
+
+}  // namespace ptr

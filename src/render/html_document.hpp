@@ -1,0 +1,19 @@
+#pragma once
+// report.html: the report's pages (SVG drawn by the same page code as the
+// PDF) in one self-contained document: inline CSS and a small hand-written
+// script, the data every mark refers to embedded once as JSON, and a
+// Content-Security-Policy that forbids any network request.
+#include <string>
+#include <vector>
+
+#include "render/report_model.hpp"
+
+namespace ptr {
+
+struct HtmlPage {
+  std::string id, title, svg;
+};
+
+std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& pages);
+
+}  // namespace ptr

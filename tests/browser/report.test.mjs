@@ -1,0 +1,116 @@
+// The HTML report in a real browser: Debian's Chromium, headless, driven by
+// playwright-core. Run by CTest with PTR_CLI, PTR_SHARED, PTR_SOURCE and
+// PTR_BUILD set. Opens the smoke report and a report of a real vLLM sweep
+// from file://, with no network at all, and checks the pages, the console,
+// and that hovering a known point shows its cell and the atlas's number.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
+
+const CLI = process.env.PTR_CLI;
+const SHARED = process.env.PTR_SHARED;
+const BUILD = process.env.PTR_BUILD;
+assert.ok(CLI && SHARED && BUILD, 'PTR_CLI, PTR_SHARED and PTR_BUILD must be set');
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
+assert.ok(CHROMIUM, "Debian's chromium is missing: scripts/install-deps.sh installs it");
+
+function cli(args, root) {
+  const r = spawnSync(CLI, args, { env: { ...process.env, PERFREPORT_CAMPAIGNS_DIR: root }, encoding: 'utf8' });
+  assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+// The number as the tooltip prints it.
+const shown = (v) => (Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4));
+
+async function open(file, shotsName) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
+  const problems = [];
+  const url = 'file://' + file;
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => { if (r.url() !== url) problems.push(`request: ${r.url()}`); });
+  await page.goto(url);
+  const shots = path.join(BUILD, 'browser-shots');
+  fs.mkdirSync(shots, { recursive: true });
+  const sections = await page.$$('section.report-page');
+  for (let i = 0; i < sections.length; ++i)
+    await sections[i].screenshot({ path: path.join(shots, `${shotsName}-page-${String(i + 1).padStart(2, '0')}.png`) });
+  return { browser, page, problems };
+}
+
+// `focus`: through the keyboard path (points that overlap others on screen
+// cannot be hovered one by one); else the mouse.
+async function tooltipOf(page, selector, how = 'hover') {
+  const mark = page.locator(selector).first();
+  await mark.scrollIntoViewIfNeeded();
+  if (how === 'focus') await mark.focus();
+  else await mark.hover({ force: true });
+  const tip = page.locator('#tip');
+  await tip.waitFor({ state: 'visible' });
+  return tip.innerText();
+}
+
+test('the smoke report opens offline with every page, and a hovered point shows its cell', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ptr-browser-smoke-'));
+  cli(['report_smoke', '--out', path.join(dir, 'smoke.pdf'), '--format', 'both'], dir);
+  const html = path.join(dir, 'smoke.html');
+  assert.ok(fs.statSync(html).size < 2 * 1024 * 1024, 'the smoke report stays under 2 MB');
+  const status = JSON.parse(fs.readFileSync(path.join(dir, 'report_status.json'), 'utf8'));
+  const { browser, page, problems } = await open(html, 'smoke');
+  try {
+    const ids = await page.$$eval('section.report-page', (s) => s.map((x) => x.dataset.pageId));
+    assert.deepEqual(ids, status.pages.map((p) => p.id), 'the same pages in the same order as the PDF');
+    // Text stays text: the coverage line is selectable in the DOM.
+    assert.match(await page.locator('#page-1').innerText(), /Coverage: 44 atlas cells/);
+    const text = await tooltipOf(page, 'section#page-1 [data-role="data"][data-id="ab-h100-sglang"][data-c="64"]', 'focus');
+    assert.match(text, /ab-h100-sglang/);
+    assert.match(text, /c=64 · ok · trials 3/);
+    assert.match(text, /engine=sglang/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a report of a real vLLM sweep: the tooltip shows the atlas number and links the raw file', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ptr-browser-real-'));
+  const cfg = path.join(root, 'c.yaml');
+  fs.writeFileSync(cfg, 'name: real\ncells: []\n');
+  cli(['campaign_init', '--config', cfg], root);
+  cli(['import_perf_bench', '--campaign', 'real', '--cell', 'h100-sweep', '--path', path.join(SHARED, 'fixtures/vllm/sweep-serve'),
+       '--model', 'GLM-4.7', '--hardware', 'H100', '--quant', 'FP8', '--tensor-parallel', '8', '--parallel-strategy', 'TP', '--no-mtp',
+       '--mbt', '8192'], root);
+  cli(['atlas_aggregate', '--campaign', 'real'], root);
+  cli(['report_render', '--campaign', 'real', '--format', 'html'], root);
+  const campaign = fs.readdirSync(root).find((d) => d.endsWith('-real'));
+  const dir = path.join(root, campaign);
+  assert.ok(!fs.existsSync(path.join(dir, 'report.pdf')), '--format html writes no PDF');
+  const cell = JSON.parse(fs.readFileSync(path.join(dir, 'atlas.jsonl'), 'utf8').split('\n')[0]);
+  const point = cell.points.find((p) => p.concurrency === 8);
+  const { browser, page, problems } = await open(path.join(dir, 'report.html'), 'real');
+  try {
+    // The embedded data carries the atlas's number exactly; the tooltip prints it.
+    const embedded = await page.evaluate(() => JSON.parse(document.getElementById('report-data').textContent));
+    assert.equal(embedded.cells['h100-sweep'].points['8'].metrics['output tok/s/GPU'], point.output_tok_s_per_gpu);
+    const text = await tooltipOf(page, 'section#page-1 [data-role="data"][data-id="h100-sweep"][data-c="8"]');
+    assert.match(text, /h100-sweep/);
+    assert.ok(text.includes(`output tok/s/GPU: ${shown(point.output_tok_s_per_gpu)}`), text);
+    // The raw file, relative to the campaign (a tar of the campaign keeps the link working).
+    const href = await page.locator('#tip a').getAttribute('href');
+    assert.ok(href.startsWith('cells/h100-sweep/raw/'), href);
+    assert.ok(fs.existsSync(path.join(dir, decodeURI(href))), `${href} exists in the campaign`);
+    // Keyboard: a point takes focus and shows the same tooltip.
+    await page.keyboard.press('Escape');
+    await page.locator('section#page-1 [data-role="data"][data-id="h100-sweep"][data-c="8"]').first().focus();
+    assert.match(await page.locator('#tip').innerText(), /c=8/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
