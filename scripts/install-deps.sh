@@ -11,6 +11,7 @@ packages=(
   libcairo2-dev libpango1.0-dev fonts-dejavu-core
   libsqlite3-dev
   libpq-dev postgresql
+  zlib1g-dev
   poppler-utils
   chromium
   procps

@@ -1,6 +1,9 @@
 #include "render/html_document.hpp"
 
 #include <fmt/format.h>
+#include <zlib.h>
+
+#include "util/error.hpp"
 
 #include "model/identity.hpp"
 #include "render/chart/svg_canvas.hpp"
@@ -48,6 +51,35 @@ nlohmann::json report_data(const ReportInputs& in) {
   return {{"campaign", in.campaign_id}, {"cells", cells}};
 }
 
+// gzip, then base64: page 1's other views travel packed (a fifth of their
+// size) and the browser inflates one when it is chosen (DecompressionStream).
+std::string gzip_base64(const std::string& text) {
+  z_stream z{};
+  if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) throw_io("report.html", "zlib cannot start");
+  std::string packed(deflateBound(&z, text.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(packed.data());
+  z.avail_out = static_cast<uInt>(packed.size());
+  int rc = deflate(&z, Z_FINISH);
+  packed.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) throw_io("report.html", "zlib could not pack a view");
+  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((packed.size() + 2) / 3 * 4);
+  for (size_t i = 0; i < packed.size(); i += 3) {
+    uint32_t n = static_cast<unsigned char>(packed[i]) << 16;
+    if (i + 1 < packed.size()) n |= static_cast<unsigned char>(packed[i + 1]) << 8;
+    if (i + 2 < packed.size()) n |= static_cast<unsigned char>(packed[i + 2]);
+    out += k[(n >> 18) & 63];
+    out += k[(n >> 12) & 63];
+    out += i + 1 < packed.size() ? k[(n >> 6) & 63] : '=';
+    out += i + 2 < packed.size() ? k[n & 63] : '=';
+  }
+  return out;
+}
+
 const char* const kStyle = R"(
 :root { color-scheme: light; }
 body { margin: 0; background: #e8e8e8; font-family: "DejaVu Sans", sans-serif; }
@@ -55,12 +87,16 @@ nav { background: #263238; color: #fff; padding: 6px 12px; font-size: 13px; }
 nav a { color: #cfd8dc; margin-right: 12px; text-decoration: none; }
 nav a:focus, nav a:hover { color: #fff; text-decoration: underline; }
 section.report-page { background: #fff; margin: 16px auto; max-width: 1100px; box-shadow: 0 1px 4px rgba(0,0,0,.25); }
-section.report-page svg { display: block; width: 100%; height: auto; }
+section.report-page svg { display: block; width: 100%; height: auto; font-family: "DejaVu Sans", sans-serif; }
 .mark { cursor: pointer; }
 .mark:focus { outline: none; stroke: #000; stroke-width: 1.2; }
 #tip { position: absolute; z-index: 3; max-width: 420px; background: #fffde7; border: 1px solid #9e9d24; padding: 6px 8px;
        font-size: 12px; line-height: 1.35; box-shadow: 0 1px 3px rgba(0,0,0,.3); }
 #tip a { color: #1a237e; }
+.legend { cursor: pointer; }
+.legend.off { opacity: .3; }
+.controls, p.note { padding: 8px 36px 0; font-size: 13px; color: #333; }
+.controls label { margin-right: 18px; }
 )";
 
 // Hover or focus a data mark: its cell, concurrency and numbers from the
@@ -105,6 +141,56 @@ const char* const kScript = R"(
     show(el, r.right + window.scrollX, r.bottom + window.scrollY);
   });
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape') tip.hidden = true; });
+  // Page 1's switches: show the view drawn (in C++) for the chosen statistic
+  // and interactivity, on every page-1 section at once.
+  document.addEventListener('change', (e) => {
+    const control = e.target.getAttribute && e.target.getAttribute('data-control');
+    if (!control) return;
+    for (const s of document.querySelectorAll('select[data-control="' + control + '"]')) s.value = e.target.value;
+    const stat = document.querySelector('select[data-control="stat"]').value;
+    const inter = document.querySelector('select[data-control="inter"]').value;
+    const want = stat + '|' + inter;
+    for (const v of document.querySelectorAll('.view')) {
+      const on = v.getAttribute('data-view') === want;
+      if (on) unpack(v).then(() => { v.hidden = false; });
+      else v.hidden = true;
+    }
+    tip.hidden = true;
+  });
+  // Legend entries: click (or Enter) hides / shows a variant on every page;
+  // Shift (or Alt) shows that variant alone.
+  const hidden = new Set();
+  const rule = document.createElement('style');
+  document.head.appendChild(rule);
+  function applyHidden() {
+    rule.textContent = [...hidden].map((s) => '[data-series="' + s + '"]:not(.legend):not([data-role="legend"]){display:none}').join('\n');
+    for (const l of document.querySelectorAll('[data-role="legend"]')) l.classList.toggle('off', hidden.has(l.getAttribute('data-series')));
+  }
+  function toggle(series, solo) {
+    if (solo) {
+      hidden.clear();
+      for (const l of document.querySelectorAll('[data-role="legend"][data-series]')) if (l.getAttribute('data-series') !== series) hidden.add(l.getAttribute('data-series'));
+    } else if (hidden.has(series)) hidden.delete(series);
+    else hidden.add(series);
+    applyHidden();
+  }
+  document.addEventListener('click', (e) => {
+    const l = e.target.closest && e.target.closest('[data-role="legend"][data-series]');
+    if (l) toggle(l.getAttribute('data-series'), e.shiftKey || e.altKey);
+  });
+  document.addEventListener('keydown', (e) => {
+    const l = e.target.closest && e.target.closest('[data-role="legend"][data-series]');
+    if (l && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); toggle(l.getAttribute('data-series'), e.shiftKey || e.altKey); }
+  });
+  // A packed view: base64 gzip of its SVG, inflated once, in the page.
+  async function unpack(view) {
+    const packed = view.querySelector('script.packed');
+    if (!packed) return;
+    const bytes = Uint8Array.from(atob(packed.textContent), (c) => c.charCodeAt(0));
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    view.innerHTML = await new Response(stream).text();
+    document.dispatchEvent(new CustomEvent('ptr-view-ready', { detail: view.getAttribute('data-view') }));
+  }
 })();
 )";
 
@@ -120,9 +206,29 @@ std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& p
   for (size_t i = 0; i < pages.size(); ++i)
     html += fmt::format("<a href=\"#page-{}\">{}. {}</a>", i + 1, i + 1, xml_escape(pages[i].title));
   html += "</nav>\n<main>\n";
-  for (size_t i = 0; i < pages.size(); ++i)
-    html += fmt::format("<section class=\"report-page\" id=\"page-{}\" data-page-id=\"{}\" aria-label=\"{}\">\n{}</section>\n", i + 1,
-                        xml_escape(pages[i].id), xml_escape(pages[i].title), pages[i].svg);
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const HtmlPage& pg = pages[i];
+    html += fmt::format("<section class=\"report-page\" id=\"page-{}\" data-page-id=\"{}\" aria-label=\"{}\">\n", i + 1, xml_escape(pg.id),
+                        xml_escape(pg.title));
+    if (pg.views.size() > 1) {
+      auto [stat, inter] = std::pair{pg.current.substr(0, pg.current.find('|')), pg.current.substr(pg.current.find('|') + 1)};
+      html += "<div class=\"controls\"><label>TTFT statistic <select data-control=\"stat\">";
+      for (const char* s : {"mean", "p50", "p90", "p99"}) html += fmt::format("<option{}>{}</option>", stat == s ? " selected" : "", s);
+      html += "</select></label><label>interactivity <select data-control=\"inter\">";
+      for (const auto& [v, text] : std::vector<std::pair<std::string, std::string>>{{"per-user", "output tok/s / concurrency"}, {"tpot", "1000 / mean TPOT"}})
+        html += fmt::format("<option value=\"{}\"{}>{}</option>", v, inter == v ? " selected" : "", text);
+      html += "</select></label></div>\n";
+      for (const auto& [key, svg] : pg.views)
+        html += key == pg.current ? fmt::format("<div class=\"view\" data-view=\"{}\">{}</div>\n", xml_escape(key), svg)
+                                  : fmt::format("<div class=\"view\" data-view=\"{}\" hidden><script type=\"application/gzip;base64\" "
+                                                "class=\"packed\">{}</script></div>\n",
+                                                xml_escape(key), gzip_base64(svg));
+    } else {
+      if (!pg.note.empty()) html += "<p class=\"note\">" + xml_escape(pg.note) + "</p>\n";
+      html += pg.svg;
+    }
+    html += "</section>\n";
+  }
   std::string data = report_data(in).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   // Inside <script> a "</" would end the element: JSON allows "<\/".
   for (auto p = data.find("</"); p != std::string::npos; p = data.find("</", p + 3)) data.replace(p, 2, "<\\/");

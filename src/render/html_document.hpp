@@ -12,6 +12,11 @@ namespace ptr {
 
 struct HtmlPage {
   std::string id, title, svg;
+  // Alternative drawings of the page, "<statistic>|<interactivity>" -> svg
+  // (page 1), the switches choose one; `current` is the one the options asked for.
+  std::vector<std::pair<std::string, std::string>> views;
+  std::string current;
+  std::string note;  // why views are missing, when they are
 };
 
 std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& pages);

@@ -29,6 +29,9 @@ using namespace chart;
 
 // A3 portrait: five rows of two panels stay readable.
 constexpr double kPageW = 841.89, kPageH = 1190.55, kMargin = 36;
+// Up to this many cells, the HTML report carries page 1 once per latency
+// statistic and interactivity definition, for its switches.
+constexpr size_t kMaxCellsForViews = 200;
 
 std::string iso_from_compact(const std::string& c) {
   // 20261127T180000Z -> 2026-11-27T18:00:00Z
@@ -68,14 +71,51 @@ std::string html_report(const ReportInputs& in, const std::vector<PlannedPage>& 
   SvgCanvas canvas(kPageW, kPageH);
   std::vector<HtmlPage> out;
   int total = static_cast<int>(plan.size());
+  // Page 1's other views (latency statistic x interactivity definition),
+  // drawn here by the same code and switched in the browser; skipped for
+  // large campaigns, where they would multiply the file (said on the page).
+  struct View {
+    std::string key;
+    ReportInputs in;
+    std::any prepared;
+  };
+  std::vector<View> views;
+  std::string current = in.options.text("latency_statistic") + "|" + in.options.text("interactivity");
+  bool with_views = in.cells.size() <= kMaxCellsForViews;
+  if (with_views)
+    for (const char* stat : {"mean", "p50", "p90", "p99"})
+      for (const char* inter : {"per-user", "tpot"}) {
+        std::string key = std::string(stat) + "|" + inter;
+        if (key == current) continue;
+        View v{key, in, {}};
+        v.in.options.values["latency_statistic"] = stat;
+        v.in.options.values["interactivity"] = inter;
+        v.in.tpot_interactivity = std::string(inter) == "tpot";
+        views.push_back(std::move(v));
+      }
   for (int n = 0; n < total; ++n) {
     const PlannedPage& pp = plan[n];
     std::string title = pp.spec->title + (pp.index > 0 ? fmt::format(" ({})", pp.index + 1) : "");
-    draw_chrome(canvas, in, title, n + 1, total);
-    PageFrame frame{canvas, in, body, omitted, ledger, grounded, page1_drawn};
-    if (auto it = prepared.find(pp.spec); it != prepared.end()) frame.prepared = &it->second;
-    pp.spec->draw(frame, pp.index);
-    out.push_back({pp.spec->id, title, canvas.take_svg()});
+    auto draw = [&](const ReportInputs& pin, const std::any* prep, DrawLedger& l) {
+      draw_chrome(canvas, pin, title, n + 1, total);
+      PageFrame frame{canvas, pin, body, omitted, l, grounded, page1_drawn};
+      frame.prepared = prep;
+      pp.spec->draw(frame, pp.index);
+      return canvas.take_svg();
+    };
+    auto it = prepared.find(pp.spec);
+    HtmlPage page{pp.spec->id, title, draw(in, it != prepared.end() ? &it->second : nullptr, ledger), {}, current};
+    if (pp.spec->id == "page1") {
+      page.views.push_back({current, page.svg});
+      DrawLedger scratch;
+      for (auto& v : views) {
+        if (pp.spec->prepare && !v.prepared.has_value()) v.prepared = pp.spec->prepare(v.in);
+        page.views.push_back({v.key, draw(v.in, pp.spec->prepare ? &v.prepared : nullptr, scratch)});
+      }
+      if (!with_views) page.note = fmt::format("{} cells: page 1's other statistics are left out of the HTML to keep it small; render with "
+                                               "--latency-statistic / --interactivity for them.", in.cells.size());
+    }
+    out.push_back(std::move(page));
     pages.push_back({{"page", n + 1}, {"id", pp.spec->id}, {"title", title}});
   }
   return html_document(in, out);

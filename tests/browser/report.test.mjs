@@ -72,6 +72,24 @@ test('the smoke report opens offline with every page, and a hovered point shows 
     assert.match(text, /ab-h100-sglang/);
     assert.match(text, /c=64 · ok · trials 3/);
     assert.match(text, /engine=sglang/);
+    // The statistic switch shows page 1 drawn for p99 TTFT (computed in C++, packed in the file):
+    // the same point sits higher on the log TTFT axis than with the mean.
+    const point = '[data-role="data"][data-id="ab-h100-sglang"][data-c="64"]';
+    const meanView = page.locator('section#page-1 .view[data-view="mean|per-user"]');
+    const before = await meanView.locator(point).first().boundingBox();
+    await page.locator('section#page-1 select[data-control="stat"]').selectOption('p99');
+    const p99View = page.locator('section#page-1 .view[data-view="p99|per-user"]');
+    await p99View.locator(point).first().waitFor({ state: 'visible' });
+    assert.ok(await meanView.isHidden(), 'the mean view is hidden');
+    const after = await p99View.locator(point).first().boundingBox();
+    assert.ok(after.y < before.y - 5, `p99 TTFT sits higher: ${after.y} vs ${before.y}`);
+    assert.match(await p99View.innerText(), /TTFT p99 \(ms\)/);
+    // A legend entry hides its variant's marks on the page, and shows them again.
+    const legend = p99View.locator('[data-role="legend"][data-id="H100 FP8 TP8 sglang 0.5.5 no MTP"]').last();
+    await legend.click();
+    assert.ok(await p99View.locator(point).first().isHidden(), 'hidden after the legend click');
+    await legend.click();
+    assert.ok(await p99View.locator(point).first().isVisible(), 'shown again');
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();

@@ -64,6 +64,9 @@ struct Tag {
   // Per marker of the next markers() call, when each stands for its own
   // point (the concurrency): the SVG canvas gives each its own element.
   std::vector<std::string> points = {};
+  // The series (legend entry) the drawing belongs to, so a browser can hide
+  // it; inherited by nested tags that do not name their own.
+  std::string series = {};
 };
 
 // The drawing surface the chart layer and the pages share. It knows points,
@@ -111,7 +114,10 @@ class Canvas {
 // Sets a tag for a scope and restores the previous one.
 class TagScope {
  public:
-  TagScope(Canvas& c, Tag t) : c_(c), old_(c.tag()) { c_.set_tag(std::move(t)); }
+  TagScope(Canvas& c, Tag t) : c_(c), old_(c.tag()) {
+    if (t.series.empty()) t.series = old_.series;
+    c_.set_tag(std::move(t));
+  }
   ~TagScope() { c_.set_tag(old_); }
 
  private:

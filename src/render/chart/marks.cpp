@@ -148,6 +148,7 @@ void draw_legend(Canvas& c, const Rect& where, const std::vector<LegendEntry>& e
     double x = where.x + 3 + col * col_w, y = where.y + 3 + row * row_h;
     MarkStyle s = entries[i].style;
     s.size = std::min(s.size, 3.2);
+    TagScope tag(c, entries[i].series.empty() ? c.tag() : Tag{"legend", entries[i].text, {}, entries[i].series});
     draw_marker(c, x + 6, y + row_h / 2, s);
     c.text(x + 14, y + row_h / 2, entries[i].text, f, Color::hex(0x222222), Align::left, VAlign::middle);
   }

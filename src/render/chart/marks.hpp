@@ -52,6 +52,7 @@ class LabelPlacer {
 struct LegendEntry {
   std::string text;
   MarkStyle style;
+  std::string series = {};  // the Tag series its marks carry ("" = a key to the marks, not a series)
 };
 
 Rect legend_size(Canvas& c, const std::vector<LegendEntry>& entries, const Font& f, int columns);

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <fmt/format.h>
+#include <string_view>
 
 #include "render/chart/shapes.hpp"
 
@@ -16,11 +17,17 @@ std::string rgb(Color c) {
                      static_cast<int>(std::lround(c.b * 255)));
 }
 std::string opacity(const char* what, Color c) { return c.a < 1 ? fmt::format(" {}-opacity=\"{:.3g}\"", what, c.a) : ""; }
-std::string num(double v) { return fmt::format("{:.2f}", v); }
+// 0.1 pt is far below what a screen shows at any zoom that matters.
+std::string num(double v) {
+  std::string t = fmt::format("{:.1f}", v);
+  if (t.size() > 2 && t.compare(t.size() - 2, 2, ".0") == 0) t.resize(t.size() - 2);
+  return t == "-0" ? "0" : t;
+}
 
+// The sans family is the document's default (CSS): only mono is said.
 std::string font_attributes(const Font& f) {
-  return fmt::format("font-family=\"{}\" font-size=\"{:.3g}\"{}{}", f.mono ? "DejaVu Sans Mono, monospace" : "DejaVu Sans, sans-serif",
-                     f.size, f.bold ? " font-weight=\"bold\"" : "", f.italic ? " font-style=\"italic\"" : "");
+  return fmt::format("{}font-size=\"{:.3g}\"{}{}", f.mono ? "font-family=\"DejaVu Sans Mono, monospace\" " : "", f.size,
+                     f.bold ? " font-weight=\"bold\"" : "", f.italic ? " font-style=\"italic\"" : "");
 }
 
 }  // namespace
@@ -70,8 +77,12 @@ std::string SvgCanvas::take_svg(const std::string& extra) {
 }
 
 std::string SvgCanvas::tag_attributes() const {
-  if (tag_.role.empty() && tag_.id.empty()) return "";
-  std::string a = fmt::format(" data-role=\"{}\" data-id=\"{}\"", xml_escape(tag_.role), xml_escape(tag_.id));
+  std::string a;
+  if (!tag_.series.empty()) a += fmt::format(" data-series=\"{}\"", xml_escape(tag_.series));
+  if (tag_.role.empty() && tag_.id.empty()) return a;
+  a += fmt::format(" data-role=\"{}\"", xml_escape(tag_.role));
+  if (!tag_.id.empty()) a += fmt::format(" data-id=\"{}\"", xml_escape(tag_.id));
+  if (tag_.role == "legend") a += " tabindex=\"0\" class=\"legend\"";
   if (tag_.points.size() == 1) a += fmt::format(" data-c=\"{}\" tabindex=\"0\" class=\"mark\"", xml_escape(tag_.points[0]));
   return a;
 }
@@ -90,7 +101,8 @@ Rect SvgCanvas::place_text(double x, double y, const std::string& s, const Font&
     // their own alignment point so the browser's font keeps them in place.
     const char* anchor = l.lines.size() == 1 && a == Align::right ? "end" : l.lines.size() == 1 && a == Align::center ? "middle" : "start";
     double ax = l.lines.size() == 1 && a == Align::right ? left + w : l.lines.size() == 1 && a == Align::center ? left + w / 2 : left;
-    out_ += fmt::format("<text {} fill=\"{}\"{} text-anchor=\"{}\"{}>", font_attributes(f), rgb(c), opacity("fill", c), anchor, tag_attributes());
+    out_ += fmt::format("<text {} fill=\"{}\"{}{}{}>", font_attributes(f), rgb(c), opacity("fill", c),
+                        std::string_view(anchor) == "start" ? "" : fmt::format(" text-anchor=\"{}\"", anchor), tag_attributes());
     for (const auto& [line, baseline] : l.lines)
       out_ += fmt::format("<tspan x=\"{}\" y=\"{}\">{}</tspan>", num(ax), num(top + baseline), xml_escape(line));
     out_ += "</text>\n";

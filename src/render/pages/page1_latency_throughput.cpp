@@ -41,14 +41,22 @@ std::optional<double> per_gpu_factor(const Point& p) {
   return *p.output_tok_s_per_gpu / *p.output_tok_s;
 }
 
-PanelKind left_kind() {
+// The legend entry a variant's drawings belong to (the HTML report hides them together).
+std::string series_of(size_t variant) { return "v" + std::to_string(variant); }
+
+// The latency statistic page 1 plots (--latency-statistic): trials' spread
+// exists for the mean only.
+std::string latency_statistic(const ReportInputs& in) { return in.options.text("latency_statistic"); }
+
+PanelKind left_kind(const ReportInputs& in) {
+  std::string stat = latency_statistic(in);
   return {"TTFT vs request throughput",
           {"request throughput (req/s)", true},
-          {"TTFT avg (ms)", true},
+          {stat == "mean" ? "TTFT avg (ms)" : "TTFT " + stat + " (ms)", true},
           [](const ReportInputs&, const Point& p) { return p.request_throughput_rps; },
-          [](const ReportInputs&, const Point& p) { return p.ttft_ms.mean; },
+          [stat](const ReportInputs&, const Point& p) { return stat_at(p.ttft_ms, stat); },
           [](const ReportInputs&, const Point& p) { return spread_of(p, "request_throughput_rps"); },
-          [](const ReportInputs&, const Point& p) { return spread_of(p, "ttft_ms_mean"); },
+          [stat](const ReportInputs&, const Point& p) { return stat == "mean" ? spread_of(p, "ttft_ms_mean") : std::nullopt; },
           false};
 }
 
@@ -117,7 +125,7 @@ struct ChunkMarks {
 
 ChunkMarks chunk_marks(const ReportInputs& in, const std::vector<size_t>& variants) {
   ChunkMarks m;
-  PanelKind l = left_kind(), r = right_kind(in);
+  PanelKind l = left_kind(in), r = right_kind(in);
   for (size_t v : variants) {
     bool any = false;
     for (size_t f = 0; f < in.facets.size(); ++f) {
@@ -153,7 +161,7 @@ struct Page1State {
 };
 
 Page1State prepare_page1(const ReportInputs& in) {
-  Page1State st{left_kind(), right_kind(in), {}, {}, {}, {}, in.options.longs("label_concurrencies")};
+  Page1State st{left_kind(in), right_kind(in), {}, {}, {}, {}, in.options.longs("label_concurrencies")};
   st.left_extent = extent_of(in, st.left);
   st.right_extent = extent_of(in, st.right);
   st.chunk_variants.resize(in.chunks);
@@ -228,7 +236,8 @@ void draw_panel(PageFrame& f, const Page1State& st, const Rect& area, size_t fac
   };
   std::vector<Guide> guides;
   const TpmConfig& cfg = in.tpm_config;
-  std::string pct = cfg.sla_percentile == "mean" ? "" : " (" + cfg.sla_percentile + "; plotted: mean)";
+  std::string plotted = left_panel ? latency_statistic(in) : "mean";
+  std::string pct = cfg.sla_percentile == plotted ? "" : " (" + cfg.sla_percentile + "; plotted: " + plotted + ")";
   if (left_panel) guides.push_back({cfg.ttft_sla_ms, fmt::format("TTFT SLA {:g} ms{}", cfg.ttft_sla_ms, pct)});
   else if (in.tpot_interactivity)
     guides.push_back({1000.0 / cfg.tpot_sla_ms, fmt::format("TPOT SLA {:g} ms{}", cfg.tpot_sla_ms, pct)});
@@ -283,6 +292,8 @@ void draw_panel(PageFrame& f, const Page1State& st, const Rect& area, size_t fac
         xy.push_back({x, y});
       }
       std::sort(pts.begin(), pts.end(), [](const Placed& a, const Placed& b) { return a.conc < b.conc; });
+      // Everything this cell draws belongs to its variant's legend entry.
+      TagScope series(c, {"", "", {}, series_of(in.variant_of_cell.at(cell->cell_id))});
       Color faint = v.style.color;
       faint.a = 0.35;
       if (!k.frontier) {
@@ -400,6 +411,7 @@ void draw_panel(PageFrame& f, const Page1State& st, const Rect& area, size_t fac
         if (quality_of(*pl.p).partial)
           text += fmt::format(" {}/{}", pl.p->completed ? std::to_string(*pl.p->completed) : "?",
                               pl.p->num_prompts ? std::to_string(*pl.p->num_prompts) : "?");
+        TagScope series(c, {"label", "", {}, series_of(static_cast<size_t>(pl.v - in.variants.data()))});
         labels.place(c, pl.x, pl.y, text, kInline, text_colour(pl.v->style.color));
       }
     }
@@ -488,7 +500,7 @@ void draw_legend_block(PageFrame& f, double& y, const ChunkMarks& m) {
   Canvas& c = f.c;
   const ReportInputs& in = f.in;
   std::vector<LegendEntry> entries;
-  for (size_t v : m.plotted) entries.push_back({in.variants[v].label, in.variants[v].style});
+  for (size_t v : m.plotted) entries.push_back({in.variants[v].label, in.variants[v].style, series_of(v)});
   MarkStyle plain;
   plain.color = Color::hex(0x777777);
   plain.filled = false;
@@ -544,6 +556,8 @@ PageSpec page1_spec() {
       {"variants_line", PageParamKind::text, nullptr, "Line under the page-1 title describing the variants [default: generated]."},
       {"data_source_line", PageParamKind::text, nullptr, "Line under the page-1 title naming the data source [default: generated]."},
       {"label_concurrencies", PageParamKind::int_list, "1,8,32", "Concurrencies labelled inline on page 1 (comma list)."},
+      {"latency_statistic", PageParamKind::choice, "mean", "TTFT statistic page 1's left panels plot (error bars for the mean only).",
+       "mean|p50|p90|p99"},
   };
   s.precondition = [](const ReportInputs& in) -> std::optional<Omission> {
     if (in.coverage.plot_ready_points == 0)
