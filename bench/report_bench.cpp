@@ -140,6 +140,20 @@ int main(int argc, char** argv) {
     }
     double m = median(times);
     std::printf("scale: %5zu cells x 6 concurrencies -> %3d pages: median %.0f ms (%.3f ms/cell)\n", n_cells, pages, m, m / n_cells);
+    // The HTML report of the same campaign (--format html): time and size.
+    std::vector<double> html_times;
+    for (int r = 0; r < 3; ++r) {
+      ptr::Warnings warnings;
+      ptr::RenderRequest req;
+      req.campaign = init.id;
+      req.out = root / "report.html";
+      req.options.set("format", "html");
+      auto t = Clock::now();
+      ptr::render_report(root, req, warnings);
+      html_times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
+    }
+    std::printf("scale html: %5zu cells -> median %.0f ms, %.1f MB\n", n_cells, median(html_times),
+                static_cast<double>(fs::file_size(root / "report.html")) / 1e6);
   }
   fs::remove_all(scratch);
   return 0;

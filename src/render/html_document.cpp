@@ -55,7 +55,7 @@ nlohmann::json report_data(const ReportInputs& in) {
 // size) and the browser inflates one when it is chosen (DecompressionStream).
 std::string gzip_base64(const std::string& text) {
   z_stream z{};
-  if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) throw_io("report.html", "zlib cannot start");
+  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw_io("report.html", "zlib cannot start");
   std::string packed(deflateBound(&z, text.size()), '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
   z.avail_in = static_cast<uInt>(text.size());
