@@ -123,6 +123,12 @@ test('a report of a real vLLM sweep: the tooltip shows the atlas number and link
     const href = await page.locator('#tip a').getAttribute('href');
     assert.ok(href.startsWith('cells/h100-sweep/raw/'), href);
     assert.ok(fs.existsSync(path.join(dir, decodeURI(href))), `${href} exists in the campaign`);
+    // A heatmap cell of page 2 carries the same point.
+    const heat = page.locator('section[data-page-id="page2"] rect[data-id="h100-sweep"][data-c]').first();
+    const heatC = Number(await heat.getAttribute('data-c'));
+    const heatPoint = cell.points.find((p) => p.concurrency === heatC);
+    const cellText = await tooltipOf(page, `section[data-page-id="page2"] rect[data-id="h100-sweep"][data-c="${heatC}"]`, 'focus');
+    assert.ok(cellText.includes(`c=${heatC}`) && cellText.includes(`output tok/s/GPU: ${shown(heatPoint.output_tok_s_per_gpu)}`), cellText);
     // Keyboard: a point takes focus and shows the same tooltip.
     await page.keyboard.press('Escape');
     await page.locator('section#page-1 [data-role="data"][data-id="h100-sweep"][data-c="8"]').first().focus();

@@ -76,14 +76,18 @@ std::string SvgCanvas::take_svg(const std::string& extra) {
   return svg;
 }
 
-std::string SvgCanvas::tag_attributes() const {
+std::string SvgCanvas::tag_attributes(bool focusable) const {
   std::string a;
   if (!tag_.series.empty()) a += fmt::format(" data-series=\"{}\"", xml_escape(tag_.series));
   if (tag_.role.empty() && tag_.id.empty()) return a;
   a += fmt::format(" data-role=\"{}\"", xml_escape(tag_.role));
   if (!tag_.id.empty()) a += fmt::format(" data-id=\"{}\"", xml_escape(tag_.id));
   if (tag_.role == "legend") a += " tabindex=\"0\" class=\"legend\"";
-  if (tag_.points.size() == 1) a += fmt::format(" data-c=\"{}\" tabindex=\"0\" class=\"mark\"", xml_escape(tag_.points[0]));
+  if (tag_.points.size() == 1) {
+    a += fmt::format(" data-c=\"{}\"", xml_escape(tag_.points[0]));
+    // Marks and cells take keyboard focus; the texts inside them do not.
+    if (focusable) a += " tabindex=\"0\" class=\"mark\"";
+  }
   return a;
 }
 
@@ -146,7 +150,7 @@ void SvgCanvas::polyline(const std::vector<std::pair<double, double>>& pts, Colo
 
 void SvgCanvas::rect_fill(const Rect& r, Color c) {
   out_ += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"{}{}/>\n", num(r.x), num(r.y), num(r.w), num(r.h), rgb(c),
-                      opacity("fill", c), tag_attributes());
+                      opacity("fill", c), tag_attributes(true));
 }
 
 void SvgCanvas::rect_stroke(const Rect& r, Color c, double width) {
@@ -202,11 +206,11 @@ void SvgCanvas::markers(const std::vector<std::pair<double, double>>& at, const 
     for (const auto& [x, y] : at) add_shape(cr_, x, y, s);
   });
   if (s.shape == Shape::x)
-    out_ += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}/>\n", d, rgb(s.color), s.filled ? "1.6" : "0.9", tag_attributes());
+    out_ += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}/>\n", d, rgb(s.color), s.filled ? "1.6" : "0.9", tag_attributes(true));
   else if (s.filled)
-    out_ += fmt::format("<path d=\"{}\" fill=\"{}\"{}{}/>\n", d, rgb(s.color), opacity("fill", s.color), tag_attributes());
+    out_ += fmt::format("<path d=\"{}\" fill=\"{}\"{}{}/>\n", d, rgb(s.color), opacity("fill", s.color), tag_attributes(true));
   else
-    out_ += fmt::format("<path d=\"{}\" fill=\"#ffffff\" stroke=\"{}\" stroke-width=\"1.1\"{}/>\n", d, rgb(s.color), tag_attributes());
+    out_ += fmt::format("<path d=\"{}\" fill=\"#ffffff\" stroke=\"{}\" stroke-width=\"1.1\"{}/>\n", d, rgb(s.color), tag_attributes(true));
   if (s.emphasized_edge) {
     std::string ring = path_of([&] {
       for (const auto& [x, y] : at) add_circle(cr_, x, y, s.size + 1.6);

@@ -46,7 +46,7 @@ class SvgCanvas : public Canvas {
 
  private:
   Rect place_text(double x, double y, const std::string& s, const Font& f, Color c, Align a, VAlign v, double max_width, bool is_markup);
-  std::string tag_attributes() const;
+  std::string tag_attributes(bool focusable = false) const;
   double width_, height_;
   std::string out_;
   std::vector<int> open_groups_;  // per save(): groups opened by clip() since

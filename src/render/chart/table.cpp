@@ -58,6 +58,7 @@ void draw_heat_table(Canvas& c, const Rect& area, const HeatTable& t) {
     for (size_t j = 0; j < t.col_labels.size(); ++j) {
       Rect r{grid_x + j * cw + 0.5, y + 0.5, cw - 1, ch - 1};
       const HeatCell& cell = t.cells[i][j];
+      TagScope tag(c, cell.tag.role.empty() ? c.tag() : cell.tag);
       if (cell.value) {
         int decimals = j < t.col_decimals.size() ? t.col_decimals[j] : t.decimals;
         std::string number = fmt::format("{:.{}f}{}", *cell.value, decimals, cell.marks);
@@ -68,6 +69,8 @@ void draw_heat_table(Canvas& c, const Rect& area, const HeatTable& t) {
           Color bg = sequential(t.scale->t(*cell.value));
           c.rect_fill(r, bg);
           fg = bg.luminance() > 0.35 ? Color::hex(0x111111) : Color::hex(0xffffff);
+        } else if (!cell.tag.role.empty()) {
+          c.rect_fill(r, Color{1, 1, 1, 0});  // invisible: the cell's focusable area in the HTML report
         }
         c.text(r.x + r.w / 2, r.y + r.h / 2, number, kCellFont, fg, Align::center, VAlign::middle, cw);
       } else {

@@ -18,6 +18,7 @@ struct HeatCell {
   std::string state;            // when no value: short tag drawn in the hatched cell ("missing", "failed 0/80")
   std::string marks;            // drawn after the number ("*", "u"); the caller's legend explains them
   bool off_scale = false;       // value not coloured (e.g. a partial point): gray hatched, number kept
+  Tag tag = {};                 // what the cell stands for (the HTML report's tooltip): role, id, point
 };
 
 // The colour range of a metric, fixed by the caller for every table of it.

@@ -81,7 +81,7 @@ const Point* point_at(const AtlasCell& cell, long conc) {
 }
 
 // The number and marks for one (cell, concurrency).
-HeatCell heat_cell(const AtlasCell* cell, long conc, const Metric& m, bool with_spread) {
+HeatCell heat_cell_value(const AtlasCell* cell, long conc, const Metric& m, bool with_spread) {
   if (!cell) return {std::nullopt, "—", "", false};
   const Point* pt = point_at(*cell, conc);
   if (!pt) return {std::nullopt, "missing", "", false};
@@ -102,6 +102,13 @@ HeatCell heat_cell(const AtlasCell* cell, long conc, const Metric& m, bool with_
   else if (cell->status != "full") hc.marks += "°";
   if (q.undercount) hc.marks += "u";
   if (q.high_variance) hc.marks += "~";
+  return hc;
+}
+
+// ... tagged with what it stands for (the HTML report's tooltip).
+HeatCell heat_cell(const AtlasCell* cell, long conc, const Metric& m, bool with_spread) {
+  HeatCell hc = heat_cell_value(cell, conc, m, with_spread);
+  if (cell) hc.tag = {"data", cell->cell_id, {std::to_string(conc)}};
   return hc;
 }
 

@@ -250,6 +250,10 @@ PageSpec tpm_spec() {
         vals.push_back(refs);
         if (row == 1) c.line(x, y - 1, cx, y - 1, Color::hex(0xeeeeee), 0.4);
         Color col = (row == 1 && !p) ? Color::hex(0xb71c1c) : Color::hex(0x222222);
+        // The row's point, for the HTML report's tooltip (an interpolated SLA point names its cell only).
+        Tag row_tag = p ? Tag{"data", p->cell_id, p->interpolated ? std::vector<std::string>{} : std::vector<std::string>{fmt::format("{:.0f}", p->concurrency)}}
+                        : c.tag();
+        TagScope tag(c, row_tag);
         for (size_t i = 0; i < cols.size(); ++i) {
           if (cols[i].right) c.text(col_x[i] + cols[i].w - 3, y, vals[i], Font{6.5, row == 1}, col, Align::right);
           else {
