@@ -1,5 +1,6 @@
 #include "render/html_document.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <zlib.h>
 
@@ -94,6 +95,11 @@ section.report-page svg { display: block; width: 100%; height: auto; font-family
        font-size: 12px; line-height: 1.35; box-shadow: 0 1px 3px rgba(0,0,0,.3); }
 #tip a { color: #1a237e; }
 .legend { cursor: pointer; }
+section.sla-explorer { background: #fff; margin: 16px auto; max-width: 1100px; padding: 12px 36px 20px; box-sizing: border-box; font-size: 13px; }
+section.sla-explorer h2 { font-size: 17px; margin: 4px 0 8px; }
+table.sla { border-collapse: collapse; margin-top: 10px; width: 100%; }
+table.sla th, table.sla td { border-bottom: 1px solid #ddd; padding: 3px 6px; text-align: left; }
+table.sla td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .legend.off { opacity: .3; }
 .controls, p.note { padding: 8px 36px 0; font-size: 13px; color: #333; }
 .controls label { margin-right: 18px; }
@@ -146,6 +152,10 @@ const char* const kScript = R"(
   document.addEventListener('change', (e) => {
     const control = e.target.getAttribute && e.target.getAttribute('data-control');
     if (!control) return;
+    if (control === 'sla') {
+      for (const t of document.querySelectorAll('table.sla')) t.hidden = t.getAttribute('data-sla') !== e.target.value;
+      return;
+    }
     for (const s of document.querySelectorAll('select[data-control="' + control + '"]')) s.value = e.target.value;
     const stat = document.querySelector('select[data-control="stat"]').value;
     const inter = document.querySelector('select[data-control="inter"]').value;
@@ -194,6 +204,48 @@ const char* const kScript = R"(
 })();
 )";
 
+// The SLA control: for each preset (the campaign's SLA first), every
+// variant's SLA point and TPM, computed here by tpm_summary's compute_tpm,
+// shown one preset at a time (nothing is recomputed in the browser).
+std::string sla_explorer(const ReportInputs& in) {
+  std::vector<std::pair<double, double>> presets = {{in.tpm_config.ttft_sla_ms, in.tpm_config.tpot_sla_ms}};
+  for (double ttft : {1000.0, 2000.0, 5000.0})
+    for (double tpot : {20.0, 50.0, 100.0})
+      if (!(ttft == presets[0].first && tpot == presets[0].second)) presets.push_back({ttft, tpot});
+  std::string html = "<section class=\"sla-explorer\" id=\"sla-explorer\" aria-label=\"SLA explorer\">\n<h2>SLA explorer</h2>\n"
+                     "<p>Each variant's SLA point (the highest concurrency meeting both limits, interpolated as tpm_summary does) and its "
+                     "output TPM per GPU and $/1M output tokens, for the chosen limits (" +
+                     xml_escape(in.tpm_config.sla_percentile) + " latency).</p>\n<label>SLA <select data-control=\"sla\">";
+  for (size_t i = 0; i < presets.size(); ++i)
+    html += fmt::format("<option value=\"{}\">TTFT ≤ {:g} ms, TPOT ≤ {:g} ms{}</option>", i, presets[i].first, presets[i].second,
+                        i == 0 ? " (the campaign's)" : "");
+  html += "</select></label>\n";
+  for (size_t i = 0; i < presets.size(); ++i) {
+    TpmConfig cfg = in.tpm_config;
+    cfg.ttft_sla_ms = presets[i].first;
+    cfg.tpot_sla_ms = presets[i].second;
+    std::vector<TpmGroup> groups = compute_tpm(in.cells, cfg);
+    auto tpm = [](const TpmGroup& g) { return g.sla && g.sla->basis.output_tpm_per_gpu ? *g.sla->basis.output_tpm_per_gpu : -1.0; };
+    std::stable_sort(groups.begin(), groups.end(), [&](const TpmGroup& a, const TpmGroup& b) { return tpm(a) > tpm(b); });  // best first
+    html += fmt::format("<table class=\"sla\" data-sla=\"{}\"{}><thead><tr><th>variant</th><th>SLA status</th><th>cell</th><th>concurrency</th>"
+                        "<th>output TPM/GPU</th><th>$/1M output</th></tr></thead><tbody>\n",
+                        i, i == 0 ? "" : " hidden");
+    size_t shown = 0;
+    for (const auto& g : groups) {
+      if (++shown > 60) break;
+      const auto& p = g.sla;
+      html += fmt::format("<tr data-group=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                          xml_escape(g.key), xml_escape(g.label), xml_escape(g.sla_status), p ? xml_escape(p->cell_id) : "—",
+                          p ? fmt::format("{:.1f}", p->concurrency) : "—",
+                          p && p->basis.output_tpm_per_gpu ? fmt::format("{:.0f}", *p->basis.output_tpm_per_gpu) : "—",
+                          p && p->basis.usd_per_1m_output_tokens ? fmt::format("{:.3f}", *p->basis.usd_per_1m_output_tokens) : "n/a");
+    }
+    if (groups.size() > 60) html += fmt::format("<tr><td colspan=\"6\">and {} more variants (tpm_summary lists them all)</td></tr>\n", groups.size() - 60);
+    html += "</tbody></table>\n";
+  }
+  return html + "</section>\n";
+}
+
 }  // namespace
 
 std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& pages) {
@@ -205,6 +257,7 @@ std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& p
   html += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<nav aria-label=\"pages\">", xml_escape(title), kStyle);
   for (size_t i = 0; i < pages.size(); ++i)
     html += fmt::format("<a href=\"#page-{}\">{}. {}</a>", i + 1, i + 1, xml_escape(pages[i].title));
+  if (!in.cells.empty()) html += "<a href=\"#sla-explorer\">SLA explorer</a>";
   html += "</nav>\n<main>\n";
   for (size_t i = 0; i < pages.size(); ++i) {
     const HtmlPage& pg = pages[i];
@@ -232,6 +285,7 @@ std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& p
   std::string data = report_data(in).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   // Inside <script> a "</" would end the element: JSON allows "<\/".
   for (auto p = data.find("</"); p != std::string::npos; p = data.find("</", p + 3)) data.replace(p, 2, "<\\/");
+  if (!in.cells.empty()) html += sla_explorer(in);
   html += "</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n";
   html += "<script type=\"application/json\" id=\"report-data\">" + data + "</script>\n";
   html += std::string("<script>") + kScript + "</script>\n</body>\n</html>\n";

@@ -129,6 +129,17 @@ test('a report of a real vLLM sweep: the tooltip shows the atlas number and link
     const heatPoint = cell.points.find((p) => p.concurrency === heatC);
     const cellText = await tooltipOf(page, `section[data-page-id="page2"] rect[data-id="h100-sweep"][data-c="${heatC}"]`, 'focus');
     assert.ok(cellText.includes(`c=${heatC}`) && cellText.includes(`output tok/s/GPU: ${shown(heatPoint.output_tok_s_per_gpu)}`), cellText);
+    // The SLA control: another preset shows the SLA TPM tpm_summary computes for those limits.
+    const tpm = JSON.parse(cli(['--json', 'tpm_summary', '--campaign', 'real', '--ttft-sla-ms', '5000', '--tpot-sla-ms', '100'], root)).result.rows
+      .find((r) => r.point === 'sla' && r.output_tpm_per_gpu !== null);
+    const select = page.locator('select[data-control="sla"]');
+    const value = await select.locator('option', { hasText: 'TTFT ≤ 5000 ms, TPOT ≤ 100 ms' }).getAttribute('value');
+    await select.selectOption(value);
+    const row = page.locator(`table.sla[data-sla="${value}"] tr[data-group="${tpm.group}"]`);
+    await row.waitFor({ state: 'visible' });
+    const cells = await row.locator('td').allInnerTexts();
+    assert.ok(Math.abs(Number(cells[4]) - tpm.output_tpm_per_gpu) <= 0.5, `${cells[4]} vs ${tpm.output_tpm_per_gpu}`);
+    assert.ok(await page.locator('table.sla[data-sla="0"]').isHidden(), "the campaign's SLA table is hidden");
     // Keyboard: a point takes focus and shows the same tooltip.
     await page.keyboard.press('Escape');
     await page.locator('section#page-1 [data-role="data"][data-id="h100-sweep"][data-c="8"]').first().focus();
