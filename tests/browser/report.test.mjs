@@ -50,7 +50,9 @@ async function tooltipOf(page, selector, how = 'hover') {
   const mark = page.locator(selector).first();
   await mark.scrollIntoViewIfNeeded();
   if (how === 'focus') await mark.focus();
-  else await mark.hover({ force: true });
+  // The hover's event on the point itself: a point can sit under a c=N label
+  // or a neighbour's marker, where the pointer would land on those instead.
+  else await mark.dispatchEvent('mouseover');
   const tip = page.locator('#tip');
   await tip.waitFor({ state: 'visible' });
   return tip.innerText();
