@@ -32,22 +32,6 @@ std::string font_attributes(const Font& f) {
 
 }  // namespace
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
-
 SvgCanvas::SvgCanvas(double width, double height) : width_(width), height_(height) {
   cairo_rectangle_t extents{0, 0, width, height};
   scratch_ = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);

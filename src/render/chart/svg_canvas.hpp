@@ -56,7 +56,7 @@ class SvgCanvas : public Canvas {
   std::unique_ptr<CairoCanvas> metrics_;
 };
 
-// Escapes &, <, > and quotes for XML text and attribute values.
-std::string xml_escape(const std::string& s);
+// XML text and attribute values: the escaping Pango markup already uses.
+inline std::string xml_escape(const std::string& s) { return escape_markup(s); }
 
 }  // namespace ptr::chart
