@@ -15,6 +15,8 @@
 #include "campaign/smoke_fixture.hpp"
 #include "lake/lake_db.hpp"
 #include "lake/presets.hpp"
+#include "lake/publish.hpp"
+#include "util/error.hpp"
 #include "model/atlas_writer.hpp"
 #include "test_support.hpp"
 #include "util/fs.hpp"
@@ -344,6 +346,28 @@ TEST(LakePresets, SameAnswersOnBothBackendsAndTheRegressionFound) {
     }
     if (preset.name == "champion_history") EXPECT_EQ(rows[0].size(), 2u);
   }
+}
+
+}  // namespace
+}  // namespace ptr::test
+
+namespace ptr::test {
+namespace {
+
+// Over MCP a sqlite:// lake must lie under the campaigns root; URLs other than
+// sqlite:// and postgresql:// are refused; a password never comes back.
+TEST(LakeUrl, ConfinementFormsAndElidedPassword) {
+  TempDir root;
+  EXPECT_NO_THROW(default_lake_url(root.path, "", true));  // the default, under the root
+  EXPECT_NO_THROW(default_lake_url(root.path, "sqlite://" + (root.path / "sub/lake.sqlite").string(), true));
+  EXPECT_THROW(default_lake_url(root.path, "sqlite:///etc/lake.sqlite", true), Error);
+  EXPECT_THROW(default_lake_url(root.path, "sqlite://../outside.sqlite", true), Error);
+  EXPECT_NO_THROW(default_lake_url(root.path, "sqlite:///etc/lake.sqlite", false));  // the CLI takes it as given
+  EXPECT_THROW(parse_lake_url("mysql://x"), Error);
+  EXPECT_THROW(parse_lake_url("s3://perf-lake/prefix"), Error);
+  EXPECT_EQ(parse_lake_url("postgresql://lake:s3cret@db.example:5432/perf").display, "postgresql://lake:***@db.example:5432/perf");
+  EXPECT_EQ(parse_lake_url("postgresql:///perf?user=x&password=s3cret&sslmode=require").display,
+            "postgresql:///perf?user=x&password=***&sslmode=require");
 }
 
 }  // namespace
