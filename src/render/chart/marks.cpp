@@ -62,6 +62,27 @@ std::string fit_text(Canvas& c, const std::string& s, const Font& f, double widt
   return s.substr(0, boundary(lo)) + "…";
 }
 
+std::string fit_text_middle(Canvas& c, const std::string& s, const Font& f, double width) {
+  if (c.measure(s, f).w <= width) return s;
+  auto start_of = [&](size_t n) {  // a UTF-8 boundary at or after n
+    while (n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) ++n;
+    return n;
+  };
+  auto end_of = [&](size_t n) {  // a UTF-8 boundary at or before n
+    while (n > 0 && n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    return n;
+  };
+  // Keep k bytes: two fifths from the head, the rest from the tail.
+  auto cut = [&](size_t k) { return s.substr(0, end_of(k * 2 / 5)) + "…" + s.substr(start_of(s.size() - (k - k * 2 / 5))); };
+  size_t lo = 0, hi = s.size();
+  while (lo < hi) {
+    size_t mid = (lo + hi + 1) / 2;
+    if (c.measure(cut(mid), f).w <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return cut(lo);
+}
+
 void draw_error_bars(Canvas& c, const std::vector<ErrorBar>& bars, Color color) {
   std::vector<std::pair<std::pair<double, double>, std::pair<double, double>>> segs;
   const double cap = 1.8;

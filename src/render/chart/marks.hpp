@@ -17,6 +17,8 @@ Rect marker_box(double x, double y, const MarkStyle& s);
 // `s` cut with "…" to fit `width` (whole when it fits): one line in a table
 // cell, without a clip (a clip per cell is costly in a PDF).
 std::string fit_text(Canvas& c, const std::string& s, const Font& f, double width);
+// The same, cut in the middle: for labels whose end tells rows apart (an arm's name).
+std::string fit_text_middle(Canvas& c, const std::string& s, const Font& f, double width);
 
 // ± spread around a point, in page coordinates (caps at both ends).
 struct ErrorBar {

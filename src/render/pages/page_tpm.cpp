@@ -259,7 +259,9 @@ PageSpec tpm_spec() {
           else {
             // One line per value: cut at the column, never wrapped into the next row.
             Font font{6.5, row == 1 && i > 2};
-            c.text(col_x[i] + 2, y, fit_text(c, vals[i], font, cols[i].w - 4), font, col);
+            // The variant's label is cut in the middle: its end tells A/B arms apart.
+            c.text(col_x[i] + 2, y, i == 1 ? fit_text_middle(c, vals[i], font, cols[i].w - 4) : fit_text(c, vals[i], font, cols[i].w - 4), font,
+                   col);
           }
         }
         y += kRowH;
