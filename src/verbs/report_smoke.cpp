@@ -1,3 +1,4 @@
+#include <chrono>
 #include <fmt/format.h>
 #include <future>
 #include <random>
@@ -10,6 +11,24 @@
 #include "verbs/report_params.hpp"
 
 namespace ptr {
+
+namespace {
+
+// A killed run (kill -9, OOM) leaves its scratch campaign behind, and /dev/shm
+// is memory: remove ours that are over an hour old (a run takes under a second).
+void remove_stale_scratch(const fs::path& scratch) {
+  std::error_code ec;
+  auto now = fs::file_time_type::clock::now();
+  for (fs::directory_iterator it(scratch, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.rfind("perftunereport-smoke-", 0) != 0 || it->symlink_status(ec).type() != fs::file_type::directory) continue;
+    auto age = now - fs::last_write_time(it->path(), ec);
+    if (!ec && age > std::chrono::hours(1)) fs::remove_all(it->path(), ec);
+    ec.clear();
+  }
+}
+
+}  // namespace
 
 VerbSpec report_smoke_verb() {
   std::vector<ParamSpec> params = {
@@ -31,6 +50,7 @@ VerbSpec report_smoke_verb() {
         std::error_code ec;
         fs::path scratch = fs::is_directory("/dev/shm", ec) && access("/dev/shm", W_OK) == 0 ? fs::path("/dev/shm")
                                                                                            : fs::temp_directory_path();
+        remove_stale_scratch(scratch);
         fs::path root = scratch / fmt::format("perftunereport-smoke-{:x}", rd());
         struct Cleanup {
           fs::path p;

@@ -277,3 +277,28 @@ TEST(ReportRender, NoFontsIsAClearError) {
 
 }  // namespace
 }  // namespace ptr::test
+
+namespace ptr::test {
+namespace {
+
+// A killed report_smoke leaves its scratch campaign in /dev/shm (memory):
+// the next run removes ours that are over an hour old, and nothing else.
+TEST(SmokeScratch, StaleScratchCampaignsAreRemoved) {
+  fs::path shm = fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
+  fs::path stale = shm / "perftunereport-smoke-stale-test", fresh = shm / "perftunereport-smoke-fresh-test",
+           other = shm / "not-ours-stale-test";
+  for (const auto& d : {stale, fresh, other}) fs::create_directories(d / "x");
+  auto old = fs::file_time_type::clock::now() - std::chrono::hours(3);
+  fs::last_write_time(stale, old);
+  fs::last_write_time(other, old);
+  TempDir out;
+  ASSERT_EQ(run_cli("report_smoke --out " + quote((out.path / "s.pdf").string())).exit_code, 0);
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(fresh));
+  EXPECT_TRUE(fs::exists(other));
+  fs::remove_all(fresh);
+  fs::remove_all(other);
+}
+
+}  // namespace
+}  // namespace ptr::test
