@@ -320,6 +320,14 @@ test('written files come back as resource links that resolve; warnings arrive as
     assert.equal(pdf.mimeType, 'application/pdf');
     const read = await client.readResource({ uri: pdf.uri });
     assert.ok(Buffer.from(read.contents[0].blob, 'base64').subarray(0, 5).toString() === '%PDF-');
+    // --format both: the HTML report comes back as a resource link too, readable as text.
+    const both = await call(client, 'report_render', { campaign: id, format: 'both' });
+    assert.equal(both.isError, false, JSON.stringify(both.structuredContent.error));
+    const html = both.content.filter((c) => c.type === 'resource_link').find((l) => l.name === 'report.html');
+    assert.equal(html.uri, `perftunereport://campaigns/${id}/report.html`);
+    assert.equal(html.mimeType, 'text/html');
+    const page = await client.readResource({ uri: html.uri });
+    assert.match(page.contents[0].text, /^<!DOCTYPE html>/);
     const { resources } = await client.listResources();
     const atlas = resources.find((r) => r.uri === `perftunereport://campaigns/${id}/atlas.jsonl`);
     assert.ok(atlas, 'atlas.jsonl is listed');
