@@ -185,6 +185,8 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
     res.pdf = out ? *out : in.campaign_dir / "report.pdf";
     if (res.pdf.has_parent_path()) fs::create_directories(res.pdf.parent_path());
     fs::path tmp = res.pdf.parent_path() / ("." + res.pdf.filename().string() + ".tmp." + std::to_string(getpid()));
+    // Renders killed mid-way left their temp PDFs here: gone once their process is.
+    remove_stale_temps(res.pdf);
 
     cairo_surface_t* surface = cairo_pdf_surface_create(tmp.c_str(), kPageW, kPageH);
     if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
@@ -324,6 +326,7 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
     std::string doc = html_report(in, plan, body, res.omitted, want_pdf ? scratch : ledger, grounded, page1_drawn, prepared, html_pages);
     if (!want_pdf) pages = html_pages;
     if (res.html.has_parent_path()) fs::create_directories(res.html.parent_path());
+    remove_stale_temps(res.html);
     atomic_write(res.html, doc, false);
   }
   for (const auto& w : ledger.notes) add_warning(warnings, {"drawing_note", w, {}, {}, {}, {}, {}});
@@ -380,6 +383,7 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
   res.status = (want_pdf ? res.pdf : res.html).parent_path() / "report_status.json";
   // Like the PDF, the status is a re-renderable artifact: atomic (rename),
   // but not fsynced; campaign data files are.
+  remove_stale_temps(res.status);
   atomic_write(res.status, res.status_json.dump(2, ' ', false, json::error_handler_t::replace) + "\n", false);
   return res;
 }

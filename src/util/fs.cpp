@@ -1,5 +1,9 @@
 #include "util/fs.hpp"
 
+#include <cctype>
+#include <csignal>
+#include <limits>
+
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -67,6 +71,28 @@ static fs::path temp_sibling(const fs::path& path) {
   return path.parent_path() /
          ("." + path.filename().string() + ".tmp." + std::to_string(getpid()) + "." +
           std::to_string(counter++));
+}
+
+size_t remove_stale_temps(const fs::path& path) {
+  std::string prefix = "." + path.filename().string() + ".tmp.";
+  fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  size_t removed = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    std::string rest = name.substr(prefix.size());
+    size_t digits = 0;
+    while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits]))) ++digits;
+    if (digits == 0 || digits > 10 || (digits < rest.size() && rest[digits] != '.')) continue;
+    long long n = std::stoll(rest.substr(0, digits));
+    if (n > std::numeric_limits<pid_t>::max()) continue;
+    pid_t pid = static_cast<pid_t>(n);
+    if (pid <= 0 || pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    std::error_code rm;
+    if (it->symlink_status(rm).type() == fs::file_type::regular && fs::remove(it->path(), rm)) ++removed;
+  }
+  return removed;
 }
 
 void atomic_write(const fs::path& path, const std::string& data, bool durable) {

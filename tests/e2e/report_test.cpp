@@ -302,3 +302,23 @@ TEST(SmokeScratch, StaleScratchCampaignsAreRemoved) {
 
 }  // namespace
 }  // namespace ptr::test
+
+namespace ptr::test {
+namespace {
+
+// Renders killed mid-way leave ".report.pdf.tmp.<pid>" files: the next render
+// removes those whose process is gone and keeps a live writer's.
+TEST(RenderTemps, DeadWritersTempFilesAreRemovedLiveOnesKept) {
+  TempDir dir;
+  fs::path dead_pdf = dir.path / ".s.pdf.tmp.2147483000", dead_status = dir.path / ".report_status.json.tmp.2147483000.3",
+           live = dir.path / (".s.pdf.tmp." + std::to_string(getpid())), other = dir.path / ".notes.txt.tmp.2147483000";
+  for (const auto& f : {dead_pdf, dead_status, live, other}) std::ofstream(f) << "partial";
+  ASSERT_EQ(run_cli("report_smoke --out " + quote((dir.path / "s.pdf").string())).exit_code, 0);
+  EXPECT_FALSE(fs::exists(dead_pdf));
+  EXPECT_FALSE(fs::exists(dead_status));
+  EXPECT_TRUE(fs::exists(live));   // this test process still runs
+  EXPECT_TRUE(fs::exists(other));  // not a temp of a file the render writes
+}
+
+}  // namespace
+}  // namespace ptr::test
