@@ -36,6 +36,9 @@ SqlValue from_json(const json& v, SqlType t) {
   return v.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// A number of a JSON object (champion_select.json, a point's extra), else null.
+SqlValue num(const json& j, const char* k) { return j.contains(k) && j[k].is_number() ? SqlValue(j[k].get<double>()) : SqlValue(); }
+
 SqlValue opt(const std::optional<double>& v) { return v ? SqlValue(*v) : SqlValue(); }
 SqlValue opt(const std::optional<std::string>& v) { return v ? SqlValue(*v) : SqlValue(); }
 
@@ -86,7 +89,6 @@ void roofline_rows(const Campaign& c, const std::vector<AtlasCell>& cells, Campa
     for (const auto& p : cell.points) {
       const json& r = p.extra.value("roofline", json::object());
       const json& t = p.extra.value("telemetry", json::object());
-      auto num = [](const json& j, const char* k) { return j.contains(k) && j[k].is_number() ? SqlValue(j[k].get<double>()) : SqlValue(); };
       SqlValue hbm_pct;
       if (gpu && r.contains("delivered_hbm_tb_s_per_gpu") && r["delivered_hbm_tb_s_per_gpu"].is_number() && gpu->hbm_tb_s > 0)
         hbm_pct = r["delivered_hbm_tb_s_per_gpu"].get<double>() / gpu->hbm_tb_s * 100;
@@ -107,7 +109,6 @@ void champion_rows(const Campaign& c, const json& ch, CampaignRows& out) {
   for (const auto& r : ch.value("ranked", json::array())) {
     std::string cell = r.value("cell", "");
     const json& welch = r.value("welch", json::object());
-    auto num = [](const json& j, const char* k) { return j.contains(k) && j[k].is_number() ? SqlValue(j[k].get<double>()) : SqlValue(); };
     out.rows["champion_v1"].push_back(
         {c.id, cell, static_cast<long long>(++rank), ch.value("champion", json()) == json(cell), ch.value("baseline", json()) == json(cell),
          from_json(r.value("engine", json()), SqlType::text), from_json(r.value("delivery", json()), SqlType::text),
