@@ -8,6 +8,7 @@
 #include <set>
 
 #include "campaign/descriptor.hpp"
+#include "campaign/request_rows.hpp"
 #include "model/fields.hpp"
 #include "campaign/operations.hpp"
 #include "ingest/discover.hpp"
@@ -137,7 +138,13 @@ void attach_cell_run_windows(const Campaign& c, AtlasCell& cell) {
 
 }  // namespace
 
-AtlasCell build_cell(const Campaign& c, const AtlasCell& identity, IngestBatch batch, Warnings& warnings) {
+// The cell and the rows of its per-request table (empty when no run kept its requests).
+struct BuiltCell {
+  AtlasCell cell;
+  std::vector<RequestRow> requests;
+};
+
+BuiltCell build_cell(const Campaign& c, const AtlasCell& identity, IngestBatch batch, Warnings& warnings) {
   AtlasCell cell = identity;
   cell.campaign = c.id;
   cell.points.clear();
@@ -149,6 +156,7 @@ AtlasCell build_cell(const Campaign& c, const AtlasCell& identity, IngestBatch b
   for (auto& w : batch.warnings) add_warning(cell.warnings, w);
   cell.points = build_points(batch.results, cell.gpus, rules, cell.warnings);
   attach_cell_run_windows(c, cell);
+  std::vector<RequestRow> requests = attach_request_rows(cell, batch.results);
   std::map<long, int> per_concurrency;
   for (const auto& p : cell.points)
     if (p.concurrency) ++per_concurrency[*p.concurrency];
@@ -199,8 +207,9 @@ AtlasCell build_cell(const Campaign& c, const AtlasCell& identity, IngestBatch b
   cell.status = cell_status(cell.points, cell.concurrencies_requested);
   tag_warnings(cell.warnings, cell.cell_id);
   for (const auto& w : cell.warnings) add_warning(warnings, w);
-  return cell;
+  return {std::move(cell), std::move(requests)};
 }
+
 
 IngestBatch ingest_raw(const fs::path& cell_dir) {
   fs::path raw = cell_dir / "raw";
@@ -210,6 +219,15 @@ IngestBatch ingest_raw(const fs::path& cell_dir) {
 
 std::string cell_json_text(const AtlasCell& c) {
   return to_json(c).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+// normalized.json, status.txt and the per-request table, staged together
+// (a table left from an earlier build is rewritten, never left stale).
+void stage_cell(StagedCommit& txn, const fs::path& dir, const BuiltCell& built) {
+  txn.write("normalized.json", cell_json_text(built.cell));
+  txn.write("status.txt", built.cell.status + "\n");
+  if (!built.requests.empty() || fs::exists(dir / kRequestTableFile))
+    txn.write(kRequestTableFile, request_table_csv(built.requests));
 }
 
 }  // namespace
@@ -267,12 +285,11 @@ AtlasCell cell_identity_from_flags(const std::string& campaign_id, const std::st
 AtlasCell rebuild_cell(const Campaign& c, const AtlasCell& identity, Warnings& warnings) {
   fs::path dir = c.cell_dir(identity.cell_id);
   StagedCommit::recover(dir);
-  AtlasCell cell = build_cell(c, identity, ingest_raw(dir), warnings);
+  BuiltCell built = build_cell(c, identity, ingest_raw(dir), warnings);
   StagedCommit txn(dir);
-  txn.write("normalized.json", cell_json_text(cell));
-  txn.write("status.txt", cell.status + "\n");
+  stage_cell(txn, dir, built);
   txn.commit();
-  return cell;
+  return std::move(built.cell);
 }
 
 json import_perf_bench(const fs::path& root, const ImportRequest& req, Warnings& warnings) {
@@ -336,7 +353,8 @@ json import_perf_bench(const fs::path& root, const ImportRequest& req, Warnings&
   id_only.points.clear();
   id_only.warnings.clear();
   // The new cell, from what raw/ holds plus the new files; nothing written yet.
-  AtlasCell cell = build_cell(c, identity, merge_batches(ingest_raw(dir), std::move(batch)), warnings);
+  BuiltCell built = build_cell(c, identity, merge_batches(ingest_raw(dir), std::move(batch)), warnings);
+  const AtlasCell& cell = built.cell;
 
   StagedCommit txn(dir);
   json files = json::array();
@@ -346,8 +364,7 @@ json import_perf_bench(const fs::path& root, const ImportRequest& req, Warnings&
                      {"detected_because", p.file.why}, {"results", p.file.results}, {"copied", p.copy}});
   }
   txn.write("cell.json", cell_json_text(id_only));
-  txn.write("normalized.json", cell_json_text(cell));
-  txn.write("status.txt", cell.status + "\n");
+  stage_cell(txn, dir, built);
   txn.commit();
 
   long ready = 0;

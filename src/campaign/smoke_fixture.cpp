@@ -11,6 +11,7 @@
 #include "campaign/operations.hpp"
 #include "model/atlas_writer.hpp"
 #include "util/fs.hpp"
+#include "util/stats.hpp"
 
 namespace ptr {
 
@@ -138,6 +139,8 @@ Point arm_point(const ArmSpec& a, long c, long gpus, size_t k) {
   Point p = model_point(kVariants[0], kArmMbt, c, gpus, c >= 32 ? a.tpot_from_32 : a.tpot_below_32, a.ttft);
   double cv = 0.015 + 0.01 * std::abs(std::sin(c * 0.7 + static_cast<double>(k) * 1.3));
   p.trials = 3;
+  p.num_prompts = *p.num_prompts * p.trials;  // counts add up over trials
+  p.completed = p.num_prompts;
   p.spread = {{"n", 3},
               {"output_tok_s", cv * *p.output_tok_s},
               {"request_throughput_rps", cv * *p.request_throughput_rps},
@@ -256,12 +259,62 @@ const ArmSpec* arm_of(const std::string& cell) {
   return nullptr;
 }
 
-AtlasCell arm_cell(const AtlasCell& identity, const ArmSpec& a, const std::string& campaign_id) {
+// Per-request rows of an arm's point, as --save-detailed would give them:
+// every completed request of each trial, TTFT and TPOT log-normal around the
+// point's model (SGLang with a heavier TTFT tail), output lengths 200-256.
+// The point's latency statistics are then computed from these rows, as an
+// import computes them from a file's arrays, so page 1 and the
+// distribution page agree.
+std::vector<RequestRow> synthetic_requests(Point& p, long point_index, size_t arm) {
+  uint64_t state = 0x9e3779b97f4a7c15ULL ^ (static_cast<uint64_t>(*p.concurrency) << 8) ^ arm;
+  auto uniform = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return ((state >> 11) + 0.5) / 9007199254740992.0;
+  };
+  auto normal = [&] { return std::sqrt(-2 * std::log(uniform())) * std::cos(2 * M_PI * uniform()); };
+  const double ttft_sigma = arm == 3 ? 0.55 : 0.3, tpot_sigma = arm == 1 ? 0.06 : 0.12;
+  const double ttft_mean = *p.ttft_ms.mean, tpot_mean = *p.tpot_ms.mean;
+  std::vector<RequestRow> rows;
+  std::vector<double> ttft, tpot, e2el;
+  for (long trial = 0; trial < p.trials; ++trial)
+    for (long i = 0; i < *p.completed / p.trials; ++i) {
+      RequestSample r;
+      r.ttft_ms = ttft_mean * std::exp(ttft_sigma * normal() - ttft_sigma * ttft_sigma / 2);
+      r.tpot_ms = tpot_mean * std::exp(tpot_sigma * normal() - tpot_sigma * tpot_sigma / 2);
+      r.output_tokens = std::floor(200 + 57 * uniform());
+      r.e2el_ms = r.ttft_ms + r.tpot_ms * (r.output_tokens - 1);
+      rows.push_back({point_index, trial, r});
+      ttft.push_back(r.ttft_ms);
+      tpot.push_back(r.tpot_ms);
+      e2el.push_back(r.e2el_ms);
+    }
+  auto stat = [](std::vector<double> v) {
+    auto mean = stats::mean(v);
+    auto sd = stats::population_stdev(v, mean);
+    RequestDistribution d = distribution_of(std::move(v));
+    return LatencyStat{mean, d.p50, d.p90, d.p99, sd};
+  };
+
+  p.ttft_ms = stat(ttft);
+  p.tpot_ms = stat(tpot);
+  p.e2el_ms = stat(e2el);
+  p.extra["per_request"] = {{"table", kRequestTableFile},
+                            {"requests", rows.size()},
+                            {"trials_with_requests", p.trials},
+                            {"from", {"synthetic"}}};
+  return rows;
+}
+
+AtlasCell arm_cell(const AtlasCell& identity, const ArmSpec& a, const std::string& campaign_id, std::vector<RequestRow>& requests) {
   AtlasCell cell = identity;
   cell.campaign = campaign_id;
   cell.backend = a.engine == std::string("vllm") ? "vllm-sweep" : "sglang";
   cell.hf_path = "zai-org/GLM-5.1 (synthetic)";
-  for (long conc : kConc) cell.points.push_back(arm_point(a, conc, *cell.gpus, static_cast<size_t>(&a - kArms)));
+  const size_t arm = static_cast<size_t>(&a - kArms);
+  for (long conc : kConc) {
+    cell.points.push_back(arm_point(a, conc, *cell.gpus, arm));
+    for (auto& row : synthetic_requests(cell.points.back(), static_cast<long>(cell.points.size() - 1), arm)) requests.push_back(row);
+  }
   cell.status = cell_status(cell.points, cell.concurrencies_requested);
   add_synthetic_telemetry(cell, kVariants[0]);
   cell.sol_rigor = sol_rigor_of(cell, false, false);
@@ -374,7 +427,7 @@ SmokeCampaign build_smoke_campaign(const fs::path& root, const SmokeReady& ready
   out.dir = c.dir;
   for (const auto& cc : c.config.cells) {
     if (const ArmSpec* a = arm_of(cc.identity.cell_id)) {
-      out.cells.push_back(arm_cell(cc.identity, *a, c.id));
+      out.cells.push_back(arm_cell(cc.identity, *a, c.id, out.evidence.requests[cc.identity.cell_id]));
       continue;
     }
     const VariantSpec* v = nullptr;
@@ -437,6 +490,8 @@ SmokeCampaign build_smoke_campaign(const fs::path& root, const SmokeReady& ready
       atomic_write(dir / "kernels.json", kernel_breakdown_to_json(k->second).dump(2) + "\n", false);
     if (auto n = out.evidence.ncu.find(cell.cell_id); n != out.evidence.ncu.end())
       atomic_write(dir / "ncu.json", ncu_captures_to_json(n->second).dump(2) + "\n", false);
+    if (auto r = out.evidence.requests.find(cell.cell_id); r != out.evidence.requests.end())
+      atomic_write(dir / kRequestTableFile, request_table_csv(r->second), false);
     atlas += line;
     add_to_coverage(out.coverage, cell);
   }

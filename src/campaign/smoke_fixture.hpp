@@ -4,7 +4,8 @@
 // on/off) x 5 mbt = 40 cells, 6 concurrencies each; one cell partial (OOM at
 // high concurrency), one failed (server never started); beside them an A/B of
 // one H100 deployment (a vLLM baseline, two vLLM knobs, SGLang; 3 trials per
-// point) that champion_select ranks. Values come from a
+// point, every request of which is kept in the arm's requests.csv) that
+// champion_select ranks. Values come from a
 // simple physical model: throughput rises and saturates with concurrency,
 // TTFT grows with it, newer hardware is faster, MTP lowers TPOT and preempts.
 // Beside them, a synthetic roofline sweep (B200, decode + prefill cells) so
@@ -19,6 +20,7 @@
 #include "campaign/layout.hpp"
 #include "campaign/points.hpp"
 #include "model/kernels.hpp"
+#include "model/request_table.hpp"
 #include <nlohmann/json.hpp>
 
 namespace ptr {
@@ -31,6 +33,7 @@ struct SmokeEvidence {
   std::map<std::string, std::vector<NcuCapture>> ncu;
   nlohmann::json champion;  // champion_select.json
   std::string champion_markdown;
+  std::map<std::string, std::vector<RequestRow>> requests;  // the A/B arms' per-request tables
 };
 
 struct SmokeCampaign {

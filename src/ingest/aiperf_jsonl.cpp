@@ -95,6 +95,7 @@ struct Record {
 // What one thread accumulates over its share of the lines.
 struct Accum {
   std::vector<double> ttft, latency, itl;
+  std::vector<RequestSample> requests;
   Pool icl;
   double sum_isl = 0, sum_osl = 0;
   size_t ok = 0, errored = 0, total = 0, skipped_phase = 0;
@@ -106,6 +107,7 @@ struct Accum {
     ttft.insert(ttft.end(), o.ttft.begin(), o.ttft.end());
     latency.insert(latency.end(), o.latency.begin(), o.latency.end());
     itl.insert(itl.end(), o.itl.begin(), o.itl.end());
+    requests.insert(requests.end(), o.requests.begin(), o.requests.end());
     if (icl.exact() && o.icl.exact() && icl.values.size() + o.icl.values.size() <= kExactPoolLimit) {
       icl.values.insert(icl.values.end(), o.icl.values.begin(), o.icl.values.end());
       icl.count += o.icl.count;
@@ -237,6 +239,12 @@ void scan_lines(const char* begin, const char* end, Accum& a) {
         if (r.itl) a.itl.push_back(*r.itl);
         if (r.isl) a.sum_isl += *r.isl;
         if (r.osl) a.sum_osl += *r.osl;
+        RequestSample sample;
+        sample.ttft_ms = *r.ttft;
+        if (r.itl && std::isfinite(*r.itl)) sample.tpot_ms = *r.itl;  // AIPerf's inter_token_latency is TPOT per request
+        if (r.latency && std::isfinite(*r.latency)) sample.e2el_ms = *r.latency;
+        if (r.osl && std::isfinite(*r.osl)) sample.output_tokens = *r.osl;
+        a.requests.push_back(sample);
         for (double v : icl_line) a.icl.add(v);
       }
     }
@@ -273,6 +281,7 @@ std::vector<RunResult> parse_aiperf_jsonl(const FileView& f) {
   r.format_version = "records";
   r.backend = "aiperf";
   r.has_per_request_arrays = true;
+  r.requests = std::move(a.requests);
   r.completed = static_cast<double>(a.ok);
   r.failed = static_cast<double>(a.errored);
   r.ttft = stat_of(std::move(a.ttft), 1.0);

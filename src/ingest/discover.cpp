@@ -101,6 +101,10 @@ void dedupe(IngestBatch& b) {
       if (it != by_key.end()) {
         RunResult& other = kept[it->second];
         if (r.fidelity > other.fidelity) std::swap(other, r);
+        if (other.requests.empty() && !r.requests.empty()) {  // a lower-fidelity copy may still carry the requests
+          other.requests = std::move(r.requests);
+          other.requests_file = r.requests_file.empty() ? r.file : r.requests_file;
+        }
         continue;  // the lower-fidelity copy of the same run is dropped
       }
       by_key[k] = kept.size();
@@ -109,8 +113,15 @@ void dedupe(IngestBatch& b) {
   }
   for (auto& rec : records) {
     bool covered = false;
-    for (const auto& k : kept)
-      if (dedupe_of(k) == Dedupe::run_aggregate && records_belong_to(rec, k)) covered = true;
+    for (auto& k : kept)
+      if (dedupe_of(k) == Dedupe::run_aggregate && records_belong_to(rec, k)) {
+        // The aggregate's numbers stand; its requests come from the records.
+        if (!covered && k.requests.empty() && !rec.requests.empty()) {
+          k.requests = std::move(rec.requests);
+          k.requests_file = rec.requests_file.empty() ? rec.file : rec.requests_file;
+        }
+        covered = true;
+      }
     if (covered) {
       add_warning(b.warnings, {"duplicate_run", "per-request records of a run whose aggregate export is also imported; "
                                                 "the aggregate is used", {}, rec.file, {}, {}, {}});
@@ -341,6 +352,7 @@ void relocate(IngestBatch& b, const std::function<std::string(const std::string&
   for (auto& k : b.kernel_profiles) k.file = new_rel(k.file);
   for (auto& r : b.results) {
     r.file = new_rel(r.file);
+    if (!r.requests_file.empty()) r.requests_file = new_rel(r.requests_file);
     if (arm_from_sweep_folder(r)) r.arm = sweep_experiment_of(r.file);
     for (auto& w : r.warnings)
       if (!w.file.empty()) w.file = new_rel(w.file);

@@ -85,11 +85,15 @@ void fill_from_per_request_arrays(const json& obj, RunResult& r, const std::stri
     return true;
   };
   std::vector<double> ttft_s, tpot_s, itl_s, e2el_s;
+  r.requests.clear();
+  r.requests.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     if (!ok(i)) continue;
     auto t = as_number((*ttfts)[i], file, "ttfts");
     if (!t) continue;
     ttft_s.push_back(*t);
+    RequestSample sample;
+    sample.ttft_ms = *t * 1000;
     double itl_sum = 0;
     if (itls && i < itls->size() && (*itls)[i].is_array()) {
       for (const auto& g : (*itls)[i]) {
@@ -105,11 +109,19 @@ void fill_from_per_request_arrays(const json& obj, RunResult& r, const std::stri
     std::optional<double> latency;
     if (latencies && i < latencies->size()) latency = as_number((*latencies)[i], file, "latencies");
     else if (itls) latency = *t + itl_sum;
-    if (latency) e2el_s.push_back(*latency);
-    if (latency && out_lens && i < out_lens->size()) {
-      auto ol = as_number((*out_lens)[i], file, "output_lens");
-      if (ol && *ol > 1) tpot_s.push_back((*latency - *t) / (*ol - 1));
+    if (latency) {
+      e2el_s.push_back(*latency);
+      sample.e2el_ms = *latency * 1000;
     }
+    if (out_lens && i < out_lens->size()) {
+      auto ol = as_number((*out_lens)[i], file, "output_lens");
+      if (ol) sample.output_tokens = *ol;
+      if (latency && ol && *ol > 1) {
+        tpot_s.push_back((*latency - *t) / (*ol - 1));
+        sample.tpot_ms = tpot_s.back() * 1000;
+      }
+    }
+    r.requests.push_back(sample);
   }
   LatencyStat ttft = stat_of(ttft_s, 1000), tpot = stat_of(tpot_s, 1000), itl = stat_of(itl_s, 1000),
               e2el = stat_of(e2el_s, 1000);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/atlas_cell.hpp"
+#include "model/request_table.hpp"
 #include "util/warning.hpp"
 
 namespace ptr {
@@ -54,6 +55,11 @@ struct RunResult {
   std::optional<long> reported_trials;
   json reported_spread = json::object();
   bool has_per_request_arrays = false;
+  // The successful requests, when the file records them one by one, and the
+  // file they came from when it is not `file` (AIPerf records folded into
+  // their run's aggregate export).
+  std::vector<RequestSample> requests;
+  std::string requests_file;
   // Overrides and --metadata that identify a configuration (sweep params).
   json params = json::object();
   // Metrics under the source's own names, kept for traceability.

@@ -42,6 +42,8 @@ nlohmann::json report_data(const ReportInputs& in) {
       nlohmann::json pt = {{"status", p.status}, {"trials", p.trials}, {"metrics", m}, {"std", p.spread}};
       if (p.completed) pt["completed"] = *p.completed;
       if (p.num_prompts) pt["requested"] = *p.num_prompts;
+      if (auto r = p.extra.find("per_request"); r != p.extra.end() && r->is_object())
+        pt["requests"] = {{"count", r->value("requests", 0L)}, {"table", "cells/" + cell.cell_id + "/" + kRequestTableFile}};
       if (!p.source.empty() && p.source.front().file.find("synthetic") == std::string::npos &&
           p.source.front().file != "report-smoke-fixture")
         pt["source"] = "cells/" + cell.cell_id + (p.source.front().file.rfind("raw/", 0) == 0 ? "/" : "/raw/") + p.source.front().file;
@@ -49,7 +51,10 @@ nlohmann::json report_data(const ReportInputs& in) {
     }
     cells[cell.cell_id] = {{"label", in.variant(cell).label}, {"descriptor", d}, {"points", points}};
   }
-  return {{"campaign", in.campaign_id}, {"cells", cells}};
+  // TPM rows (the cost curve's series): their label and cells.
+  nlohmann::json groups = nlohmann::json::object();
+  for (const auto& g : in.tpm_groups) groups[g.key] = {{"label", g.label}, {"cells", g.cells}};
+  return {{"campaign", in.campaign_id}, {"cells", cells}, {"groups", groups}};
 }
 
 // gzip, then base64: page 1's other views travel packed (a fifth of their
@@ -94,7 +99,8 @@ section.report-page svg { display: block; width: 100%; height: auto; font-family
 #tip { position: absolute; z-index: 3; max-width: 420px; background: #fffde7; border: 1px solid #9e9d24; padding: 6px 8px;
        font-size: 12px; line-height: 1.35; box-shadow: 0 1px 3px rgba(0,0,0,.3); }
 #tip a { color: #1a237e; }
-.legend { cursor: pointer; }
+.legend { cursor: pointer; user-select: none; }
+[data-layer]:not([data-layer="sla-0"]) { display: none; }
 section.sla-explorer { background: #fff; margin: 16px auto; max-width: 1100px; padding: 12px 36px 20px; box-sizing: border-box; font-size: 13px; }
 section.sla-explorer h2 { font-size: 17px; margin: 4px 0 8px; }
 table.sla { border-collapse: collapse; margin-top: 10px; width: 100%; }
@@ -117,6 +123,8 @@ const char* const kScript = R"(
   function describe(el) {
     const id = el.getAttribute('data-id'), c = el.getAttribute('data-c');
     const cell = data.cells[id];
+    const group = data.groups[id];
+    if (group) return '<b>' + esc(group.label) + '</b><br>TPM row of ' + group.cells.map(esc).join(', ');
     if (!cell) return '<b>' + esc(id) + '</b>';
     let html = '<b>' + esc(id) + '</b><br>' + esc(cell.label);
     const p = c !== null ? cell.points[c] : null;
@@ -125,6 +133,7 @@ const char* const kScript = R"(
       if (p.completed !== undefined) html += ' · ' + esc(p.completed) + '/' + esc(p.requested ?? '?') + ' completed';
       for (const [k, v] of Object.entries(p.metrics)) html += '<br>' + esc(k) + ': <span class="v">' + fmt(v) + '</span>';
       if (p.source) html += '<br><a href="' + esc(encodeURI(p.source)) + '">' + esc(p.source) + '</a>';
+      if (p.requests) html += '<br>' + esc(p.requests.count) + ' requests in <a href="' + esc(encodeURI(p.requests.table)) + '">' + esc(p.requests.table) + '</a>';
     }
     const d = Object.entries(cell.descriptor).map(([k, v]) => esc(k) + '=' + esc(v)).join(', ');
     return html + '<br><small>' + d + '</small>';
@@ -147,13 +156,21 @@ const char* const kScript = R"(
     show(el, r.right + window.scrollX, r.bottom + window.scrollY);
   });
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape') tip.hidden = true; });
+  // The SLA control: page 1 carries every preset's guides and SLA points, one
+  // layer per preset; this rule shows the chosen one.
+  const layers = document.createElement('style');
+  document.head.appendChild(layers);
   // Page 1's switches: show the view drawn (in C++) for the chosen statistic
   // and interactivity, on every page-1 section at once.
   document.addEventListener('change', (e) => {
     const control = e.target.getAttribute && e.target.getAttribute('data-control');
     if (!control) return;
     if (control === 'sla') {
+      for (const s of document.querySelectorAll('select[data-control="sla"]')) s.value = e.target.value;
       for (const t of document.querySelectorAll('table.sla')) t.hidden = t.getAttribute('data-sla') !== e.target.value;
+      const v = e.target.value;
+      layers.textContent = v === '0' ? '' : '[data-layer="sla-0"]{display:none} svg [data-layer][data-layer="sla-' + v + '"]{display:inline}';
+      tip.hidden = true;
       return;
     }
     for (const s of document.querySelectorAll('select[data-control="' + control + '"]')) s.value = e.target.value;
@@ -204,27 +221,26 @@ const char* const kScript = R"(
 })();
 )";
 
+std::string sla_select(const std::vector<TpmConfig>& presets) {
+  std::string html = "<label>SLA <select data-control=\"sla\">";
+  for (size_t i = 0; i < presets.size(); ++i)
+    html += fmt::format("<option value=\"{}\">TTFT ≤ {:g} ms, TPOT ≤ {:g} ms{}</option>", i, presets[i].ttft_sla_ms, presets[i].tpot_sla_ms,
+                        i == 0 ? " (the campaign's)" : "");
+  return html + "</select></label>";
+}
+
 // The SLA control: for each preset (the campaign's SLA first), every
 // variant's SLA point and TPM, computed here by tpm_summary's compute_tpm,
 // shown one preset at a time (nothing is recomputed in the browser).
 std::string sla_explorer(const ReportInputs& in) {
-  std::vector<std::pair<double, double>> presets = {{in.tpm_config.ttft_sla_ms, in.tpm_config.tpot_sla_ms}};
-  for (double ttft : {1000.0, 2000.0, 5000.0})
-    for (double tpot : {20.0, 50.0, 100.0})
-      if (!(ttft == presets[0].first && tpot == presets[0].second)) presets.push_back({ttft, tpot});
+  const std::vector<TpmConfig> presets = sla_presets(in.tpm_config);
   std::string html = "<section class=\"sla-explorer\" id=\"sla-explorer\" aria-label=\"SLA explorer\">\n<h2>SLA explorer</h2>\n"
                      "<p>Each variant's SLA point (the highest concurrency meeting both limits, interpolated as tpm_summary does) and its "
                      "output TPM per GPU and $/1M output tokens, for the chosen limits (" +
-                     xml_escape(in.tpm_config.sla_percentile) + " latency).</p>\n<label>SLA <select data-control=\"sla\">";
-  for (size_t i = 0; i < presets.size(); ++i)
-    html += fmt::format("<option value=\"{}\">TTFT ≤ {:g} ms, TPOT ≤ {:g} ms{}</option>", i, presets[i].first, presets[i].second,
-                        i == 0 ? " (the campaign's)" : "");
-  html += "</select></label>\n";
+                     xml_escape(in.tpm_config.sla_percentile) + " latency).</p>\n" + sla_select(presets) + "\n";
+
   for (size_t i = 0; i < presets.size(); ++i) {
-    TpmConfig cfg = in.tpm_config;
-    cfg.ttft_sla_ms = presets[i].first;
-    cfg.tpot_sla_ms = presets[i].second;
-    std::vector<TpmGroup> groups = compute_tpm(in.cells, cfg);
+    std::vector<TpmGroup> groups = compute_tpm(in.cells, presets[i]);
     auto tpm = [](const TpmGroup& g) { return g.sla && g.sla->basis.output_tpm_per_gpu ? *g.sla->basis.output_tpm_per_gpu : -1.0; };
     std::stable_sort(groups.begin(), groups.end(), [&](const TpmGroup& a, const TpmGroup& b) { return tpm(a) > tpm(b); });  // best first
     html += fmt::format("<table class=\"sla\" data-sla=\"{}\"{}><thead><tr><th>variant</th><th>SLA status</th><th>cell</th><th>concurrency</th>"
@@ -263,14 +279,22 @@ std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& p
     const HtmlPage& pg = pages[i];
     html += fmt::format("<section class=\"report-page\" id=\"page-{}\" data-page-id=\"{}\" aria-label=\"{}\">\n", i + 1, xml_escape(pg.id),
                         xml_escape(pg.title));
+    bool sla_control = pg.id == "page1" && !in.cells.empty();
+    if (pg.views.size() > 1 || sla_control) {
+      html += "<div class=\"controls\">";
+      if (pg.views.size() > 1) {
+        auto [stat, inter] = std::pair{pg.current.substr(0, pg.current.find('|')), pg.current.substr(pg.current.find('|') + 1)};
+        html += "<label>TTFT statistic <select data-control=\"stat\">";
+        for (const char* s : {"mean", "p50", "p90", "p99"}) html += fmt::format("<option{}>{}</option>", stat == s ? " selected" : "", s);
+        html += "</select></label><label>interactivity <select data-control=\"inter\">";
+        for (const auto& [v, text] : std::vector<std::pair<std::string, std::string>>{{"per-user", "output tok/s / concurrency"}, {"tpot", "1000 / mean TPOT"}})
+          html += fmt::format("<option value=\"{}\"{}>{}</option>", v, inter == v ? " selected" : "", text);
+        html += "</select></label>";
+      }
+      if (sla_control) html += sla_select(sla_presets(in.tpm_config));
+      html += "</div>\n";
+    }
     if (pg.views.size() > 1) {
-      auto [stat, inter] = std::pair{pg.current.substr(0, pg.current.find('|')), pg.current.substr(pg.current.find('|') + 1)};
-      html += "<div class=\"controls\"><label>TTFT statistic <select data-control=\"stat\">";
-      for (const char* s : {"mean", "p50", "p90", "p99"}) html += fmt::format("<option{}>{}</option>", stat == s ? " selected" : "", s);
-      html += "</select></label><label>interactivity <select data-control=\"inter\">";
-      for (const auto& [v, text] : std::vector<std::pair<std::string, std::string>>{{"per-user", "output tok/s / concurrency"}, {"tpot", "1000 / mean TPOT"}})
-        html += fmt::format("<option value=\"{}\"{}>{}</option>", v, inter == v ? " selected" : "", text);
-      html += "</select></label></div>\n";
       for (const auto& [key, svg] : pg.views)
         html += key == pg.current ? fmt::format("<div class=\"view\" data-view=\"{}\">{}</div>\n", xml_escape(key), svg)
                                   : fmt::format("<div class=\"view\" data-view=\"{}\" hidden><script type=\"application/gzip;base64\" "

@@ -69,6 +69,7 @@ std::string html_report(const ReportInputs& in, const std::vector<PlannedPage>& 
                         DrawLedger& ledger, const json& grounded, bool page1_drawn, const std::map<const PageSpec*, std::any>& prepared,
                         json& pages) {
   SvgCanvas canvas(kPageW, kPageH);
+  const std::vector<TpmConfig> sla_layers = sla_presets(in.tpm_config);
   std::vector<HtmlPage> out;
   int total = static_cast<int>(plan.size());
   // Page 1's other views (latency statistic x interactivity definition),
@@ -100,6 +101,7 @@ std::string html_report(const ReportInputs& in, const std::vector<PlannedPage>& 
       draw_chrome(canvas, pin, title, n + 1, total);
       PageFrame frame{canvas, pin, body, omitted, l, grounded, page1_drawn};
       frame.prepared = prep;
+      frame.sla_layers = &sla_layers;
       pp.spec->draw(frame, pp.index);
       return canvas.take_svg();
     };

@@ -139,6 +139,22 @@ void load_kernel_evidence(ReportInputs& in, const Campaign& c) {
     }
 }
 
+// cells/<id>/requests.csv of every serving cell whose points say they have
+// per-request rows; a malformed table stops the render, naming its line.
+void load_request_tables(ReportInputs& in, const Campaign& c) {
+  if (c.dir.empty()) return;
+  for (const auto& cell : in.cells) {
+    bool any = std::any_of(cell.points.begin(), cell.points.end(), [](const Point& p) { return p.extra.contains("per_request"); });
+    if (!any) continue;
+    fs::path table = c.cells_dir() / cell.cell_id / kRequestTableFile;
+    std::error_code ec;
+    if (!fs::is_regular_file(table, ec))
+      throw_input(table.string(), "the atlas says this cell has per-request rows, but the table is missing", -1, {},
+                  "re-import the cell (import_perf_bench) to rebuild it, then atlas_aggregate");
+    in.requests_of_cell.emplace(cell.cell_id, parse_request_table(read_file(table), table.string()));
+  }
+}
+
 // The GPU ceilings, or why there are none. A malformed file throws (the render stops).
 std::pair<std::shared_ptr<const SolCeilings>, std::string> load_ceilings(const fs::path& campaign_dir) {
   if (auto path = find_tool_config("sol-ceilings.yaml", "SOL_CEILINGS_YAML", campaign_dir)) {
@@ -150,8 +166,26 @@ std::pair<std::shared_ptr<const SolCeilings>, std::string> load_ceilings(const f
 
 }  // namespace
 
+std::string variant_series(size_t i) { return "v" + std::to_string(i); }
+std::string sla_layer(size_t i) { return "sla-" + std::to_string(i); }
+
+std::vector<TpmConfig> sla_presets(const TpmConfig& campaign) {
+  std::vector<TpmConfig> out = {campaign};
+  for (double ttft : {1000.0, 2000.0, 5000.0})
+    for (double tpot : {20.0, 50.0, 100.0}) {
+      if (ttft == campaign.ttft_sla_ms && tpot == campaign.tpot_sla_ms) continue;
+      TpmConfig c = campaign;
+      c.ttft_sla_ms = ttft;
+      c.tpot_sla_ms = tpot;
+      out.push_back(c);
+    }
+  return out;
+}
+
 ReportInputs load_report_inputs(const Campaign& c, const ReportOptions& options) {
-  return report_inputs_from_cells(c, read_atlas(c), options);
+  ReportInputs in = report_inputs_from_cells(c, read_atlas(c), options);
+  load_request_tables(in, c);
+  return in;
 }
 
 ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> cells, const ReportOptions& options) {
@@ -255,8 +289,11 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
   std::unordered_map<std::string, const AtlasCell*> cell_by_id;
   for (const auto& cell : in.cells) cell_by_id[cell.cell_id] = &cell;
   bool same_grouping = in.facet_field.empty() || in.facet_field == "max_num_batched_tokens";
-  for (size_t first = 0; first < in.tpm_groups.size() && same_grouping; ++first)
-    in.tpm_styles.push_back(in.variant(*cell_by_id.at(in.tpm_groups[first].cells.front())).style);
+  for (size_t first = 0; first < in.tpm_groups.size() && same_grouping; ++first) {
+    const AtlasCell& front = *cell_by_id.at(in.tpm_groups[first].cells.front());
+    in.tpm_styles.push_back(in.variant(front).style);
+    in.tpm_series.push_back(variant_series(in.variant_of_cell.at(front.cell_id)));  // hidden with its page-1 variant
+  }
   for (size_t first = 0; first < in.tpm_groups.size() && !same_grouping; first += kVariantsPerChunk) {
     size_t n = std::min(kVariantsPerChunk, in.tpm_groups.size() - first);
     std::vector<std::string> hw;
@@ -266,6 +303,7 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
       hollow.push_back(in.tpm_groups[i].mtp);
     }
     for (auto& s : series_styles(hw, hollow, all_hardware)) in.tpm_styles.push_back(s);
+    for (size_t i = first; i < first + n; ++i) in.tpm_series.push_back("t" + std::to_string(i));
   }
   for (const auto& cell : in.cells) in.sla_of_cell.emplace(cell.cell_id, cell_sla(cell, in.tpm_config));
   std::tie(in.ceilings, in.ceilings_missing) = load_ceilings(c.dir);

@@ -19,6 +19,7 @@
 #include "campaign/points.hpp"
 #include "model/atlas_cell.hpp"
 #include "model/kernels.hpp"
+#include "model/request_table.hpp"
 #include "render/chart/canvas.hpp"
 #include "render/report_options.hpp"
 
@@ -72,6 +73,7 @@ struct ReportInputs {
   TpmConfig tpm_config;
   std::vector<TpmGroup> tpm_groups;
   std::vector<chart::MarkStyle> tpm_styles;  // parallel to tpm_groups
+  std::vector<std::string> tpm_series;       // parallel to tpm_groups: the legend series (page 1's variant's when a row is one)
   std::unordered_map<std::string, CellSla> sla_of_cell;
 
   // Speed of light: GPU ceilings (configs/sol-ceilings.yaml; null with the
@@ -82,6 +84,9 @@ struct ReportInputs {
   // and roofline cells alike); a malformed kernels.json aborts the render.
   std::map<std::string, KernelBreakdown> kernels_of_cell;
   std::map<std::string, std::vector<NcuCapture>> ncu_of_cell;
+  // Per-request rows per cell id (cells/<id>/requests.csv), for the latency
+  // distribution page; only cells whose points have them.
+  std::map<std::string, std::vector<RequestRow>> requests_of_cell;
   // The standing frontier (value_view), from every cell, the ceilings and the config's frontier: block.
   Frontier frontier;
   // champion_select.json of the campaign (page 8), null when absent.
@@ -96,9 +101,18 @@ struct ReportInputs {
   }
 };
 
+// The legend series of variant `i` (the HTML report hides a series on every
+// page by this name), and the name of SLA preset `i`'s layer.
+std::string variant_series(size_t i);
+std::string sla_layer(size_t i);
+// The HTML report's SLA presets: the campaign's limits first, then a grid of
+// common TTFT x TPOT limits (same percentile and costs).
+std::vector<TpmConfig> sla_presets(const TpmConfig& campaign);
+
 // Reads <campaign>/atlas.jsonl (a malformed line raises, naming the line).
 ReportInputs load_report_inputs(const Campaign& c, const ReportOptions& options);
-// Same, from cells already in memory.
+// Same, from cells already in memory (per-request tables are not read: the
+// caller sets requests_of_cell).
 ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> cells, const ReportOptions& options);
 
 // Styles for a list of series: one hue per hardware when several are

@@ -44,6 +44,12 @@ async function open(file, shotsName) {
   return { browser, page, problems };
 }
 
+// A screenshot of one state of a control, for review and docs/report.md.
+async function shot(locator, name) {
+  const shots = path.join(BUILD, 'browser-shots');
+  await locator.screenshot({ path: path.join(shots, `${name}.png`) });
+}
+
 // `focus`: through the keyboard path (points that overlap others on screen
 // cannot be hovered one by one); else the mouse.
 async function tooltipOf(page, selector, how = 'hover') {
@@ -86,12 +92,30 @@ test('the smoke report opens offline with every page, and a hovered point shows 
     const after = await p99View.locator(point).first().boundingBox();
     assert.ok(after.y < before.y - 5, `p99 TTFT sits higher: ${after.y} vs ${before.y}`);
     assert.match(await p99View.innerText(), /TTFT p99 \(ms\)/);
+    await shot(page.locator('section#page-1').first(), 'control-statistic-p99');
     // A legend entry hides its variant's marks on the page, and shows them again.
     const legend = p99View.locator('[data-role="legend"][data-id="H100 FP8 TP8 sglang 0.5.5 no MTP"]').last();
     await legend.click();
     assert.ok(await p99View.locator(point).first().isHidden(), 'hidden after the legend click');
     await legend.click();
     assert.ok(await p99View.locator(point).first().isVisible(), 'shown again');
+    // The latency distribution page (the A/B arms keep every request): its
+    // legend hides a variant there and on every other page, Shift-click solos one.
+    const dist = page.locator('section[data-page-id="latency_distribution"]');
+    assert.match(await dist.innerText(), /TTFT p50 \/ p90 \/ p99 \(ms\)/);
+    const entry = dist.locator('[data-role="legend"][data-series]').first();
+    const series = await entry.getAttribute('data-series');
+    const curveMark = dist.locator(`[data-role="data"][data-series="${series}"]`).first();
+    assert.ok(await curveMark.isVisible());
+    await entry.click();
+    assert.ok(await curveMark.isHidden(), 'the variant is hidden on the distribution page');
+    assert.ok(await page.locator(`section#page-1 [data-role="data"][data-series="${series}"]`).first().isHidden(), 'and on page 1');
+    await entry.click();
+    const other = dist.locator(`[data-role="legend"][data-series]:not([data-series="${series}"])`).first();
+    await other.click({ modifiers: ['Shift'] });
+    assert.ok(await curveMark.isHidden(), 'solo of another variant hides this one');
+    assert.ok(await dist.locator(`[data-role="data"][data-series="${await other.getAttribute('data-series')}"]`).first().isVisible());
+    await shot(dist, 'control-legend-solo');
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();
@@ -134,9 +158,22 @@ test('a report of a real vLLM sweep: the tooltip shows the atlas number and link
     // The SLA control: another preset shows the SLA TPM tpm_summary computes for those limits.
     const tpm = JSON.parse(cli(['--json', 'tpm_summary', '--campaign', 'real', '--ttft-sla-ms', '5000', '--tpot-sla-ms', '100'], root)).result.rows
       .find((r) => r.point === 'sla' && r.output_tpm_per_gpu !== null);
-    const select = page.locator('select[data-control="sla"]');
+    // The control sits on page 1 and moves its guide lines and SLA stars too.
+    const select = page.locator('section#page-1 select[data-control="sla"]');
     const value = await select.locator('option', { hasText: 'TTFT ≤ 5000 ms, TPOT ≤ 100 ms' }).getAttribute('value');
+    // (the labels: a horizontal line has no height, which Playwright calls invisible)
+    const guide0 = page.locator('section#page-1 text[data-layer="sla-0"]').filter({ hasText: 'SLA' }).first();
+    assert.ok(await guide0.isVisible(), "the campaign's guide line is drawn");
+    assert.ok(await page.locator(`section#page-1 text[data-layer="sla-${value}"]`).first().isHidden());
     await select.selectOption(value);
+    assert.ok(await guide0.isHidden(), "the campaign's guide line is hidden once another SLA is chosen");
+    const moved = page.locator(`section#page-1 [data-layer="sla-${value}"]`);
+    assert.ok(await moved.filter({ hasText: 'TTFT SLA 5000 ms' }).first().isVisible(), 'the TTFT guide for 5000 ms is shown');
+    assert.ok(await moved.locator('xpath=self::*[@data-role="sla"][@data-id="h100-sweep"]').count() > 0 ||
+              await page.locator(`section#page-1 [data-layer="sla-${value}"][data-role="sla"][data-id="h100-sweep"]`).count() > 0,
+              "the cell's SLA point under those limits is starred");
+    assert.equal(await page.locator('section.sla-explorer select[data-control="sla"]').inputValue(), value, 'the explorer follows');
+    await shot(page.locator('section#page-1'), 'control-sla');
     const row = page.locator(`table.sla[data-sla="${value}"] tr[data-group="${tpm.group}"]`);
     await row.waitFor({ state: 'visible' });
     const cells = await row.locator('td').allInnerTexts();

@@ -218,8 +218,10 @@ TEST(Completeness, ListsEveryUndrawnPointAndCaveatsOncePerCell) {
   EXPECT_EQ(count("cell_caveats", "partial at c=32 (990/1000)"), 1);
   EXPECT_EQ(count("cell_caveats", "gb300"), 0);  // not on failed points
   EXPECT_EQ(count("omitted_pages", "page7: needs a roofline sweep"), 1);
-  // page3, page4, page5, page6, page6b, page7, page8, history: no input in this campaign (next_lever is always drawn)
-  EXPECT_EQ(count("omitted_pages", "how to populate it: "), 8);
+  // latency_distribution, page3, page4, page5, page6, page6b, page7, page8, history: no input in this
+  // campaign (next_lever is always drawn)
+  EXPECT_EQ(count("omitted_pages", "how to populate it: "), 9);
+  EXPECT_EQ(count("omitted_pages", "latency_distribution: needs per-request data"), 1);
   EXPECT_EQ(count("omitted_pages", "history: needs a lake history"), 1);
 }
 

@@ -67,6 +67,9 @@ struct Tag {
   // The series (legend entry) the drawing belongs to, so a browser can hide
   // it; inherited by nested tags that do not name their own.
   std::string series = {};
+  // An alternative overlay the browser shows one at a time (page 1's SLA
+  // guides per SLA preset: "sla-0" is the campaign's); inherited like series.
+  std::string layer = {};
 };
 
 // The drawing surface the chart layer and the pages share. It knows points,
@@ -116,6 +119,7 @@ class TagScope {
  public:
   TagScope(Canvas& c, Tag t) : c_(c), old_(c.tag()) {
     if (t.series.empty()) t.series = old_.series;
+    if (t.layer.empty()) t.layer = old_.layer;
     c_.set_tag(std::move(t));
   }
   ~TagScope() { c_.set_tag(old_); }

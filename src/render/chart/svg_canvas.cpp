@@ -24,6 +24,66 @@ std::string num(double v) {
   return t == "-0" ? "0" : t;
 }
 
+// Path data in tenths of a point: the first move absolute, everything after
+// relative to the previous *rounded* point, so rounding never accumulates and
+// a marker's outline costs about half the bytes of absolute coordinates.
+class PathData {
+ public:
+  void move(double x, double y) {
+    if (d_.empty()) {
+      d_ += 'M';
+      put(tenth(x), tenth(y), true);
+    } else {
+      d_ += 'm';
+      put(tenth(x) - x_, tenth(y) - y_, true);
+    }
+    x_ = start_x_ = tenth(x);
+    y_ = start_y_ = tenth(y);
+    last_ = 'm';
+  }
+  void line(double x, double y) {
+    if (last_ != 'l') d_ += 'l';
+    put(tenth(x) - x_, tenth(y) - y_, last_ != 'l');
+    last_ = 'l';
+    x_ = tenth(x);
+    y_ = tenth(y);
+  }
+  void curve(double x1, double y1, double x2, double y2, double x3, double y3) {
+    bool fresh = last_ != 'c';
+    if (fresh) d_ += 'c';
+    put(tenth(x1) - x_, tenth(y1) - y_, fresh);
+    put(tenth(x2) - x_, tenth(y2) - y_, false);
+    put(tenth(x3) - x_, tenth(y3) - y_, false);
+    last_ = 'c';
+    x_ = tenth(x3);
+    y_ = tenth(y3);
+  }
+  void close() {
+    d_ += 'z';
+    last_ = 'z';
+    x_ = start_x_;
+    y_ = start_y_;
+  }
+  const std::string& str() const { return d_; }
+
+ private:
+  static long tenth(double v) { return std::lround(v * 10); }
+  void number(long t, bool after_command) {
+    if (!after_command && t >= 0) d_ += ' ';  // a minus sign separates by itself
+    if (t < 0) d_ += '-';
+    long a = std::labs(t);
+    fmt::format_to(std::back_inserter(d_), "{}", a / 10);
+    if (a % 10) fmt::format_to(std::back_inserter(d_), ".{}", a % 10);
+  }
+  void put(long dx, long dy, bool after_command) {
+    number(dx, after_command);
+    number(dy, false);
+  }
+  std::string d_;
+  long x_ = 0, y_ = 0, start_x_ = 0, start_y_ = 0;
+  char last_ = 0;
+};
+
 // The sans family is the document's default (CSS): only mono is said.
 std::string font_attributes(const Font& f) {
   return fmt::format("{}font-size=\"{:.3g}\"{}{}", f.mono ? "font-family=\"DejaVu Sans Mono, monospace\" " : "", f.size,
@@ -63,6 +123,7 @@ std::string SvgCanvas::take_svg(const std::string& extra) {
 std::string SvgCanvas::tag_attributes(bool focusable) const {
   std::string a;
   if (!tag_.series.empty()) a += fmt::format(" data-series=\"{}\"", xml_escape(tag_.series));
+  if (!tag_.layer.empty()) a += fmt::format(" data-layer=\"{}\"", xml_escape(tag_.layer));
   if (tag_.role.empty() && tag_.id.empty()) return a;
   a += fmt::format(" data-role=\"{}\"", xml_escape(tag_.role));
   if (!tag_.id.empty()) a += fmt::format(" data-id=\"{}\"", xml_escape(tag_.id));
@@ -119,15 +180,21 @@ void SvgCanvas::line(double x0, double y0, double x1, double y1, Color c, double
 
 void SvgCanvas::segments(const std::vector<std::pair<std::pair<double, double>, std::pair<double, double>>>& segs, Color c, double width) {
   if (segs.empty()) return;
-  std::string d;
-  for (const auto& [a, b] : segs) d += fmt::format("M{} {}L{} {}", num(a.first), num(a.second), num(b.first), num(b.second));
+  PathData path;
+  for (const auto& [a, b] : segs) {
+    path.move(a.first, a.second);
+    path.line(b.first, b.second);
+  }
+  const std::string& d = path.str();
   out_ += fmt::format("<path d=\"{}\" stroke=\"{}\"{} stroke-width=\"{:.3g}\" fill=\"none\"{}/>\n", d, rgb(c), opacity("stroke", c), width, tag_attributes());
 }
 
 void SvgCanvas::polyline(const std::vector<std::pair<double, double>>& pts, Color c, double width, bool dashed) {
   if (pts.size() < 2) return;
-  std::string d;
-  for (size_t i = 0; i < pts.size(); ++i) d += fmt::format("{}{} {}", i ? "L" : "M", num(pts[i].first), num(pts[i].second));
+  PathData path;
+  path.move(pts[0].first, pts[0].second);
+  for (size_t i = 1; i < pts.size(); ++i) path.line(pts[i].first, pts[i].second);
+  const std::string& d = path.str();
   out_ += fmt::format("<path d=\"{}\" stroke=\"{}\"{} stroke-width=\"{:.3g}\" fill=\"none\" stroke-linejoin=\"round\"{}{}/>\n", d, rgb(c),
                       opacity("stroke", c), width, dashed ? " stroke-dasharray=\"3 2\"" : "", tag_attributes());
 }
@@ -159,22 +226,19 @@ void SvgCanvas::markers(const std::vector<std::pair<double, double>>& at, const 
     cairo_new_path(cr_);
     build();
     cairo_path_t* p = cairo_copy_path(cr_);
-    std::string d;
+    PathData d;
     for (int i = 0; i < p->num_data; i += p->data[i].header.length) {
       const cairo_path_data_t* e = &p->data[i];
       switch (e->header.type) {
-        case CAIRO_PATH_MOVE_TO: d += fmt::format("M{} {}", num(e[1].point.x), num(e[1].point.y)); break;
-        case CAIRO_PATH_LINE_TO: d += fmt::format("L{} {}", num(e[1].point.x), num(e[1].point.y)); break;
-        case CAIRO_PATH_CURVE_TO:
-          d += fmt::format("C{} {} {} {} {} {}", num(e[1].point.x), num(e[1].point.y), num(e[2].point.x), num(e[2].point.y), num(e[3].point.x),
-                           num(e[3].point.y));
-          break;
-        case CAIRO_PATH_CLOSE_PATH: d += "Z"; break;
+        case CAIRO_PATH_MOVE_TO: d.move(e[1].point.x, e[1].point.y); break;
+        case CAIRO_PATH_LINE_TO: d.line(e[1].point.x, e[1].point.y); break;
+        case CAIRO_PATH_CURVE_TO: d.curve(e[1].point.x, e[1].point.y, e[2].point.x, e[2].point.y, e[3].point.x, e[3].point.y); break;
+        case CAIRO_PATH_CLOSE_PATH: d.close(); break;
       }
     }
     cairo_path_destroy(p);
     cairo_new_path(cr_);
-    return d;
+    return d.str();
   };
   if (tag_.points.size() == at.size() && at.size() > 1) {
     // One element per point: each carries its concurrency and takes keyboard focus.

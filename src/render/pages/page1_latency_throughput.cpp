@@ -42,7 +42,7 @@ std::optional<double> per_gpu_factor(const Point& p) {
 }
 
 // The legend entry a variant's drawings belong to (the HTML report hides them together).
-std::string series_of(size_t variant) { return "v" + std::to_string(variant); }
+std::string series_of(size_t variant) { return variant_series(variant); }
 
 // The latency statistic page 1 plots (--latency-statistic): trials' spread
 // exists for the mean only.
@@ -218,6 +218,37 @@ struct Placed {
   const Variant* v;
 };
 
+// One of the HTML report's other SLA presets on a panel: its guide line and
+// each cell's SLA point under those limits (cell_sla, as tpm_summary), in a
+// layer the browser shows when that preset is chosen.
+void draw_sla_layer(Canvas& c, const ReportInputs& in, const Panel& p, const PanelKind& k, const std::vector<const AtlasCell*>& cells,
+                    const TpmConfig& cfg, bool left_panel, const std::string& layer) {
+  TagScope in_layer(c, {"", "", {}, "", layer});
+  double guide = left_panel ? cfg.ttft_sla_ms : 1000.0 / cfg.tpot_sla_ms;
+  if (p.y->contains(guide)) {
+    std::string text = left_panel ? fmt::format("TTFT SLA {:g} ms ({})", cfg.ttft_sla_ms, cfg.sla_percentile)
+                       : in.tpot_interactivity ? fmt::format("TPOT SLA {:g} ms ({})", cfg.tpot_sla_ms, cfg.sla_percentile)
+                                               : fmt::format("TPOT SLA bound: {:g} tok/s/user", 1000.0 / cfg.tpot_sla_ms);
+    TagScope tag(c, {"guide", ""});
+    c.line(p.plot.x, p.py(guide), p.plot.right(), p.py(guide), Color::hex(0xb71c1c, 0.7), 0.6, true);
+    Rect size = c.measure(text, kInline);
+    c.text(p.plot.right() - size.w - 3, p.py(guide) - size.h - 1, text, kInline, Color::hex(0xb71c1c));
+  }
+  for (const AtlasCell* cell : cells) {
+    CellSla sla = cell_sla(*cell, cfg);
+    if (!sla.point || !sla.lo) continue;
+    auto sx = at_sla(sla, [&](const Point& pt) { return k.xv(in, pt); });
+    auto sy = at_sla(sla, [&](const Point& pt) { return k.yv(in, pt); });
+    if (!sx || !sy || !p.x->contains(*sx) || !p.y->contains(*sy)) continue;
+    MarkStyle star = in.variant(*cell).style;
+    star.shape = Shape::star;
+    star.size = 4.2;
+    star.filled = true;
+    TagScope tag(c, {"sla", cell->cell_id, {}, series_of(in.variant_of_cell.at(cell->cell_id))});
+    c.markers({{p.px(*sx), p.py(*sy)}}, star);
+  }
+}
+
 void draw_panel(PageFrame& f, const Page1State& st, const Rect& area, size_t facet, const std::vector<size_t>& variants,
                 const PanelKind& k, const Extent& ext, bool left_panel) {
   Canvas& c = f.c;
@@ -262,9 +293,12 @@ void draw_panel(PageFrame& f, const Page1State& st, const Rect& area, size_t fac
     draw_axes(c, p, title, k.x, k.y);
     LabelPlacer labels(p.plot.inset(1));
     std::vector<Rect> data_boxes;
+    // In the HTML report the campaign's SLA is the first of the SLA control's
+    // layers; the others are drawn after the labels.
+    const std::string layer0 = f.sla_layers ? sla_layer(0) : "";
     for (const auto& g : guides) {
       if (!p.y->contains(g.value)) continue;
-      TagScope tag(c, {"guide", ""});
+      TagScope tag(c, {"guide", "", {}, "", layer0});
       c.line(p.plot.x, p.py(g.value), p.plot.right(), p.py(g.value), Color::hex(0xb71c1c, 0.7), 0.6, true);
     }
 
@@ -381,7 +415,7 @@ void draw_panel(PageFrame& f, const Page1State& st, const Rect& area, size_t fac
           sla_styles[j].size = -1;
         }
       }
-      TagScope tag(c, {"sla", ""});
+      TagScope tag(c, {"sla", "", {}, "", layer0});
       c.markers(same, sla_styles[i]);
     }
     // Guide labels, then c=N labels: placed where they cover no data.
@@ -400,6 +434,7 @@ void draw_panel(PageFrame& f, const Page1State& st, const Rect& area, size_t fac
               if (!p.plot.contains(r)) continue;
               bool hit = std::any_of(data_boxes.begin(), data_boxes.end(), [&](const Rect& d) { return d.intersects(r); });
               if (hit) continue;
+              TagScope layer(c, {"label", "", {}, "", layer0});
               c.text(r.x, r.y, g.text, kInline, Color::hex(0xb71c1c));
               labels.add_obstacle(r);
               guide_boxes.push_back(r);
@@ -415,6 +450,8 @@ void draw_panel(PageFrame& f, const Page1State& st, const Rect& area, size_t fac
         labels.place(c, pl.x, pl.y, text, kInline, text_colour(pl.v->style.color));
       }
     }
+    if (f.sla_layers)
+      for (size_t i = 1; i < f.sla_layers->size(); ++i) draw_sla_layer(c, in, p, k, cells, (*f.sla_layers)[i], left_panel, sla_layer(i));
     if (labels.skipped() > 0) {
       f.ledger.skipped_labels += labels.skipped();
       ++f.ledger.panels_with_skips;

@@ -22,6 +22,7 @@ using namespace chart;
 struct Series {
   const TpmGroup* group;
   MarkStyle style;
+  std::string series;  // the legend series (hidden together in the HTML report)
   std::vector<std::pair<double, double>> tput, cost;  // (interactivity, value)
   std::optional<std::pair<double, double>> sla_tput, sla_cost;
 };
@@ -34,7 +35,7 @@ std::vector<Series> series_of(const ReportInputs& in, size_t first, size_t count
   std::vector<Series> out;
   for (size_t i = first; i < first + count; ++i) {
     const TpmGroup& g = in.tpm_groups[i];
-    Series s{&g, in.tpm_styles[i], {}, {}, {}, {}};
+    Series s{&g, in.tpm_styles[i], in.tpm_series[i], {}, {}, {}, {}};
     for (const auto& id : g.cells) {
       const AtlasCell* cell = by_id.at(id);
       for (const auto& p : cell->points) {
@@ -106,6 +107,7 @@ void draw_panel(PageFrame& f, const Rect& area, const std::vector<Series>& all_s
     std::vector<std::pair<double, double>> at, front;
     for (const auto& [x, y] : pts) at.push_back({p.px(x), p.py(y)});
     for (const auto& [x, y] : frontier(pts, cost)) front.push_back({p.px(x), p.py(y)});
+    TagScope series(c, {"", "", {}, s.series});
     Color line = s.style.color;
     line.a = 0.8;
     c.polyline(front, line, 0.8);
@@ -178,7 +180,7 @@ PageSpec inferencex_spec() {
     std::vector<LegendEntry> entries;
     std::string unpriced;
     for (const auto& s : series) {
-      entries.push_back({s.group->label, s.style});
+      entries.push_back({s.group->label, s.style, s.series});
       if (!s.group->cost) unpriced += (unpriced.empty() ? "" : "; ") + s.group->label + ": " + s.group->cost_reason;
     }
     int columns = std::min<int>(3, std::max<int>(1, static_cast<int>(entries.size())));

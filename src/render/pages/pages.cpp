@@ -61,7 +61,7 @@ const std::vector<PageSpec>& report_pages() {
   static const std::vector<PageSpec> pages = [] {
     // The seed's order: speed-of-light pages 3-7 after the TPM views, then the
     // champion, completeness and source last.
-    std::vector<PageSpec> p = {page1_spec(), page2_spec(), tpm_spec(), inferencex_spec(), page3_spec(), page4_spec(),
+    std::vector<PageSpec> p = {page1_spec(), page2_spec(), tpm_spec(), inferencex_spec(), distribution_spec(), page3_spec(), page4_spec(),
                                page5_spec(), page6_spec(), page6b_spec(), page7_spec(), page8_spec(), history_spec()};
     p.push_back(next_lever_spec());
     p.push_back(completeness_spec());

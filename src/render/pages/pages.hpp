@@ -61,6 +61,9 @@ struct PageFrame {
   const nlohmann::json& status;            // report_status fields the pages ground (sol_*)
   bool page1_drawn = true;
   const std::any* prepared = nullptr;      // what the entry's prepare() computed once for all its pages
+  // HTML only: the SLA control's presets (sla_presets()); pages draw what
+  // depends on the SLA once per preset, in layer sla_layer(i).
+  const std::vector<TpmConfig>* sla_layers = nullptr;
 };
 
 std::vector<CompletenessLine> completeness_lines(const ReportInputs& in, const std::vector<Omission>& omissions,
@@ -98,6 +101,7 @@ PageSpec page1_spec();
 PageSpec page2_spec();
 PageSpec tpm_spec();
 PageSpec inferencex_spec();
+PageSpec distribution_spec();
 PageSpec completeness_spec();
 PageSpec source_spec();
 PageSpec page3_spec();
