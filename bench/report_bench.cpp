@@ -6,7 +6,7 @@
 //     linear growth and the 4,000-cell target (<= 1 s).
 //  3. Per page: the smoke campaign's inputs built in memory (timed), then each
 //     page entry drawn into a recording surface, median of --runs draws.
-//   bench_report --cli build/perftunereport [--runs 15]
+//   bench_report --cli build/perftunereport [--runs 15] [--scale-only] [--keep]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -56,14 +56,18 @@ static double run_cli(const std::string& cli, const std::string& out) {
 int main(int argc, char** argv) {
   std::string cli = "build/perftunereport";
   int runs = 15;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--cli")) cli = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--runs")) runs = std::stoi(argv[i + 1]);
+  bool scale_only = false, keep = false;  // --scale-only: skip the smoke timings; --keep: leave the scratch reports
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--scale-only")) scale_only = true;
+    else if (!std::strcmp(argv[i], "--keep")) keep = true;
+    else if (i + 1 < argc && !std::strcmp(argv[i], "--cli")) cli = argv[++i];
+    else if (i + 1 < argc && !std::strcmp(argv[i], "--runs")) runs = std::stoi(argv[++i]);
   }
   fs::path scratch = fs::temp_directory_path() / "ptr-bench-report";
   fs::remove_all(scratch);
   fs::create_directories(scratch);
   std::vector<double> smoke;
+  if (!scale_only) {
   run_cli(cli, (scratch / "warm.pdf").string());  // page cache, font cache
   for (int r = 0; r < runs; ++r) smoke.push_back(run_cli(cli, (scratch / "smoke.pdf").string()));
   std::printf("report_smoke (CLI, full report): median %.1f ms over %d runs (min %.1f, max %.1f)\n", median(smoke), runs,
@@ -112,6 +116,8 @@ int main(int argc, char** argv) {
     }
   }
 
+  }  // !scale_only
+
   // Scale: one campaign per size, rendered 3 times each.
   fs::path cfg = scratch / "scale.yaml";
   {
@@ -155,6 +161,7 @@ int main(int argc, char** argv) {
     std::printf("scale html: %5zu cells -> median %.0f ms, %.1f MB\n", n_cells, median(html_times),
                 static_cast<double>(fs::file_size(root / "report.html")) / 1e6);
   }
-  fs::remove_all(scratch);
+  if (keep) std::printf("reports kept under %s\n", scratch.c_str());
+  else fs::remove_all(scratch);
   return 0;
 }

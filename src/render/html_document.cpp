@@ -59,9 +59,13 @@ nlohmann::json report_data(const ReportInputs& in) {
 
 // gzip, then base64: page 1's other views travel packed (a fifth of their
 // size) and the browser inflates one when it is chosen (DecompressionStream).
-std::string gzip_base64(const std::string& text) {
+// Past this much SVG, pages after the first kPagesAlwaysOpen travel packed.
+constexpr size_t kPackPagesAboveBytes = 8u << 20;
+constexpr size_t kPagesAlwaysOpen = 4;
+
+std::string gzip_base64(const std::string& text, int level = 6) {
   z_stream z{};
-  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw_io("report.html", "zlib cannot start");
+  if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw_io("report.html", "zlib cannot start");
   std::string packed(deflateBound(&z, text.size()), '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
   z.avail_in = static_cast<uInt>(text.size());
@@ -93,6 +97,7 @@ nav { background: #263238; color: #fff; padding: 6px 12px; font-size: 13px; }
 nav a { color: #cfd8dc; margin-right: 12px; text-decoration: none; }
 nav a:focus, nav a:hover { color: #fff; text-decoration: underline; }
 section.report-page { background: #fff; margin: 16px auto; max-width: 1100px; box-shadow: 0 1px 4px rgba(0,0,0,.25); }
+.lazy-page { aspect-ratio: 841.89 / 1190.55; }
 section.report-page svg { display: block; width: 100%; height: auto; font-family: "DejaVu Sans", sans-serif; }
 .mark { cursor: pointer; }
 .mark:focus { outline: none; stroke: #000; stroke-width: 1.2; }
@@ -209,6 +214,15 @@ const char* const kScript = R"(
     const l = e.target.closest && e.target.closest('[data-role="legend"][data-series]');
     if (l && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); toggle(l.getAttribute('data-series'), e.shiftKey || e.altKey); }
   });
+  // Large reports travel with most pages packed: each is inflated when it
+  // comes near the screen (or is reached from the page list).
+  const lazy = document.querySelectorAll('.lazy-page');
+  if (lazy.length) {
+    const seen = new IntersectionObserver((entries) => {
+      for (const e of entries) if (e.isIntersecting) { seen.unobserve(e.target); unpack(e.target).then(() => e.target.classList.remove('lazy-page')); }
+    }, { rootMargin: '150% 0px' });
+    for (const el of lazy) seen.observe(el);
+  }
   // A packed view: base64 gzip of its SVG, inflated once, in the page.
   async function unpack(view) {
     const packed = view.querySelector('script.packed');
@@ -275,11 +289,15 @@ std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& p
     html += fmt::format("<a href=\"#page-{}\">{}. {}</a>", i + 1, i + 1, xml_escape(pages[i].title));
   if (!in.cells.empty()) html += "<a href=\"#sla-explorer\">SLA explorer</a>";
   html += "</nav>\n<main>\n";
+  size_t svg_bytes = 0;
+  for (const auto& pg : pages) svg_bytes += pg.svg.size();
+  const bool packed_pages = svg_bytes > kPackPagesAboveBytes;
+  html.reserve(html.size() + (packed_pages ? svg_bytes / 3 : svg_bytes) + (256u << 10));  // one allocation, not a doubling chain
   for (size_t i = 0; i < pages.size(); ++i) {
     const HtmlPage& pg = pages[i];
     html += fmt::format("<section class=\"report-page\" id=\"page-{}\" data-page-id=\"{}\" aria-label=\"{}\">\n", i + 1, xml_escape(pg.id),
                         xml_escape(pg.title));
-    bool sla_control = pg.id == "page1" && !in.cells.empty();
+    bool sla_control = pg.sla_layers && !in.cells.empty();
     if (pg.views.size() > 1 || sla_control) {
       html += "<div class=\"controls\">";
       if (pg.views.size() > 1) {
@@ -302,7 +320,13 @@ std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& p
                                                 xml_escape(key), gzip_base64(svg));
     } else {
       if (!pg.note.empty()) html += "<p class=\"note\">" + xml_escape(pg.note) + "</p>\n";
-      html += pg.svg;
+      // Large reports: past the first pages, each page travels packed (a
+      // fifth of its size) and is inflated when it comes near the screen.
+      if (packed_pages && i >= kPagesAlwaysOpen)
+        html += "<div class=\"lazy-page\"><script type=\"application/gzip;base64\" class=\"packed\">" + gzip_base64(pg.svg, 1) +
+                "</script></div>\n";
+      else
+        html += pg.svg;
     }
     html += "</section>\n";
   }

@@ -17,6 +17,7 @@ struct HtmlPage {
   std::vector<std::pair<std::string, std::string>> views;
   std::string current;
   std::string note;  // why views are missing, when they are
+  bool sla_layers = false;  // page 1 drawn with every SLA preset's layer (the SLA control)
 };
 
 std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& pages);

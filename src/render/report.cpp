@@ -101,21 +101,24 @@ std::string html_report(const ReportInputs& in, const std::vector<PlannedPage>& 
       draw_chrome(canvas, pin, title, n + 1, total);
       PageFrame frame{canvas, pin, body, omitted, l, grounded, page1_drawn};
       frame.prepared = prep;
-      frame.sla_layers = &sla_layers;
+      frame.sla_layers = with_views ? &sla_layers : nullptr;
       pp.spec->draw(frame, pp.index);
       return canvas.take_svg();
     };
     auto it = prepared.find(pp.spec);
     HtmlPage page{pp.spec->id, title, draw(in, it != prepared.end() ? &it->second : nullptr, ledger), {}, current};
     if (pp.spec->id == "page1") {
+      page.sla_layers = with_views;
       page.views.push_back({current, page.svg});
       DrawLedger scratch;
       for (auto& v : views) {
         if (pp.spec->prepare && !v.prepared.has_value()) v.prepared = pp.spec->prepare(v.in);
         page.views.push_back({v.key, draw(v.in, pp.spec->prepare ? &v.prepared : nullptr, scratch)});
       }
-      if (!with_views) page.note = fmt::format("{} cells: page 1's other statistics are left out of the HTML to keep it small; render with "
-                                               "--latency-statistic / --interactivity for them.", in.cells.size());
+      if (!with_views)
+        page.note = fmt::format("{} cells: page 1's other statistics and SLA presets are left out of the HTML to keep it small; render "
+                                "with --latency-statistic / --interactivity for them, and see the SLA explorer after the pages.",
+                                in.cells.size());
     }
     out.push_back(std::move(page));
     pages.push_back({{"page", n + 1}, {"id", pp.spec->id}, {"title", title}});

@@ -143,6 +143,7 @@ void load_kernel_evidence(ReportInputs& in, const Campaign& c) {
 // per-request rows; a malformed table stops the render, naming its line.
 void load_request_tables(ReportInputs& in, const Campaign& c) {
   if (c.dir.empty()) return;
+  auto tables = std::make_shared<ReportInputs::RequestTables>();
   for (const auto& cell : in.cells) {
     bool any = std::any_of(cell.points.begin(), cell.points.end(), [](const Point& p) { return p.extra.contains("per_request"); });
     if (!any) continue;
@@ -151,8 +152,9 @@ void load_request_tables(ReportInputs& in, const Campaign& c) {
     if (!fs::is_regular_file(table, ec))
       throw_input(table.string(), "the atlas says this cell has per-request rows, but the table is missing", -1, {},
                   "re-import the cell (import_perf_bench) to rebuild it, then atlas_aggregate");
-    in.requests_of_cell.emplace(cell.cell_id, parse_request_table(read_file(table), table.string()));
+    tables->emplace(cell.cell_id, parse_request_table(read_file(table), table.string()));
   }
+  in.requests_of_cell = std::move(tables);
 }
 
 // The GPU ceilings, or why there are none. A malformed file throws (the render stops).

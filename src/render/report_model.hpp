@@ -85,8 +85,10 @@ struct ReportInputs {
   std::map<std::string, KernelBreakdown> kernels_of_cell;
   std::map<std::string, std::vector<NcuCapture>> ncu_of_cell;
   // Per-request rows per cell id (cells/<id>/requests.csv), for the latency
-  // distribution page; only cells whose points have them.
-  std::map<std::string, std::vector<RequestRow>> requests_of_cell;
+  // distribution page; only cells whose points have them. Shared: the HTML
+  // report copies the inputs once per page-1 view.
+  using RequestTables = std::map<std::string, std::vector<RequestRow>>;
+  std::shared_ptr<const RequestTables> requests_of_cell = std::make_shared<const RequestTables>();
   // The standing frontier (value_view), from every cell, the ceilings and the config's frontier: block.
   Frontier frontier;
   // champion_select.json of the campaign (page 8), null when absent.

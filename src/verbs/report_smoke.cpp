@@ -79,7 +79,7 @@ VerbSpec report_smoke_verb() {
             in.kernels_of_cell = k.kernels;
             in.ncu_of_cell = k.ncu;
             in.champion = k.champion;
-            in.requests_of_cell = k.requests;
+            in.requests_of_cell = std::make_shared<const ReportInputs::RequestTables>(k.requests);
             inputs.set_value(std::move(in));
             handed_over = true;
           });

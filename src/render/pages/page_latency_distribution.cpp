@@ -74,8 +74,8 @@ DistState prepare_distributions(const ReportInputs& in) {
     for (size_t f = 0; f < in.facets.size(); ++f) {
       const AtlasCell* cell = in.cell_in(v, f);
       if (!cell) continue;
-      auto rows = in.requests_of_cell.find(cell->cell_id);
-      if (rows == in.requests_of_cell.end()) continue;
+      auto rows = in.requests_of_cell->find(cell->cell_id);
+      if (rows == in.requests_of_cell->end()) continue;
       auto pick = chosen_point(in, *cell, asked);
       if (!pick) {
         st.without.push_back(cell->cell_id);
@@ -235,7 +235,7 @@ PageSpec distribution_spec() {
   s.inputs = {{"per-request data (cells/<id>/requests.csv)",
                "import results saved request by request: vLLM bench serve --save-result --save-detailed, SGLang bench_serving "
                "--output-details, or AIPerf's profile_export.jsonl beside profile_export_aiperf.json",
-               [](const ReportInputs& in) { return !in.requests_of_cell.empty(); }}};
+               [](const ReportInputs& in) { return !in.requests_of_cell->empty(); }}};
   s.count = [](const ReportInputs& in, const Rect&) {
     size_t curves = prepare_distributions(in).curves.size();
     return static_cast<int>(std::max<size_t>(1, (curves + kCurvesPerPage - 1) / kCurvesPerPage));
