@@ -7,6 +7,7 @@
 
 #include "analysis/point_quality.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace ptr {
 
@@ -275,7 +276,7 @@ std::string champion_markdown(const ChampionResult& r, const ChampionConfig& cfg
   bool lower = lower_is_better(cfg);
   std::string md = fmt::format("# Champion — {}\n\n", campaign);
   md += r.tier == "verdict" ? "**VERDICT**\n\n" : "**DRAFT** — unmet gates:\n\n";
-  for (const auto& g : r.unmet_gates) md += "- " + g + "\n";
+  for (const auto& g : r.unmet_gates) md += "- " + markdown_inline(g) + "\n";
   if (!r.unmet_gates.empty()) md += "\n";
   md += fmt::format("Focus: {} ({}). SLO: {} TTFT <= {:g} ms, {} TPOT <= {:g} ms. Baseline: `{}`.\n\n", cfg.focus,
                     lower ? "TPOT at the baseline's operating concurrency, lower is better"
@@ -293,14 +294,14 @@ std::string champion_markdown(const ChampionResult& r, const ChampionConfig& cfg
     for (const char* k : {"dram_active_pct", "tensor_active_pct", "sm_active_pct"})
       tel += (tel.empty() ? "" : " / ") + (c.telemetry.contains(k) ? fmt::format("{:.0f}", c.telemetry[k].get<double>()) : std::string("n/a"));
     md += fmt::format("| {} | `{}`{} | {} | {} | {:.1f} | {} | {} | {:.1f} | {} | {} | {} | {} | {} |\n", i + 1, c.cell,
-                      is_base ? " (baseline)" : "", c.engine, c.delivery, *c.score,
+                      is_base ? " (baseline)" : "", markdown_inline(c.engine), markdown_inline(c.delivery), *c.score,
                       c.score_std ? fmt::format("{:.1f}", *c.score_std) : "n/a", c.trials, c.at_concurrency,
                       c.binding.empty() ? "—" : c.binding, c.delta_pct ? fmt::format("{:+.1f}", *c.delta_pct) : "—",
                       c.vs_baseline ? fmt::format("{:.3g}", c.vs_baseline->p_two_sided) : "—", c.sol_rigor, tel);
   }
   if (!r.unranked.empty()) {
     md += "\nNot ranked:\n\n";
-    for (const auto& u : r.unranked) md += "- " + u + "\n";
+    for (const auto& u : r.unranked) md += "- " + markdown_inline(u) + "\n";
   }
   md += "\n## Δ % vs baseline per concurrency (Welch p in brackets)\n\n| cell |";
   std::set<long> cs;

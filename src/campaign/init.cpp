@@ -6,6 +6,7 @@
 #include "campaign/operations.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
+#include "util/text.hpp"
 #include "util/time_utc.hpp"
 
 namespace ptr {
@@ -41,17 +42,18 @@ std::string free_campaign_id(const fs::path& root, const std::string& slug) {
 namespace {
 
 std::string summary_md(const CampaignConfig& cfg, const std::string& id) {
-  std::string md = fmt::format("# {}\n\nCampaign `{}`.\n\n", cfg.name, id);
-  if (!cfg.description.empty()) md += cfg.description + "\n\n";
+  // Config strings stay inside their line or table cell (newlines, pipes escaped).
+  std::string md = fmt::format("# {}\n\nCampaign `{}`.\n\n", markdown_inline(cfg.name), id);
+  if (!cfg.description.empty()) md += markdown_inline(cfg.description) + "\n\n";
   md += "| cell | model | hardware | quant | TP | strategy | MTP | mbt | concurrencies |\n";
   md += "|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& c : cfg.cells) {
     const auto& a = c.identity;
     std::string conc;
     for (long v : c.concurrencies) conc += (conc.empty() ? "" : ", ") + std::to_string(v);
-    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", a.cell_id, a.model.value_or("?"),
-                      a.hardware.value_or("?"), a.quant.value_or("?"), a.tensor_parallel.value_or(0),
-                      a.parallel_strategy.value_or("?"), a.mtp.value_or(false) ? "on" : "off",
+    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", a.cell_id, markdown_inline(a.model.value_or("?")),
+                      markdown_inline(a.hardware.value_or("?")), markdown_inline(a.quant.value_or("?")), a.tensor_parallel.value_or(0),
+                      markdown_inline(a.parallel_strategy.value_or("?")), a.mtp.value_or(false) ? "on" : "off",
                       a.max_num_batched_tokens.value_or(0), conc);
   }
   return md;
@@ -82,7 +84,7 @@ InitResult create_campaign(const fs::path& root, const std::string& text, const 
   std::string source = fmt::format(
       "# Source\n\n- campaign: `{}`\n- created: {} (UTC)\n- by: {}\n- config: `{}` (frozen copy: config.yaml)\n"
       "- tool: perftunereport {}\n- cells: {}\n",
-      out.id, utc_iso_now(), who(), fs::absolute(config_path).lexically_normal().string(), PERFTUNEREPORT_VERSION,
+      out.id, utc_iso_now(), markdown_inline(who()), markdown_inline(fs::absolute(config_path).lexically_normal().string()), PERFTUNEREPORT_VERSION,
       cfg.cells.size());
   if (!cfg.provenance.empty()) source += "\n## Provenance (from config)\n\n```json\n" + cfg.provenance.dump(2) + "\n```\n";
   atomic_write(staging / "SOURCE.md", source);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <condition_variable>
 #include <deque>
+#include <fstream>
 #include <set>
 #include <sstream>
 #include <map>
@@ -59,6 +60,45 @@ void draw_chrome(Canvas& c, const ReportInputs& in, const std::string& title, in
   c.text(kMargin, fy, left, Font{6.5}, in.options.synthetic ? Color::hex(0xb71c1c) : Color::hex(0x555555));
   c.text(kPageW - kMargin, fy, fmt::format("perftunereport {} · page {}/{}", PERFTUNEREPORT_VERSION, page_no, page_total),
          Font{6.5}, Color::hex(0x555555), Align::right);
+}
+
+// Whether `p` is a file this tool writes at --out: a PDF whose Creator is
+// perftunereport (cairo writes the info dictionary near the end), an HTML
+// report (its title), or a report_status.json (its render_status block).
+bool written_by_this_tool(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  if (!f) return false;
+  std::error_code ec;
+  auto size = fs::file_size(p, ec);
+  if (ec) return false;
+  auto read_at = [&](std::uintmax_t from, size_t n) {
+    std::string buf(n, '\0');
+    f.seekg(static_cast<std::streamoff>(from));
+    f.read(buf.data(), static_cast<std::streamsize>(n));
+    buf.resize(static_cast<size_t>(f.gcount()));
+    f.clear();
+    return buf;
+  };
+  std::string head = read_at(0, 4096);
+  if (head.rfind("%PDF-", 0) == 0) {
+    size_t tail = static_cast<size_t>(std::min<std::uintmax_t>(size, 64 * 1024));
+    return read_at(size - tail, tail).find("/Creator (perftunereport") != std::string::npos;
+  }
+  if (head.rfind("<!DOCTYPE html>", 0) == 0) return head.find("<title>perftunereport: ") != std::string::npos;
+  if (p.filename() == "report_status.json" && size < (64u << 20)) {
+    json j = json::parse(read_at(0, static_cast<size_t>(size)), nullptr, false);
+    return j.is_object() && j.contains("render_status");
+  }
+  return false;
+}
+
+void refuse_foreign_output(const fs::path& p, bool force) {
+  std::error_code ec;
+  if (force || !fs::exists(p, ec)) return;
+  if (!fs::is_regular_file(p, ec)) throw_input(p.string(), "--out names something that is not a regular file; nothing was written", -1, {}, "choose another path");
+  if (!written_by_this_tool(p))
+    throw_input(p.string(), "exists and was not written by perftunereport; nothing was written", -1, {},
+                "choose another --out path, or add --force to replace it");
 }
 
 json omission_json(const Omission& o) { return {{"page", o.page}, {"reason", o.reason}, {"how_to_fix", o.how_to_fix}}; }
@@ -134,12 +174,23 @@ RenderResult render_report(const fs::path& root, const RenderRequest& req, Warni
   FileLock lock(camp.dir, "report_render", lock_wait_seconds());
   ReportInputs in = load_report_inputs(camp, req.options);
   in.history = req.history;
-  return render_inputs(in, req.out, warnings);
+  return render_inputs(in, req.out, warnings, req.force);
 }
 
-RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>& out, Warnings& warnings) {
+RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>& out, Warnings& warnings, bool force) {
   require_fonts();
   RenderResult res;
+  {
+    // --out: never replace someone's file (checked before anything is drawn).
+    std::string fmt_choice = in.options.text("format");
+    if (out) {
+      bool pdf = fmt_choice != "html", html = fmt_choice != "pdf";
+      fs::path status = out->parent_path() / "report_status.json";
+      if (pdf) refuse_foreign_output(*out, force);
+      if (html) refuse_foreign_output(pdf ? out->parent_path() / (out->stem().string() + ".html") : *out, force);
+      refuse_foreign_output(status, force);
+    }
+  }
   res.coverage = in.coverage;
   std::vector<PlannedPage> plan;
   const Rect body{kMargin, 46, kPageW - 2 * kMargin, kPageH - 46 - 36};

@@ -16,6 +16,7 @@ struct RenderRequest {
   std::optional<std::filesystem::path> out;
   ReportOptions options;
   std::optional<LakeHistory> history;  // --history: the trend page
+  bool force = false;                  // replace an --out file this tool did not write
 };
 
 struct RenderResult {
@@ -30,8 +31,10 @@ struct RenderResult {
 RenderResult render_report(const std::filesystem::path& campaigns_root, const RenderRequest& req,
                            Warnings& warnings);
 // Renders inputs already loaded (report_smoke keeps its atlas in memory).
+// An existing file at `out` (or report.html / report_status.json beside it)
+// is replaced only when this tool wrote it, or with `force`.
 RenderResult render_inputs(const ReportInputs& in, const std::optional<std::filesystem::path>& out,
-                           Warnings& warnings);
+                           Warnings& warnings, bool force = false);
 
 inline constexpr size_t kMinPdfBytes = 10 * 1024;  // a smaller PDF is degenerate
 

@@ -15,6 +15,7 @@ VerbSpec report_render_verb() {
   std::vector<ParamSpec> params = {
       {"campaign", ParamType::string, true, nullptr, "Campaign id or slug (newest wins)."},
       {"out", ParamType::string, false, nullptr, "PDF path [default: <campaign>/report.pdf]; report_status.json goes beside it.", {}, PathRole::output},
+      {"force", ParamType::boolean, false, false, "Replace an existing --out file (or report_status.json beside it) that perftunereport did not write."},
       {"history", ParamType::boolean, false, false, "Add the trend page: earlier published campaigns from the perf lake, matched on the comparison key."},
       {"lake", ParamType::string, false, nullptr, "Lake URL for --history [default: $PERFREPORT_LAKE, else <campaigns-root>/perf-lake.sqlite]."},
   };
@@ -31,6 +32,7 @@ VerbSpec report_render_verb() {
         RenderRequest req;
         req.campaign = p.str("campaign");
         if (auto out = p.opt_str("out")) req.out = *out;
+        req.force = p.flag("force");
         req.options = report_options_from(p);
         if (p.flag("history")) {
           std::set<std::string> digests;

@@ -33,6 +33,7 @@ void remove_stale_scratch(const fs::path& scratch) {
 VerbSpec report_smoke_verb() {
   std::vector<ParamSpec> params = {
       {"out", ParamType::string, false, "smoke.pdf", "PDF path; report_status.json goes beside it.", {}, PathRole::output},
+      {"force", ParamType::boolean, false, false, "Replace an existing --out file (or report_status.json beside it) that perftunereport did not write."},
   };
   for (auto& p : report_option_params()) params.push_back(p);
   return {
@@ -62,6 +63,7 @@ VerbSpec report_smoke_verb() {
         ReportOptions options = report_options_from(p);
         options.synthetic = true;
         fs::path out = p.str("out");
+        const bool force = p.flag("force");
         // The renderer runs on its own thread: it loads fonts while this
         // thread builds the campaign, renders as soon as the cells exist in
         // memory, and overlaps with writing the cell files.
@@ -69,7 +71,7 @@ VerbSpec report_smoke_verb() {
         Warnings render_warnings;
         auto render = std::async(std::launch::async, [&, f = inputs.get_future()]() mutable {
           chart::warm_fonts();
-          return render_inputs(f.get(), out, render_warnings);
+          return render_inputs(f.get(), out, render_warnings, force);
         });
         SmokeCampaign smoke;
         bool handed_over = false;
