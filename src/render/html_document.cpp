@@ -98,6 +98,16 @@ nav a { color: #cfd8dc; margin-right: 12px; text-decoration: none; }
 nav a:focus, nav a:hover { color: #fff; text-decoration: underline; }
 section.report-page { background: #fff; margin: 16px auto; max-width: 1100px; box-shadow: 0 1px 4px rgba(0,0,0,.25); }
 .lazy-page { aspect-ratio: 841.89 / 1190.55; }
+.html-page { padding: 14px 36px 16px; font-size: 13px; color: #222; }
+.html-page h2 { font-size: 18px; margin: 0 0 10px; border-bottom: 1px solid #ccc; padding-bottom: 6px; }
+.html-page h3 { font-size: 14px; color: #1a237e; margin: 14px 0 4px; }
+.html-page ul { margin: 0; padding-left: 22px; }
+.html-page .severe { color: #b71c1c; }
+.html-page .note, .html-page .none { color: #555; font-style: italic; }
+.html-page .footer { color: #555; font-size: 11px; border-top: 1px solid #ccc; margin-top: 16px; padding-top: 4px; }
+table.plain { border-collapse: collapse; width: 100%; font-size: 12px; }
+table.plain th, table.plain td { border-bottom: 1px solid #e4e4e4; padding: 2px 6px; text-align: left; vertical-align: top; }
+table.plain thead th { background: #e8eaf6; color: #1a237e; }
 section.report-page svg { display: block; width: 100%; height: auto; font-family: "DejaVu Sans", sans-serif; }
 .mark { cursor: pointer; }
 .mark:focus { outline: none; stroke: #000; stroke-width: 1.2; }
@@ -318,6 +328,9 @@ std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& p
                                   : fmt::format("<div class=\"view\" data-view=\"{}\" hidden><script type=\"application/gzip;base64\" "
                                                 "class=\"packed\">{}</script></div>\n",
                                                 xml_escape(key), gzip_base64(svg));
+    } else if (!pg.html.empty()) {
+      html += "<div class=\"html-page\"><h2>" + xml_escape(pg.title) + "</h2>\n" + pg.html + "<p class=\"footer\">" +
+              xml_escape(pg.footer) + "</p></div>\n";
     } else {
       if (!pg.note.empty()) html += "<p class=\"note\">" + xml_escape(pg.note) + "</p>\n";
       // Large reports: past the first pages, each page travels packed (a

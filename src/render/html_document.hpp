@@ -18,6 +18,8 @@ struct HtmlPage {
   std::string current;
   std::string note;  // why views are missing, when they are
   bool sla_layers = false;  // page 1 drawn with every SLA preset's layer (the SLA control)
+  std::string html;         // the page as HTML (tables) instead of svg, when its entry writes one
+  std::string footer;       // with html: the PDF page's footer line
 };
 
 std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& pages);

@@ -146,6 +146,18 @@ std::string html_report(const ReportInputs& in, const std::vector<PlannedPage>& 
       return canvas.take_svg();
     };
     auto it = prepared.find(pp.spec);
+    if (pp.spec->html) {
+      // Tables the browser lays out (completeness, source): no drawing.
+      PageFrame frame{canvas, in, body, omitted, ledger, grounded, page1_drawn};
+      frame.prepared = it != prepared.end() ? &it->second : nullptr;
+      HtmlPage page{pp.spec->id, title, {}, {}, current};
+      page.html = pp.spec->html(frame, pp.index);
+      page.footer = fmt::format("campaign={}  rendered={}{} · perftunereport {} · page {}/{}", in.campaign_id, in.rendered_utc,
+                                in.options.synthetic ? "  SYNTHETIC DATA (report_smoke fixture)" : "", PERFTUNEREPORT_VERSION, n + 1, total);
+      out.push_back(std::move(page));
+      pages.push_back({{"page", n + 1}, {"id", pp.spec->id}, {"title", title}});
+      continue;
+    }
     HtmlPage page{pp.spec->id, title, draw(in, it != prepared.end() ? &it->second : nullptr, ledger), {}, current};
     if (pp.spec->id == "page1") {
       page.sla_layers = with_views;

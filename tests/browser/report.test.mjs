@@ -76,6 +76,15 @@ test('the smoke report opens offline with every page, and a hovered point shows 
     assert.deepEqual(ids, status.pages.map((p) => p.id), 'the same pages in the same order as the PDF');
     // Text stays text: the coverage line is selectable in the DOM.
     assert.match(await page.locator('#page-1').innerText(), /Coverage: 44 atlas cells/);
+    // The completeness and source pages are HTML tables, not drawings.
+    const completeness = page.locator('section[data-page-id="completeness"]');
+    assert.equal(await completeness.locator('svg').count(), 0);
+    assert.equal(await completeness.locator('ul[data-section="failed_points"] li.severe').count(), 2, 'the two cells with failed points');
+    const source = page.locator('section[data-page-id="source"]');
+    assert.equal(await source.locator('svg').count(), 0);
+    assert.equal(await source.locator('table.plain tbody tr[data-role="data"]').count(), 44, 'every cell in the table');
+    assert.deepEqual(await source.locator('tr[data-id="ab-h100-sglang"] td').allInnerTexts(),
+      ['ab-h100-sglang', 'H100 FP8 TP8 sglang 0.5.5 no MTP', 'sglang', '0.5.5', 'zai-org/GLM-5.1 (synthetic)', 'kubernetes (synthetic)', 'sglang']);
     const text = await tooltipOf(page, 'section#page-1 [data-role="data"][data-id="ab-h100-sglang"][data-c="64"]', 'focus');
     assert.match(text, /ab-h100-sglang/);
     assert.match(text, /c=64 · ok · trials 3/);

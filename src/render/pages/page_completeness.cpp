@@ -9,6 +9,7 @@
 #include "analysis/methodology.hpp"
 #include "analysis/point_quality.hpp"
 #include "render/chart/axes.hpp"
+#include "render/chart/svg_canvas.hpp"
 #include "render/pages/pages.hpp"
 
 namespace ptr {
@@ -151,6 +152,57 @@ std::vector<CompletenessLine> completeness_lines(const ReportInputs& in, const s
   return out;
 }
 
+namespace {
+
+// Per cell (atlas_aggregate's sol_rigor), strongest first: which cells the
+// report-wide level actually covers.
+std::string sol_line(const PageFrame& f) {
+  std::map<std::string, long> per_cell;
+  for (const auto* list : {&f.in.cells, &f.in.roofline_cells})
+    for (const auto& cell : *list) ++per_cell[cell.sol_rigor.value_or("none")];
+  std::string cells;
+  for (const char* level : {"L4", "L3", "L1", "none"})
+    if (per_cell.count(level)) cells += fmt::format("{}{} {}", cells.empty() ? "" : ", ", level, per_cell[level]);
+  return fmt::format("Speed of light: sol_complete={}, sol_rigor={}, dcgm_grounded={} (report_status.json); "
+                     "cells by sol_rigor: {}.",
+                     f.status.value("sol_complete", false), f.status.value("sol_rigor", std::string("none")),
+                     f.status.value("dcgm_grounded", false), cells);
+}
+
+// Section key -> heading and what "none" means there.
+const std::vector<std::pair<const char*, std::pair<const char*, const char*>>>& completeness_sections() {
+  static const std::vector<std::pair<const char*, std::pair<const char*, const char*>>> sections = {
+      {"omitted_pages", {"Omitted pages", "None: every page's inputs were present."}},
+      {"undrawn_points", {"Points not drawn", "None: every point is on the charts (failed ones in their FAILED strips)."}},
+      {"failed_points", {"Failed points (no request completed)", "None."}},
+      {"cell_caveats", {"Caveats per cell", "None: every point completed every request, with a steady window and low run-to-run noise."}},
+      {"methodology", {"Methodology problems (full-context descriptor)", "None: every descriptor field is known and the data agrees with it."}},
+      {"drawing", {"Drawing check", "Page 1 was not drawn."}},
+  };
+  return sections;
+}
+
+// The HTML report's version: every line (no page to run out of), one list per section.
+std::string completeness_html(PageFrame& f) {
+  auto lines = completeness_lines(f.in, f.omissions, f.ledger, f.page1_drawn);
+  f.ledger.completeness = lines;
+  std::string html = "<p class=\"lead\">" + chart::xml_escape(f.in.coverage.line()) + "</p>\n<p>" + chart::xml_escape(sol_line(f)) + "</p>\n";
+  for (const auto& [key, text] : completeness_sections()) {
+    html += fmt::format("<h3>{}</h3>\n<ul data-section=\"{}\">\n", chart::xml_escape(text.first), key);
+    bool any = false;
+    for (const auto& l : lines)
+      if (l.section == key) {
+        html += fmt::format("<li{}>{}</li>\n", l.severe ? " class=\"severe\"" : "", chart::xml_escape(l.text));
+        any = true;
+      }
+    if (!any) html += "<li class=\"none\">" + chart::xml_escape(text.second) + "</li>\n";
+    html += "</ul>\n";
+  }
+  return html;
+}
+
+}  // namespace
+
 PageSpec completeness_spec() {
   PageSpec s;
   s.id = "completeness";
@@ -180,31 +232,11 @@ PageSpec completeness_spec() {
     };
     c.text(f.body.x, y, f.in.coverage.line(), Font{8.5, true}, Color::hex(0x1a237e));
     y += 14;
-    // Per cell (atlas_aggregate's sol_rigor), strongest first: which cells the
-    // report-wide level actually covers.
-    std::map<std::string, long> per_cell;
-    for (const auto* list : {&f.in.cells, &f.in.roofline_cells})
-      for (const auto& cell : *list) ++per_cell[cell.sol_rigor.value_or("none")];
-    std::string cells;
-    for (const char* level : {"L4", "L3", "L1", "none"})
-      if (per_cell.count(level)) cells += fmt::format("{}{} {}", cells.empty() ? "" : ", ", level, per_cell[level]);
-    std::string sol = fmt::format("Speed of light: sol_complete={}, sol_rigor={}, dcgm_grounded={} (report_status.json); "
-                                  "cells by sol_rigor: {}.",
-                                  f.status.value("sol_complete", false), f.status.value("sol_rigor", std::string("none")),
-                                  f.status.value("dcgm_grounded", false), cells);
-    c.text(f.body.x, y, sol, Font{7.5}, Color::hex(0x333333));
+    c.text(f.body.x, y, sol_line(f), Font{7.5}, Color::hex(0x333333));
     y += 12;
     auto lines = completeness_lines(f.in, f.omissions, f.ledger, f.page1_drawn);
     f.ledger.completeness = lines;  // report_status.json carries them in full
-    const std::vector<std::pair<const char*, std::pair<const char*, const char*>>> sections = {
-        {"omitted_pages", {"Omitted pages", "None: every page's inputs were present."}},
-        {"undrawn_points", {"Points not drawn", "None: every point is on the charts (failed ones in their FAILED strips)."}},
-        {"failed_points", {"Failed points (no request completed)", "None."}},
-        {"cell_caveats", {"Caveats per cell", "None: every point completed every request, with a steady window and low run-to-run noise."}},
-        {"methodology", {"Methodology problems (full-context descriptor)", "None: every descriptor field is known and the data agrees with it."}},
-        {"drawing", {"Drawing check", "Page 1 was not drawn."}},
-    };
-    for (const auto& [key, text] : sections) {
+    for (const auto& [key, text] : completeness_sections()) {
       heading(text.first);
       bool any = false;
       for (const auto& l : lines)
@@ -219,6 +251,7 @@ PageSpec completeness_spec() {
              fmt::format("… {} more line(s) not shown; the full list is in report_status.json (completeness)", dropped),
              Font{7.5, false, true}, Color::hex(0x666666));
   };
+  s.html = [](PageFrame& f, int) { return completeness_html(f); };
   return s;
 }
 

@@ -88,6 +88,9 @@ struct PageSpec {
   // scales), done once per render; draw finds it in PageFrame::prepared.
   std::function<std::any(const ReportInputs&)> prepare;
   std::function<void(PageFrame&, int index)> draw;
+  // Optional: the page as an HTML fragment (tables a browser lays out and
+  // searches), used by the HTML report instead of the drawing. Same paging as draw.
+  std::function<std::string(PageFrame&, int index)> html;
   // report_status fields this page grounds (sol_complete, sol_rigor, ...),
   // called for every page, drawn or not.
   std::function<void(const ReportInputs&, bool drawn, nlohmann::json& status)> status;
