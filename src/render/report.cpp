@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -249,6 +250,16 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
   std::map<const PageSpec*, std::any> prepared;
   for (const auto& pp : plan)
     if (pp.spec->prepare && !prepared.count(pp.spec)) prepared[pp.spec] = pp.spec->prepare(in);
+  // With both formats the HTML pages are drawn on their own thread (their own
+  // canvas and Pango font map, a scratch ledger: the PDF's stays the record)
+  // while the PDF is drawn and emitted; everything they read is fixed by now.
+  DrawLedger html_ledger;
+  json html_pages = json::array();
+  std::future<std::string> html_doc;
+  if (want_html && want_pdf)
+    html_doc = std::async(std::launch::async, [&] {
+      return html_report(in, plan, body, res.omitted, html_ledger, grounded, page1_drawn, prepared, html_pages);
+    });
   if (want_pdf) {
     res.pdf = out ? *out : in.campaign_dir / "report.pdf";
     if (res.pdf.has_parent_path()) fs::create_directories(res.pdf.parent_path());
@@ -389,9 +400,8 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
   if (want_html) {
     // The same pages, drawn again into SVG: with a PDF, its ledger stays the record.
     res.html = out && !want_pdf ? *out : (out ? out->parent_path() / (out->stem().string() + ".html") : in.campaign_dir / "report.html");
-    DrawLedger scratch;
-    json html_pages = json::array();
-    std::string doc = html_report(in, plan, body, res.omitted, want_pdf ? scratch : ledger, grounded, page1_drawn, prepared, html_pages);
+    std::string doc = html_doc.valid() ? html_doc.get()
+                                       : html_report(in, plan, body, res.omitted, ledger, grounded, page1_drawn, prepared, html_pages);
     if (!want_pdf) pages = html_pages;
     if (res.html.has_parent_path()) fs::create_directories(res.html.parent_path());
     remove_stale_temps(res.html);
