@@ -181,6 +181,12 @@ std::string sweep_experiment_of(const std::string& rel) {
   return p.generic_string();
 }
 
+// A UTF-8 byte-order mark (Windows editors write one) is not part of any
+// format: every reader sees the text after it, so all formats treat it alike.
+std::string_view without_bom(std::string_view text) {
+  return text.substr(0, 3) == "\xEF\xBB\xBF" ? text.substr(3) : text;
+}
+
 void ingest_one(const std::filesystem::path& abs, const std::string& rel, bool explicit_file,
                 const std::string& backend, IngestBatch& b) {
   std::string text = read_file(abs);
@@ -193,7 +199,7 @@ void ingest_one(const std::filesystem::path& abs, const std::string& rel, bool e
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     return skip("empty file; expected a benchmark output (vLLM/SGLang JSON or stdout, AIPerf JSON/JSONL/CSV)");
   if (looks_binary(text)) return skip("binary file; expected a text benchmark output");
-  FileView view{shown, text};
+  FileView view{shown, without_bom(text)};
   Sniff sniff;
   const FormatAdapter* a = best_adapter(view, sniff);
   if (!a) {
@@ -373,7 +379,7 @@ IngestBatch merge_batches(IngestBatch a, IngestBatch b) {
 }
 
 std::vector<RunResult> ingest_text(const std::string& display_path, std::string_view text, std::string* format) {
-  FileView view{display_path, text};
+  FileView view{display_path, without_bom(text)};
   Sniff sniff;
   const FormatAdapter* a = best_adapter(view, sniff);
   if (!a) throw_input(display_path, "unknown format");

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <limits>
+#include <unordered_set>
 
 #include "util/error.hpp"
 #include "util/text.hpp"
@@ -90,8 +91,25 @@ json parse_json_lenient(std::string_view text, const std::string& file, long lin
                 line_offset + line_of_byte(text, at));
   std::string rewritten;
   std::string_view src = rewrite_nonfinite_tokens(text, rewritten) ? std::string_view(rewritten) : text;
+  // A key twice in one object: the writer's reader would keep one of them
+  // silently (which, differs by library); refuse instead of guessing.
+  std::vector<std::unordered_set<std::string>> keys;  // per open object, its keys so far
+  struct DuplicateKey {
+    std::string key;
+  };
+  auto unique_keys = [&](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) keys.emplace_back();
+    else if (event == json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
+    else if (event == json::parse_event_t::key && !keys.empty()) {
+      const auto& k = parsed.get_ref<const std::string&>();
+      if (!keys.back().insert(k).second) throw DuplicateKey{k};
+    }
+    return true;
+  };
   try {
-    return json::parse(src.begin(), src.end());
+    return json::parse(src.begin(), src.end(), unique_keys);
+  } catch (const DuplicateKey& d) {
+    throw_input(file, fmt::format("duplicate key '{}' in one JSON object; expected each key once", excerpt(d.key, 80)), -1, d.key);
   } catch (const json::parse_error& e) {
     long line = line_offset + line_of_byte(src, e.byte > 0 ? e.byte - 1 : 0);
     std::string what = e.what();

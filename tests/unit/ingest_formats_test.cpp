@@ -132,6 +132,33 @@ TEST(BadInput, TruncatedAiperfRecordNamesLine) {
   EXPECT_NE(msg.find("malformed AIPerf record"), std::string::npos) << msg;
 }
 
+TEST(BadInput, DuplicateJsonKeyIsRefusedNamingTheKey) {
+  std::string text = read_file(fixtures_dir() / "vllm/bench-serve/tm-l40sx2_qwen27b_in4096_out128_p50_c1_d48e1d.json");
+  size_t at = text.find("\"max_concurrency\": 1,");
+  ASSERT_NE(at, std::string::npos);
+  text.insert(at, "\"max_concurrency\": 64, ");
+  std::string msg = error_of([&] { ingest_text("dup.json", text); });
+  EXPECT_NE(msg.find("dup.json"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("duplicate key 'max_concurrency' in one JSON object"), std::string::npos) << msg;
+  // The same key in two different objects is fine.
+  EXPECT_NO_THROW(parse_json_lenient(R"({"a": {"k": 1}, "b": {"k": 2}})", "ok.json"));
+}
+
+TEST(BadInput, ByteOrderMarkIsIgnoredByEveryFormat) {
+  for (const char* f : {"vllm/bench-serve/tm-l40sx2_qwen27b_in4096_out128_p50_c1_d48e1d.json",
+                        "aiperf/v0.2x-qwen-c1__profile_export_aiperf.json", "aiperf/v0.2x-qwen-c1__profile_export.jsonl",
+                        "sglang/tp8_dp1_Qwen3-8B_in1024_out128_p100_c100_38769a.jsonl"}) {
+    std::string text = read_file(fixtures_dir() / f);
+    std::string plain_format, bom_format;
+    auto plain = ingest_text("p", text, &plain_format);
+    auto bom = ingest_text("b", "\xEF\xBB\xBF" + text, &bom_format);
+    EXPECT_EQ(bom_format, plain_format) << f;
+    ASSERT_EQ(bom.size(), plain.size()) << f;
+    EXPECT_EQ(bom[0].completed, plain[0].completed) << f;
+    EXPECT_EQ(bom[0].ttft.mean, plain[0].ttft.mean) << f;
+  }
+}
+
 TEST(Backend, FilterRejectsOtherClientsFiles) {
   std::string msg = error_of([] { ingest_paths({fixtures_dir() / "sglang/deepseek_dp_mla_output.jsonl"}, "aiperf"); });
   EXPECT_NE(msg.find("not --backend aiperf"), std::string::npos) << msg;
