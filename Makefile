@@ -3,7 +3,7 @@ BUILD ?= build
 SHARED ?= $(abspath ../shared)
 JOBS ?= $(shell nproc)
 
-.PHONY: deps configure build smoke smoke-import mcp-deps browser-deps test bench clean
+.PHONY: deps configure build smoke smoke-import mcp-deps browser-deps test test-asan test-tsan bench clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -32,6 +32,20 @@ browser-deps: deps
 
 test: build mcp-deps browser-deps
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The suite under AddressSanitizer + UBSan, or ThreadSanitizer, each in its own
+# build folder (not part of CI: a sanitized build takes several times longer).
+# fontconfig's process-lifetime caches are not leaks of ours (tests/asan.supp).
+test-asan: configure mcp-deps browser-deps
+	@cmake -S . -B $(BUILD)-asan -DPERFTUNEREPORT_SHARED_DIR=$(SHARED) -DPERFTUNEREPORT_SANITIZE=address,undefined >/dev/null
+	@cmake --build $(BUILD)-asan -j $(JOBS)
+	@cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/asan.supp \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+test-tsan: configure mcp-deps browser-deps
+	@cmake -S . -B $(BUILD)-tsan -DPERFTUNEREPORT_SHARED_DIR=$(SHARED) -DPERFTUNEREPORT_SANITIZE=thread >/dev/null
+	@cmake --build $(BUILD)-tsan -j $(JOBS)
+	@cd $(BUILD)-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 
 bench: build
 	@bash bench/run.sh $(BUILD)

@@ -50,6 +50,8 @@ nlohmann::json report_data(const ReportInputs& in) {
       points[std::to_string(*p.concurrency)] = pt;
     }
     cells[cell.cell_id] = {{"label", in.variant(cell).label}, {"descriptor", d}, {"points", points}};
+    // (the smoke fixture's scratch campaign is gone once rendered: no link)
+    if (!in.options.synthetic) cells[cell.cell_id]["normalized"] = "cells/" + cell.cell_id + "/normalized.json";
   }
   // TPM rows (the cost curve's series): their label and cells.
   nlohmann::json groups = nlohmann::json::object();
@@ -150,6 +152,8 @@ const char* const kScript = R"(
       if (p.source) html += '<br><a href="' + esc(encodeURI(p.source)) + '">' + esc(p.source) + '</a>';
       if (p.requests) html += '<br>' + esc(p.requests.count) + ' requests in <a href="' + esc(encodeURI(p.requests.table)) + '">' + esc(p.requests.table) + '</a>';
     }
+    // A number tied to the cell rather than one point: its normalized.json lists every point's raw files.
+    if (!p && cell.normalized) html += '<br><a href="' + esc(encodeURI(cell.normalized)) + '">' + esc(cell.normalized) + '</a>';
     const d = Object.entries(cell.descriptor).map(([k, v]) => esc(k) + '=' + esc(v)).join(', ');
     return html + '<br><small>' + d + '</small>';
   }

@@ -188,6 +188,12 @@ test('a report of a real vLLM sweep: the tooltip shows the atlas number and link
     const cells = await row.locator('td').allInnerTexts();
     assert.ok(Math.abs(Number(cells[4]) - tpm.output_tpm_per_gpu) <= 0.5, `${cells[4]} vs ${tpm.output_tpm_per_gpu}`);
     assert.ok(await page.locator('table.sla[data-sla="0"]').isHidden(), "the campaign's SLA table is hidden");
+    // A number tied to a cell rather than a point (the source page's table) links the cell's normalized.json.
+    await page.keyboard.press('Escape');
+    await tooltipOf(page, 'section[data-page-id="source"] tr[data-id="h100-sweep"]', 'focus');
+    const cellHref = await page.locator('#tip a').getAttribute('href');
+    assert.equal(cellHref, 'cells/h100-sweep/normalized.json');
+    assert.ok(fs.existsSync(path.join(dir, cellHref)));
     // Keyboard: a point takes focus and shows the same tooltip.
     await page.keyboard.press('Escape');
     await page.locator('section#page-1 [data-role="data"][data-id="h100-sweep"][data-c="8"]').first().focus();
