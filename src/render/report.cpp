@@ -2,6 +2,7 @@
 
 #include "render/chart/svg_canvas.hpp"
 #include "render/html_document.hpp"
+#include "render/output_guard.hpp"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -9,7 +10,6 @@
 #include <condition_variable>
 #include <deque>
 #include <future>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <map>
@@ -63,45 +63,6 @@ void draw_chrome(Canvas& c, const ReportInputs& in, const std::string& title, in
          Font{6.5}, Color::hex(0x555555), Align::right);
 }
 
-// Whether `p` is a file this tool writes at --out: a PDF whose Creator is
-// perftunereport (cairo writes the info dictionary near the end), an HTML
-// report (its title), or a report_status.json (its render_status block).
-bool written_by_this_tool(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  if (!f) return false;
-  std::error_code ec;
-  auto size = fs::file_size(p, ec);
-  if (ec) return false;
-  auto read_at = [&](std::uintmax_t from, size_t n) {
-    std::string buf(n, '\0');
-    f.seekg(static_cast<std::streamoff>(from));
-    f.read(buf.data(), static_cast<std::streamsize>(n));
-    buf.resize(static_cast<size_t>(f.gcount()));
-    f.clear();
-    return buf;
-  };
-  std::string head = read_at(0, 4096);
-  if (head.rfind("%PDF-", 0) == 0) {
-    size_t tail = static_cast<size_t>(std::min<std::uintmax_t>(size, 64 * 1024));
-    return read_at(size - tail, tail).find("/Creator (perftunereport") != std::string::npos;
-  }
-  if (head.rfind("<!DOCTYPE html>", 0) == 0) return head.find("<title>perftunereport: ") != std::string::npos;
-  if (p.filename() == "report_status.json" && size < (64u << 20)) {
-    json j = json::parse(read_at(0, static_cast<size_t>(size)), nullptr, false);
-    return j.is_object() && j.contains("render_status");
-  }
-  return false;
-}
-
-void refuse_foreign_output(const fs::path& p, bool force) {
-  std::error_code ec;
-  if (force || !fs::exists(p, ec)) return;
-  if (!fs::is_regular_file(p, ec)) throw_input(p.string(), "--out names something that is not a regular file; nothing was written", -1, {}, "choose another path");
-  if (!written_by_this_tool(p))
-    throw_input(p.string(), "exists and was not written by perftunereport; nothing was written", -1, {},
-                "choose another --out path, or add --force to replace it");
-}
-
 json omission_json(const Omission& o) { return {{"page", o.page}, {"reason", o.reason}, {"how_to_fix", o.how_to_fix}}; }
 
 // The HTML report's pages: each planned page drawn by the same page code
@@ -151,7 +112,9 @@ std::string html_report(const ReportInputs& in, const std::vector<PlannedPage>& 
       // Tables the browser lays out (completeness, source): no drawing.
       PageFrame frame{canvas, in, body, omitted, ledger, grounded, page1_drawn};
       frame.prepared = it != prepared.end() ? &it->second : nullptr;
-      HtmlPage page{pp.spec->id, title, {}, {}, current};
+      HtmlPage page;
+      page.id = pp.spec->id;
+      page.title = title;
       page.html = pp.spec->html(frame, pp.index);
       page.footer = fmt::format("campaign={}  rendered={}{} · perftunereport {} · page {}/{}", in.campaign_id, in.rendered_utc,
                                 in.options.synthetic ? "  SYNTHETIC DATA (report_smoke fixture)" : "", PERFTUNEREPORT_VERSION, n + 1, total);
@@ -159,7 +122,11 @@ std::string html_report(const ReportInputs& in, const std::vector<PlannedPage>& 
       pages.push_back({{"page", n + 1}, {"id", pp.spec->id}, {"title", title}});
       continue;
     }
-    HtmlPage page{pp.spec->id, title, draw(in, it != prepared.end() ? &it->second : nullptr, ledger), {}, current};
+    HtmlPage page;
+    page.id = pp.spec->id;
+    page.title = title;
+    page.svg = draw(in, it != prepared.end() ? &it->second : nullptr, ledger);
+    page.current = current;
     if (pp.spec->id == "page1") {
       page.sla_layers = with_views;
       page.views.push_back({current, page.svg});
@@ -193,17 +160,7 @@ RenderResult render_report(const fs::path& root, const RenderRequest& req, Warni
 RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>& out, Warnings& warnings, bool force) {
   require_fonts();
   RenderResult res;
-  {
-    // --out: never replace someone's file (checked before anything is drawn).
-    std::string fmt_choice = in.options.text("format");
-    if (out) {
-      bool pdf = fmt_choice != "html", html = fmt_choice != "pdf";
-      fs::path status = out->parent_path() / "report_status.json";
-      if (pdf) refuse_foreign_output(*out, force);
-      if (html) refuse_foreign_output(pdf ? out->parent_path() / (out->stem().string() + ".html") : *out, force);
-      refuse_foreign_output(status, force);
-    }
-  }
+  if (out) refuse_foreign_outputs(*out, in.options.text("format"), force);  // before anything is drawn
   res.coverage = in.coverage;
   std::vector<PlannedPage> plan;
   const Rect body{kMargin, 46, kPageW - 2 * kMargin, kPageH - 46 - 36};
