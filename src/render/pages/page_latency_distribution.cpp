@@ -210,7 +210,9 @@ double draw_table(PageFrame& f, double y, const std::vector<const Curve*>& curve
     c.text(x, y, fmt::format("c={} ({})", cv->concurrency, cv->why), body, Color::hex(0x111111));
     std::string req = cv->completed && *cv->completed != cv->requests ? fmt::format("{} of {}", cv->requests, *cv->completed)
                                                                        : std::to_string(cv->requests);
-    if (cv->trials > 1) req += fmt::format(", {} trials", cv->trials);
+    if (cv->trials > 1)
+      req += cv->trials_with_rows == cv->trials ? fmt::format(", {} trials", cv->trials)
+                                                : fmt::format(", {} of {} trials", cv->trials_with_rows, cv->trials);
     c.text(x + conc_w, y, req, body, Color::hex(0x111111));
     for (size_t m = 0; m < 3; ++m) {
       const auto& d = cv->dist[m];

@@ -1,0 +1,67 @@
+// The SVG canvas writes path data relative to the previous rounded point:
+// reading it back must give every vertex at its own rounding (no drift along
+// a long line), and a drawing's tag layer lands on its elements.
+#include <regex>
+
+#include "render/chart/svg_canvas.hpp"
+#include "test_support.hpp"
+
+namespace ptr::test {
+namespace {
+
+// The absolute vertices of M/m/l path data (what a browser computes).
+std::vector<std::pair<double, double>> vertices(const std::string& d) {
+  std::vector<std::pair<double, double>> out;
+  static const std::regex token(R"([MmLlz]|-?[0-9]+(?:\.[0-9]+)?)");
+  double x = 0, y = 0;
+  char cmd = 0;
+  std::vector<double> nums;
+  for (auto it = std::sregex_iterator(d.begin(), d.end(), token); it != std::sregex_iterator(); ++it) {
+    std::string t = it->str();
+    if (std::isalpha(static_cast<unsigned char>(t[0]))) {
+      cmd = t[0];
+      continue;
+    }
+    nums.push_back(std::stod(t));
+    if (nums.size() < 2) continue;
+    bool rel = cmd == 'm' || cmd == 'l';
+    x = rel ? x + nums[0] : nums[0];
+    y = rel ? y + nums[1] : nums[1];
+    out.push_back({x, y});
+    nums.clear();
+  }
+  return out;
+}
+
+TEST(SvgCanvas, RelativePathDataNeverDrifts) {
+  chart::SvgCanvas c(800, 600);
+  std::vector<std::pair<double, double>> pts;
+  for (int i = 0; i < 2000; ++i) pts.push_back({10 + i * 0.3333, 500 - i * 0.2449});  // steps that round unevenly
+  c.polyline(pts, chart::Color::hex(0x000000));
+  std::string svg = c.take_svg();
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(svg, m, std::regex(R"re(<path d="([^"]*)")re")));
+  auto back = vertices(m[1]);
+  ASSERT_EQ(back.size(), pts.size());
+  for (size_t i = 0; i < pts.size(); ++i) {
+    EXPECT_NEAR(back[i].first, std::round(pts[i].first * 10) / 10, 1e-9) << i;
+    EXPECT_NEAR(back[i].second, std::round(pts[i].second * 10) / 10, 1e-9) << i;
+  }
+  EXPECT_EQ(m[1].str().rfind("M10 500l", 0), 0u) << m[1].str().substr(0, 40);
+}
+
+TEST(SvgCanvas, LayerAndSeriesTagsAreInheritedByNestedDrawing) {
+  chart::SvgCanvas c(200, 200);
+  {
+    chart::TagScope layer(c, {"", "", {}, "v3", "sla-2"});
+    chart::TagScope mark(c, {"sla", "cell-a"});
+    c.line(0, 0, 10, 10, chart::Color::hex(0xff0000));
+  }
+  c.line(0, 0, 5, 5, chart::Color::hex(0x00ff00));
+  std::string svg = c.take_svg();
+  EXPECT_NE(svg.find(R"(data-series="v3" data-layer="sla-2" data-role="sla" data-id="cell-a")"), std::string::npos) << svg;
+  EXPECT_EQ(svg.find("data-layer", svg.find("#00ff00")), std::string::npos) << "the scope ended: " << svg;
+}
+
+}  // namespace
+}  // namespace ptr::test
