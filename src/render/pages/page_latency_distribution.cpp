@@ -189,7 +189,7 @@ double draw_table(PageFrame& f, double y, const std::vector<const Curve*>& curve
   Canvas& c = f.c;
   const ReportInputs& in = f.in;
   const Font head{6.8, true}, body{6.8};
-  const double x0 = f.body.x, label_w = 250, conc_w = 70, req_w = 86, num_w = (f.body.w - label_w - conc_w - req_w) / 9;
+  const double x0 = f.body.x, label_w = 232, conc_w = 92, req_w = 82, num_w = (f.body.w - label_w - conc_w - req_w) / 9;
   double x = x0 + label_w;
   c.text(x0 + 10, y, "variant", head, Color::hex(0x333333));
   c.text(x, y, "concurrency", head, Color::hex(0x333333));
