@@ -361,7 +361,6 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
                                        : html_report(in, plan, body, res.omitted, ledger, grounded, page1_drawn, prepared, html_pages);
     if (!want_pdf) pages = html_pages;
     if (res.html.has_parent_path()) fs::create_directories(res.html.parent_path());
-    remove_stale_temps(res.html);
     atomic_write(res.html, doc, false);
   }
   for (const auto& w : ledger.notes) add_warning(warnings, {"drawing_note", w, {}, {}, {}, {}, {}});
@@ -418,7 +417,6 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
   res.status = (want_pdf ? res.pdf : res.html).parent_path() / "report_status.json";
   // Like the PDF, the status is a re-renderable artifact: atomic (rename),
   // but not fsynced; campaign data files are.
-  remove_stale_temps(res.status);
   atomic_write(res.status, res.status_json.dump(2, ' ', false, json::error_handler_t::replace) + "\n", false);
   return res;
 }

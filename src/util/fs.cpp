@@ -99,6 +99,9 @@ void atomic_write(const fs::path& path, const std::string& data, bool durable) {
   std::error_code ec;
   if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
   if (ec) throw_io(path.parent_path().string(), "cannot create folder: " + ec.message());
+  // Temp files of this target left by writers killed mid-write (every verb
+  // writes through here): gone once their process is.
+  remove_stale_temps(path);
   fs::path tmp = temp_sibling(path);
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) throw_io(tmp.string(), std::string("cannot create file: ") + std::strerror(errno));

@@ -14,13 +14,14 @@ std::string read_file(const fs::path& path);
 // Throws unless `path` is (a link to) a regular file.
 void require_regular_file(const fs::path& path);
 const char* special_file_kind(fs::file_type t);
-// Writes `data` to `path` via a sibling temp file and rename(2); creates
-// parents. `durable` also fsyncs before the rename (survives power loss, not
-// just a crash); scratch campaigns skip it.
 // Removes the temp siblings of `path` (".<name>.tmp.<pid>[.<n>]") left by a
 // writer that died (its pid no longer runs); a live writer's are kept.
 // Returns how many were removed.
 size_t remove_stale_temps(const std::filesystem::path& path);
+// Writes `data` to `path` via a sibling temp file and rename(2); creates
+// parents and first removes the stale temps of `path` (above). `durable` also
+// fsyncs before the rename (survives power loss, not just a crash); scratch
+// campaigns skip it.
 void atomic_write(const fs::path& path, const std::string& data, bool durable = true);
 // Copies a file atomically (temp + rename), streamed (never read whole).
 void atomic_copy(const fs::path& from, const fs::path& to);

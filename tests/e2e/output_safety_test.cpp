@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <unistd.h>
 
 #include "test_support.hpp"
 #include "util/fs.hpp"
@@ -62,6 +63,21 @@ TEST(OutputSafety, OutRefusesAFileThisToolDidNotWriteUnlessForced) {
   // A folder at --out is never a report.
   auto dir = run_cli("report_render --campaign out --pages page1 --force --out " + quote((root.path / "docs").string()), root.path);
   EXPECT_EQ(dir.exit_code, 1);
+}
+
+// Every verb writes through atomic_write: a killed writer's temp file of the
+// same target is removed by the next write (pid gone), a live writer's kept.
+TEST(OutputSafety, StaleTempFilesOfKilledWritersAreRemovedByTheNextWrite) {
+  TempDir root;
+  std::string id = campaign_with_a_point(root);
+  fs::path dir = root.path / id;
+  fs::path dead = dir / ".atlas.jsonl.tmp.2147483000.0", live = dir / (".atlas.jsonl.tmp." + std::to_string(getpid()) + ".0");
+  fs::path other = dir / ".summary.md.tmp.2147483000.0";
+  for (const auto& f : {dead, live, other}) std::ofstream(f) << "partial";
+  ASSERT_EQ(run_cli("atlas_aggregate --campaign out", root.path).exit_code, 0);
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_TRUE(fs::exists(live));   // this test process still runs
+  EXPECT_TRUE(fs::exists(other));  // a temp of a file this verb did not write
 }
 
 TEST(OutputSafety, MarkdownFromConfigStringsStaysInItsCellAndLine) {
