@@ -119,6 +119,7 @@ void draw(PageFrame& f, int index, const std::string& title, const std::string& 
       HeatCell h;
       h.value = col.value(rows[i]);
       if (!h.value) h.state = "n/a";
+      h.tag = {"data", rows[i].cell->cell_id};  // the HTML report's tooltip and link to the cell's data
       row.push_back(h);
     }
     t.cells.push_back(std::move(row));
