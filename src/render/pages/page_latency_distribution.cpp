@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <set>
 
 #include "render/chart/axes.hpp"
 #include "render/chart/marks.hpp"
@@ -66,50 +67,63 @@ std::optional<std::pair<size_t, std::string>> chosen_point(const ReportInputs& i
   return std::nullopt;
 }
 
-DistState prepare_distributions(const ReportInputs& in) {
-  DistState st;
+// Which point of which cell each curve shows (cheap: the page count needs
+// only this; the distributions are built once, in prepare).
+struct Pick {
+  const AtlasCell* cell;
+  size_t variant, facet, point;
+  std::string why;
+};
+
+std::vector<Pick> chosen_curves(const ReportInputs& in, std::vector<std::string>* without = nullptr) {
   std::vector<long> asked;
   if (in.options.given("distribution_concurrency")) asked = in.options.longs("distribution_concurrency");
+  std::vector<Pick> out;
   for (size_t v = 0; v < in.variants.size(); ++v)
     for (size_t f = 0; f < in.facets.size(); ++f) {
       const AtlasCell* cell = in.cell_in(v, f);
-      if (!cell) continue;
-      auto rows = in.requests_of_cell->find(cell->cell_id);
-      if (rows == in.requests_of_cell->end()) continue;
-      auto pick = chosen_point(in, *cell, asked);
-      if (!pick) {
-        st.without.push_back(cell->cell_id);
-        continue;
-      }
-      const Point& p = cell->points[pick->first];
-      Curve cv;
-      cv.cell = cell;
-      cv.variant = v;
-      cv.concurrency = p.concurrency.value_or(0);
-      cv.why = pick->second;
-      cv.label = in.variants[v].label + (in.facets.size() > 1 ? " · " + in.facets[f].label : "");
-      cv.completed = p.completed;
-      cv.trials = p.trials;
-      std::vector<double> values[3];
-      std::vector<bool> trial_seen(static_cast<size_t>(std::max<long>(p.trials, 1)) + p.source.size(), false);
-      for (const auto& r : rows->second) {
-        if (r.point != static_cast<long>(pick->first)) continue;
-        ++cv.requests;
-        if (static_cast<size_t>(r.trial) < trial_seen.size()) trial_seen[static_cast<size_t>(r.trial)] = true;
-        for (size_t m = 0; m < 3; ++m) values[m].push_back(r.sample.*kMetrics[m].field);
-      }
-      cv.trials_with_rows = std::count(trial_seen.begin(), trial_seen.end(), true);
-      for (size_t m = 0; m < 3; ++m) {
-        cv.dist[m] = distribution_of(std::move(values[m]));
-        for (double x : cv.dist[m].sorted)
-          if (x > 0) {
-            st.lo[m] = std::min(st.lo[m], x);
-            break;
-          }
-        if (cv.dist[m].count()) st.hi[m] = std::max(st.hi[m], cv.dist[m].sorted.back());
-      }
-      st.curves.push_back(std::move(cv));
+      if (!cell || !in.requests_of_cell->count(cell->cell_id)) continue;
+      if (auto pick = chosen_point(in, *cell, asked)) out.push_back({cell, v, f, pick->first, pick->second});
+      else if (without) without->push_back(cell->cell_id);
     }
+  return out;
+}
+
+DistState prepare_distributions(const ReportInputs& in) {
+  DistState st;
+  for (const Pick& pick : chosen_curves(in, &st.without)) {
+    const AtlasCell* cell = pick.cell;
+    const size_t v = pick.variant, f = pick.facet;
+    const auto& rows = in.requests_of_cell->at(cell->cell_id);
+    const Point& p = cell->points[pick.point];
+    Curve cv;
+    cv.cell = cell;
+    cv.variant = v;
+    cv.concurrency = p.concurrency.value_or(0);
+    cv.why = pick.why;
+    cv.label = in.variants[v].label + (in.facets.size() > 1 ? " · " + in.facets[f].label : "");
+    cv.completed = p.completed;
+    cv.trials = p.trials;
+    std::vector<double> values[3];
+    std::set<long> trials_seen;
+    for (const auto& r : rows) {
+      if (r.point != static_cast<long>(pick.point)) continue;
+      ++cv.requests;
+      trials_seen.insert(r.trial);
+      for (size_t m = 0; m < 3; ++m) values[m].push_back(r.sample.*kMetrics[m].field);
+    }
+    cv.trials_with_rows = static_cast<long>(trials_seen.size());
+    for (size_t m = 0; m < 3; ++m) {
+      cv.dist[m] = distribution_of(std::move(values[m]));
+      for (double x : cv.dist[m].sorted)
+        if (x > 0) {
+          st.lo[m] = std::min(st.lo[m], x);
+          break;
+        }
+      if (cv.dist[m].count()) st.hi[m] = std::max(st.hi[m], cv.dist[m].sorted.back());
+    }
+    st.curves.push_back(std::move(cv));
+  }
   return st;
 }
 
@@ -239,7 +253,7 @@ PageSpec distribution_spec() {
                "--output-details, or AIPerf's profile_export.jsonl beside profile_export_aiperf.json",
                [](const ReportInputs& in) { return !in.requests_of_cell->empty(); }}};
   s.count = [](const ReportInputs& in, const Rect&) {
-    size_t curves = prepare_distributions(in).curves.size();
+    size_t curves = chosen_curves(in).size();
     return static_cast<int>(std::max<size_t>(1, (curves + kCurvesPerPage - 1) / kCurvesPerPage));
   };
   s.prepare = [](const ReportInputs& in) -> std::any { return prepare_distributions(in); };
