@@ -3,6 +3,9 @@
 // 'profiling' when present, numeric TTFT). Files can be gigabytes, so this
 // path uses the streaming scanner, not a DOM.
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <memory>
 #include <cstring>
 #include <cmath>
 #include <fmt/format.h>
@@ -30,7 +33,7 @@ namespace {
 
 // Pooled inter-chunk gaps can run to tens of millions of values; past this
 // many we keep a fine log histogram (2^-12 relative bins) instead of values.
-constexpr size_t kExactPoolLimit = 64'000'000;
+constexpr size_t kExactPoolLimit = 16'000'000;
 
 struct Pool {
   std::vector<double> values;
@@ -252,31 +255,54 @@ void scan_lines(const char* begin, const char* end, Accum& a) {
   }
 }
 
-long line_number(const char* base, const char* at) { return 1 + static_cast<long>(std::count(base, at, '\n')); }
+// One record is a few kB (a 200-gap inter-chunk array); a line past this is
+// not a record, and holding it would unbound the streamed reader's memory.
+constexpr size_t kMaxRecordLineBytes = 64u << 20;
 
-}  // namespace
+long newlines(const char* b, const char* e) { return static_cast<long>(std::count(b, e, '\n')); }
 
-std::vector<RunResult> parse_aiperf_jsonl(const FileView& f) {
-  const char* base = f.text.data();
-  const char* end = base + f.text.size();
-  // Large files are split at a line boundary and scanned on two threads.
-  const char* mid = end;
-  if (f.text.size() > (8u << 20)) {
-    const char* nl = static_cast<const char*>(std::memchr(base + f.text.size() / 2, '\n', end - (base + f.text.size() / 2)));
-    if (nl) mid = nl + 1;
+// Folds whole lines into one Accum, a chunk at a time, so a file of any size
+// is read in bounded memory (the streamed path) or in place (a text in memory).
+// A chunk above 8 MiB is split at a line boundary and scanned on two threads.
+class RecordsReader {
+ public:
+  explicit RecordsReader(std::string path) : path_(std::move(path)) {}
+
+  void feed(const char* begin, const char* end) {
+    const char* mid = end;
+    if (end - begin > (8 << 20)) {
+      const char* half = begin + (end - begin) / 2;
+      const char* nl = static_cast<const char*>(std::memchr(half, '\n', end - half));
+      if (nl) mid = nl + 1;
+    }
+    Accum a, b;
+    std::thread worker;
+    if (mid < end) worker = std::thread([&] { scan_lines(mid, end, b); });
+    scan_lines(begin, mid, a);
+    if (worker.joinable()) worker.join();
+    for (Accum* part : {&a, &b})
+      if (part->error_at)
+        throw_input(path_, fmt::format("malformed AIPerf record ({})", part->error_what),
+                    lines_before_ + 1 + newlines(begin, part->error_at));
+    lines_before_ += newlines(begin, end);
+    total_.merge(a);
+    total_.merge(b);
   }
-  Accum a, b;
-  std::thread worker;
-  if (mid < end) worker = std::thread([&] { scan_lines(mid, end, b); });
-  scan_lines(base, mid, a);
-  if (worker.joinable()) worker.join();
-  for (Accum* part : {&a, &b})
-    if (part->error_at)
-      throw_input(f.path, fmt::format("malformed AIPerf record ({})", part->error_what), line_number(base, part->error_at));
-  a.merge(b);
-  if (a.total == 0) throw_input(f.path, "empty file; expected AIPerf per-request records");
+
+  RunResult finish();
+  long lines_read() const { return lines_before_; }
+
+ private:
+  std::string path_;
+  long lines_before_ = 0;
+  Accum total_;
+};
+
+RunResult RecordsReader::finish() {
+  Accum& a = total_;
+  if (a.total == 0) throw_input(path_, "empty file; expected AIPerf per-request records");
   RunResult r;
-  r.file = f.path;
+  r.file = path_;
   r.format = "aiperf-profile-export-jsonl";
   r.format_version = "records";
   r.backend = "aiperf";
@@ -307,7 +333,44 @@ std::vector<RunResult> parse_aiperf_jsonl(const FileView& f) {
   r.native["records_total"] = a.total;
   r.native["records_non_profiling"] = a.skipped_phase;
   r.warn("no_concurrency", "per-request records carry no concurrency setting; import profile_export_aiperf.json with them");
-  return {r};
+  return r;
+}
+
+}  // namespace
+
+std::vector<RunResult> parse_aiperf_jsonl(const FileView& f) {
+  RecordsReader reader(f.path);
+  reader.feed(f.text.data(), f.text.data() + f.text.size());
+  return {reader.finish()};
+}
+
+std::vector<RunResult> parse_aiperf_jsonl_file(const std::filesystem::path& file, const std::string& shown,
+                                               size_t chunk_bytes) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(file.c_str(), "rb"), std::fclose);
+  if (!in) throw_io(shown, std::string("cannot open file: ") + std::strerror(errno));
+  RecordsReader reader(shown);
+  std::string buf;
+  size_t carried = 0;  // an unfinished last line, moved to the front
+  bool first = true;
+  for (;;) {
+    buf.resize(carried + chunk_bytes);
+    size_t got = std::fread(buf.data() + carried, 1, chunk_bytes, in.get());
+    if (std::ferror(in.get())) throw_io(shown, "read error");
+    size_t have = carried + got;
+    size_t skip = first && std::string_view(buf.data(), have).substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    first = false;
+    bool eof = got < chunk_bytes;
+    std::string_view data(buf.data() + skip, have - skip);
+    size_t cut = eof ? data.size() : data.rfind('\n') + 1;  // npos + 1 == 0: no full line yet
+    if (cut > 0) reader.feed(data.data(), data.data() + cut);
+    carried = data.size() - cut;
+    if (carried > kMaxRecordLineBytes)
+      throw_input(shown, fmt::format("a record longer than {} MiB (no line break); expected one JSON record per line",
+                                     kMaxRecordLineBytes >> 20), reader.lines_read() + 1);
+    std::memmove(buf.data(), data.data() + cut, carried);
+    if (eof) break;
+  }
+  return {reader.finish()};
 }
 
 }  // namespace ptr

@@ -16,7 +16,7 @@ namespace ptr {
 
 
 Sniff sniff_dcgmi_dmon(const FileView& f) {
-  std::string first(first_nonblank_line(f.text));
+  std::string first(head(first_nonblank_line(f.text)));  // a header line: never the 1 GB line of a JSON document
   auto w = words_of(first);
   if (w.size() >= 2 && w[0] == "#Entity" && std::any_of(w.begin() + 1, w.end(), [](const std::string& s) { return dcgm_field_by_short_name(s); }))
     return {90, "'#Entity' header with DCGM short names (dcgmi dmon)"};

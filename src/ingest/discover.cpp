@@ -1,7 +1,11 @@
 #include "ingest/discover.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <memory>
 #include <fmt/format.h>
 #include <map>
 #include <set>
@@ -13,6 +17,12 @@
 namespace ptr {
 
 namespace {
+
+// Above this size a file whose format streams (formats.hpp parse_file) is read
+// in chunks; every other document is read whole (util/fs.cpp caps that).
+constexpr uintmax_t kStreamFilesAboveBytes = 64u << 20;
+// A JSON document is parsed in memory (peak ~3x its size): the bound on that.
+constexpr uintmax_t kMaxDocumentBytes = 1u << 30;
 
 bool looks_binary(std::string_view text) {
   auto h = text.substr(0, std::min<size_t>(text.size(), 4096));
@@ -187,32 +197,72 @@ std::string_view without_bom(std::string_view text) {
   return text.substr(0, 3) == "\xEF\xBB\xBF" ? text.substr(3) : text;
 }
 
+// The first `n` bytes of a regular file, cut after its last full line.
+std::string read_head_lines(const std::filesystem::path& path, size_t n) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
+  if (!f) throw_io(path.string(), std::string("cannot open file: ") + std::strerror(errno));
+  std::string head(n, '\0');
+  head.resize(std::fread(head.data(), 1, n, f.get()));
+  if (auto nl = head.rfind('\n'); nl != std::string::npos) head.resize(nl + 1);
+  return head;
+}
+
 void ingest_one(const std::filesystem::path& abs, const std::string& rel, bool explicit_file,
                 const std::string& backend, IngestBatch& b) {
-  std::string text = read_file(abs);
   const std::string shown = abs.string();
   auto skip = [&](const std::string& why) {
     if (explicit_file) throw_input(shown, why);
     b.skipped.push_back({abs, rel, "", why, false, 0});
     add_warning(b.warnings, {"skipped_file", "skipped: " + why, {}, shown, {}, {}, {}});
   };
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-    return skip("empty file; expected a benchmark output (vLLM/SGLang JSON or stdout, AIPerf JSON/JSONL/CSV)");
-  if (looks_binary(text)) return skip("binary file; expected a text benchmark output");
-  FileView view{shown, without_bom(text)};
-  Sniff sniff;
-  const FormatAdapter* a = best_adapter(view, sniff);
-  if (!a) {
-    if (auto why = near_miss(view)) return skip(*why);
-    return skip("unknown format: not a vLLM bench serve/sweep result, SGLang bench_serving output, "
-                "bench stdout capture or AIPerf export");
-  }
+  require_regular_file(abs);
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(abs, ec);
   Products products;
-  try {
-    a->parse(view, products);
-  } catch (Error& e) {
+  Sniff sniff;
+  const FormatAdapter* a = nullptr;
+  auto explain = [&](Error& e) {
     if (e.hint.empty()) e.hint = fmt::format("the file was detected as {} because it is a {}", a->name, sniff.why);
-    throw;
+  };
+  // A large file of a line-per-record format is streamed: sniffed from its
+  // first MiB, then read a chunk at a time, never whole (docs/formats.md).
+  if (!ec && size > kStreamFilesAboveBytes) {
+    std::string head = read_head_lines(abs, 1u << 20);
+    a = looks_binary(head) ? nullptr : best_adapter(FileView{shown, without_bom(head)}, sniff);
+    if (a && !a->parse_file) a = nullptr;
+    if (a) {
+      try {
+        a->parse_file(abs, shown, products);
+      } catch (Error& e) {
+        explain(e);
+        throw;
+      }
+    }
+  }
+  std::string text;  // whole documents only
+  if (!a) {
+    if (!ec && size > kMaxDocumentBytes)
+      return skip(fmt::format("{:.0f} MiB is over the {} MiB limit for a document read whole (only line-per-record "
+                              "files such as AIPerf profile_export.jsonl are streamed)",
+                              static_cast<double>(size) / (1 << 20), kMaxDocumentBytes >> 20));
+    text = read_file(abs);
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+      return skip("empty file; expected a benchmark output (vLLM/SGLang JSON or stdout, AIPerf JSON/JSONL/CSV)");
+    if (looks_binary(text)) return skip("binary file; expected a text benchmark output");
+    FileView view{shown, without_bom(text)};
+    sniff = {};
+    a = best_adapter(view, sniff);
+    if (!a) {
+      if (auto why = near_miss(view)) return skip(*why);
+      return skip("unknown format: not a vLLM bench serve/sweep result, SGLang bench_serving output, "
+                  "bench stdout capture or AIPerf export");
+    }
+    try {
+      a->parse(view, products);
+    } catch (Error& e) {
+      explain(e);
+      throw;
+    }
   }
   std::vector<RunResult>& rs = products.runs;
   if (!adapter_serves_backend(*a, backend, rs)) {

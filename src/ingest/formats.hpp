@@ -2,6 +2,7 @@
 // The format table: every foreign file format the ingester understands, each
 // with a content sniffer (how sure, and why) and a parser. Detection is by
 // content only, never by file name.
+#include <filesystem>
 #include <optional>
 #include <set>
 #include <string>
@@ -45,6 +46,9 @@ struct FormatAdapter {
   bool runs_are_deployments;  // several runs in one file may be different deployments (a log, a README)
   Sniff (*sniff)(const FileView&);
   void (*parse)(const FileView&, Products&);
+  // Line-per-record formats read a large file in bounded chunks instead of
+  // whole (discover.cpp decides when); null = the document is read whole.
+  void (*parse_file)(const std::filesystem::path&, const std::string& shown, Products&);
 };
 
 const std::vector<FormatAdapter>& format_table();
@@ -64,6 +68,11 @@ void runs_of(const FileView& f, Products& p) {
   for (auto& r : F(f)) p.runs.push_back(std::move(r));
 }
 
+template <std::vector<RunResult> (*F)(const std::filesystem::path&, const std::string&, size_t)>
+void runs_of_file(const std::filesystem::path& file, const std::string& shown, Products& p) {
+  for (auto& r : F(file, shown, 32u << 20)) p.runs.push_back(std::move(r));
+}
+
 // Adapters (one file each).
 Sniff sniff_vllm_bench(const FileView&);
 std::vector<RunResult> parse_vllm_bench(const FileView&);
@@ -81,6 +90,10 @@ Sniff sniff_aiperf_json(const FileView&);
 std::vector<RunResult> parse_aiperf_json(const FileView&);
 Sniff sniff_aiperf_jsonl(const FileView&);
 std::vector<RunResult> parse_aiperf_jsonl(const FileView&);
+// The same, read from `file` `chunk_bytes` at a time (memory bounded by the
+// chunk, not the file); `shown` names it in messages.
+std::vector<RunResult> parse_aiperf_jsonl_file(const std::filesystem::path& file, const std::string& shown,
+                                               size_t chunk_bytes);
 Sniff sniff_aiperf_csv(const FileView&);
 std::vector<RunResult> parse_aiperf_csv(const FileView&);
 Sniff sniff_aiperf_gpu_telemetry(const FileView&);

@@ -46,7 +46,7 @@ const std::map<std::string, const char*>& fields() {
 }  // namespace
 
 Sniff sniff_nvidia_smi_query(const FileView& f) {
-  std::string first(first_nonblank_line(f.text));
+  std::string first(head(first_nonblank_line(f.text)));  // a header line: never the 1 GB line of a JSON document
   if (first.empty() || first[0] == '#' || first[0] == '{') return {};
   bool known = false;
   for (const auto& [name, canon] : fields()) known = known || first.find(name) != std::string::npos;

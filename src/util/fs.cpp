@@ -14,13 +14,22 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include "util/error.hpp"
 
 namespace ptr {
 
+// Every whole-file read is bounded: a bigger input is a mistake (or an attack),
+// and streamed formats never come through here (ingest/discover.cpp).
+constexpr uintmax_t kMaxReadBytes = 1u << 30;
+
 std::string read_file(const fs::path& path) {
   std::error_code ec;
   require_regular_file(path);
+  if (auto n = fs::file_size(path, ec); !ec && n > kMaxReadBytes)
+    throw_input(path.string(), fmt::format("is {:.0f} MiB; files read whole are limited to {} MiB",
+                                           static_cast<double>(n) / (1 << 20), kMaxReadBytes >> 20));
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) throw_io(path.string(), std::string("cannot open file: ") + std::strerror(errno));
   // One allocation of the final size, then one read: multi-GB inputs
