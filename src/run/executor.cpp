@@ -1,6 +1,9 @@
 #include "run/executor.hpp"
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
+#include <cstdlib>
 #include <cmath>
 #include <cstdio>
 #include <fmt/format.h>
@@ -296,6 +299,45 @@ void correlate_run(const Campaign& c, const RunPlan& plan, const std::optional<s
   }
 }
 
+
+// Moves a fetched point from its landing folder into raw/ (one rename).
+void move_landed(const std::filesystem::path& landing, const std::filesystem::path& landed) {
+  std::error_code ec;
+  if (!std::filesystem::exists(landing, ec)) return;
+  std::filesystem::create_directories(landed.parent_path());
+  std::filesystem::remove_all(landed, ec);
+  std::filesystem::rename(landing, landed, ec);
+  if (ec) throw_io(landed.string(), "cannot move the fetched result into place: " + ec.message());
+}
+
+// This run's landing folder (its pid inside) for the run's duration; on the
+// way in, the folders of runs whose process is gone (killed mid-fetch) are
+// removed; on the way out, its own.
+class LandingFolder {
+ public:
+  LandingFolder(const std::filesystem::path& cell_dir, const std::string& run)
+      : root_(cell_dir / ".landing"), mine_(root_ / "cell_run" / run) {
+    std::error_code ec;
+    for (auto& other : std::filesystem::directory_iterator(root_ / "cell_run", ec)) {
+      long pid = 0;
+      if (std::filesystem::exists(other.path() / ".pid", ec)) pid = std::atol(read_file(other.path() / ".pid").c_str());
+      if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) std::filesystem::remove_all(other.path(), ec);
+    }
+    atomic_write(mine_ / ".pid", std::to_string(::getpid()) + "\n");
+  }
+  ~LandingFolder() {
+    std::error_code ec;
+    std::filesystem::remove_all(mine_, ec);
+    std::filesystem::remove(root_ / "cell_run", ec);  // only when empty
+    std::filesystem::remove(root_, ec);
+  }
+  LandingFolder(const LandingFolder&) = delete;
+  LandingFolder& operator=(const LandingFolder&) = delete;
+
+ private:
+  std::filesystem::path root_, mine_;
+};
+
 }  // namespace
 
 ExecuteResult execute_plan(const Campaign& c, const RunPlan& plan, const std::filesystem::path& cmd_dir,
@@ -320,6 +362,7 @@ ExecuteResult execute_plan(const Campaign& c, const RunPlan& plan, const std::fi
   }
   auto transport = make_transport(plan, poll_interval_s);
   std::filesystem::path cell_dir = c.cell_dir(plan.cell);
+  LandingFolder landing_folder(cell_dir, plan.run);
   const CellConfig* cc = c.config.find_cell(plan.cell);
   AtlasCell identity = cc->identity;
   identity.campaign = c.id;
@@ -364,7 +407,15 @@ ExecuteResult execute_plan(const Campaign& c, const RunPlan& plan, const std::fi
       if (still) outcome.failure = "work of an earlier point still runs after it was stopped; refusing to overlap measurements";
     }
     std::filesystem::path landed = cell_dir / "raw" / p.local_dir;
-    if (!outcome.failure) outcome = transport->run_point(p, run, landed);
+    if (!outcome.failure) {
+      if (plan.roofline) {
+        outcome = transport->run_point(p, run, landed);  // a bundle: imported once, at the end
+      } else {
+        std::filesystem::path landing = cell_dir / landing_dir(p.local_dir);
+        outcome = transport->run_point(p, run, landing);
+        move_landed(landing, landed);
+      }
+    }
     if (!outcome.cancelled && !outcome.failure) run_after(p, outcome, res.node, run, plan.cell, warnings);
     if (outcome.cancelled) {
       std::filesystem::remove_all(landed);  // a cut measurement is no measurement

@@ -509,7 +509,7 @@ RunPlan plan_cell_run(const CellRunRequest& req, const PlanInputs& in, Warnings&
     if (req.mode == "exec") {
       p.steps = {{"mkdir", kubectl.exec({"mkdir", "-p", p.remote_dir}), 120.0, {}, {}, {}},
                  {"bench", kubectl.exec(bounded(bench, timeout)), timeout + kGrace, {}, {}, {}},
-                 {"fetch", kubectl.cp(*req.bench_pod + ":" + p.remote_dir, in.cell_dir + "/raw/" + p.local_dir), 600.0, {}, {}, {}}};
+                 {"fetch", kubectl.cp(*req.bench_pod + ":" + p.remote_dir, in.cell_dir + "/" + landing_dir(p.local_dir)), 600.0, {}, {}, {}}};
     } else {
       p.job_name = k8s::job_name(plan.experiment, plan.cell, plan.run, conc);
       if (is_protected(p.job_name)) throw_refusal("generated job name '" + p.job_name + "' is a protected name");
@@ -570,7 +570,7 @@ RunPlan plan_cell_run(const CellRunRequest& req, const PlanInputs& in, Warnings&
                    {"params", kubectl.cp(in.commands_dir + "/bench-params.json", *req.bench_pod + ":" + sweep.remote_dir + "/bench-params.json"),
                     120.0, {}, {}, {}},
                    {"sweep", kubectl.exec(bounded(run, total)), total + kGrace, {}, {}, {}},
-                   {"fetch", kubectl.cp(*req.bench_pod + ":" + sweep.remote_dir + "/out/run", in.cell_dir + "/raw/" + sweep.local_dir),
+                   {"fetch", kubectl.cp(*req.bench_pod + ":" + sweep.remote_dir + "/out/run", in.cell_dir + "/" + landing_dir(sweep.local_dir)),
                     600.0, {}, {}, {}}};
     with_telemetry(sweep, "sweep");
     plan.points.push_back(std::move(sweep));

@@ -14,6 +14,11 @@
 
 namespace ptr {
 
+// A measured point's results are fetched into this hidden folder of the cell
+// (folder walks skip it: never ingested), then renamed into raw/ whole, so a
+// run killed mid-fetch leaves no partial result beside the cell's data.
+inline std::string landing_dir(const std::string& local_dir) { return ".landing/" + local_dir; }
+
 struct CellRunRequest {
   std::string campaign, cell, backend;
   std::optional<std::string> ns;  // required: no implicit "default"
@@ -48,7 +53,7 @@ struct PointPlan {
   std::optional<long> isl;  // roofline-sweep prefill: the prompt length
   long num_prompts = 0;
   std::string remote_dir;  // in the pod
-  std::string local_dir;   // under cells/<id>/raw/
+  std::string local_dir;   // under cells/<id>/raw/ (fetched first to landing_dir(local_dir))
   std::vector<Step> steps;
   // Job mode: the Job, its status (polled until Complete or Failed), its log tail.
   nlohmann::json manifest;

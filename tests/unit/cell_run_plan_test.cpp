@@ -67,7 +67,7 @@ TEST(CellRunPlan, VllmExecArgvIsExact) {
                   "--result-dir", dir, "--result-filename", "result.json"}));
   EXPECT_EQ(argv_of(p, 1, "mkdir"), (Argv{"kubectl", "-n", "bench", "exec", "bench-0", "--", "mkdir", "-p", dir}));
   EXPECT_EQ(argv_of(p, 1, "fetch"),
-            (Argv{"kubectl", "-n", "bench", "cp", "bench-0:" + dir, "/c/cells/vllm-cell/raw/cell_run/20261130T120500Z/c8"}));
+            (Argv{"kubectl", "-n", "bench", "cp", "bench-0:" + dir, "/c/cells/vllm-cell/.landing/cell_run/20261130T120500Z/c8"}));
   EXPECT_EQ(p.points[3].num_prompts, 200);  // max(200, 2 x 64)
   EXPECT_EQ(p.guard.argv, (Argv{"kubectl", "-n", "bench", "exec", "bench-0", "--", "pgrep", "-f",
                                 kRemote + "vllm-cell/20261130T120500Z/"}));
