@@ -1,3 +1,5 @@
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <pwd.h>
@@ -59,6 +61,18 @@ std::string summary_md(const CampaignConfig& cfg, const std::string& id) {
   return md;
 }
 
+// ".<id>.staging.<pid>" folders whose process is gone.
+void remove_dead_stagings(const fs::path& root) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(root, ec)) {
+    std::string n = e.path().filename().string();
+    auto dot = n.rfind(".staging.");
+    if (n.empty() || n[0] != '.' || dot == std::string::npos) continue;
+    long pid = std::atol(n.c_str() + dot + 9);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), ec);
+  }
+}
+
 }  // namespace
 
 InitResult init_campaign(const fs::path& root, const fs::path& config_path) {
@@ -74,9 +88,11 @@ InitResult create_campaign(const fs::path& root, const std::string& text, const 
   if (ec) throw_io(root.string(), "cannot create campaigns folder: " + ec.message());
   InitResult out;
   out.id = id ? *id : free_campaign_id(root, cfg.slug);
-  // Build the whole campaign in a hidden staging folder, then rename it into
-  // place: a crash never leaves a half-made campaign.
-  fs::path staging = root / ("." + out.id + ".staging");
+  // Build the whole campaign in a hidden staging folder named with our pid,
+  // then rename it into place: a crash never leaves a half-made campaign, and
+  // the next init removes the staging folders of dead processes.
+  remove_dead_stagings(root);
+  fs::path staging = root / fmt::format(".{}.staging.{}", out.id, ::getpid());
   fs::remove_all(staging, ec);
   fs::create_directories(staging / "cells", ec);
   fs::create_directories(staging / "commands", ec);

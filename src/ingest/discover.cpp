@@ -19,9 +19,9 @@ namespace ptr {
 namespace {
 
 // Above this size a file whose format streams (formats.hpp parse_file) is read
-// in chunks; every other document is read whole (util/fs.cpp caps that).
+// in chunks; every other document is read whole (util/fs.cpp caps that too).
 constexpr uintmax_t kStreamFilesAboveBytes = 64u << 20;
-// A JSON document is parsed in memory (peak ~3x its size): the bound on that.
+// A document read whole is parsed in memory (peak ~2.5x its size): its bound.
 constexpr uintmax_t kMaxDocumentBytes = 1u << 30;
 
 bool looks_binary(std::string_view text) {
@@ -207,6 +207,16 @@ std::string read_head_lines(const std::filesystem::path& path, size_t n) {
   return head;
 }
 
+// A large file of a line-per-record format is streamed: sniffed from its
+// first MiB, then read a chunk at a time, never whole (README, "Memory
+// bounds"). Null when the file's format is one read whole.
+const FormatAdapter* streaming_adapter(const std::filesystem::path& abs, const std::string& shown, Sniff& sniff) {
+  std::string head = read_head_lines(abs, 1u << 20);
+  if (looks_binary(head)) return nullptr;
+  const FormatAdapter* a = best_adapter(FileView{shown, without_bom(head)}, sniff);
+  return a && a->parse_file ? a : nullptr;
+}
+
 void ingest_one(const std::filesystem::path& abs, const std::string& rel, bool explicit_file,
                 const std::string& backend, IngestBatch& b) {
   const std::string shown = abs.string();
@@ -224,19 +234,12 @@ void ingest_one(const std::filesystem::path& abs, const std::string& rel, bool e
   auto explain = [&](Error& e) {
     if (e.hint.empty()) e.hint = fmt::format("the file was detected as {} because it is a {}", a->name, sniff.why);
   };
-  // A large file of a line-per-record format is streamed: sniffed from its
-  // first MiB, then read a chunk at a time, never whole (docs/formats.md).
-  if (!ec && size > kStreamFilesAboveBytes) {
-    std::string head = read_head_lines(abs, 1u << 20);
-    a = looks_binary(head) ? nullptr : best_adapter(FileView{shown, without_bom(head)}, sniff);
-    if (a && !a->parse_file) a = nullptr;
-    if (a) {
-      try {
-        a->parse_file(abs, shown, products);
-      } catch (Error& e) {
-        explain(e);
-        throw;
-      }
+  if (!ec && size > kStreamFilesAboveBytes && (a = streaming_adapter(abs, shown, sniff))) {
+    try {
+      a->parse_file(abs, shown, products);
+    } catch (Error& e) {
+      explain(e);
+      throw;
     }
   }
   std::string text;  // whole documents only

@@ -75,8 +75,8 @@ int wait_exit(pid_t pid) {
 
 bool is_leftover(const fs::path& p) {
   std::string n = p.filename().string();
-  return n.find(".tmp.") != std::string::npos || n.rfind(".txn-", 0) == 0 || n.rfind(".staging", 0) == 0 ||
-         n == ".landing";
+  bool staging = n.find(".staging.") != std::string::npos;  // campaign_init's ".<id>.staging.<pid>"
+  return n.find(".tmp.") != std::string::npos || n.rfind(".txn-", 0) == 0 || staging || n == ".landing";
 }
 
 // Every file under `dir` (hidden ones too) by relative path, with its bytes;
@@ -242,7 +242,12 @@ TEST(KillNine, CampaignInit) {
   KillCase k;
   fs::path cfg = source_dir() / "configs/campaigns/example.yaml";
   k.args = "campaign_init --config " + cfg.string();
-  k.setup = [](const fs::path&) {};
+  // The staging folder a killed init left (its pid is past any pid_max): the
+  // next init removes it.
+  k.setup = [](const fs::path& root) {
+    fs::create_directories(root / ".20200101T000000Z-old.staging.2147483646/cells");
+    std::ofstream(root / ".20200101T000000Z-old.staging.2147483646/SOURCE.md") << "# Source\n";
+  };
   // A campaign folder is there whole (its frozen config written last) or not at all.
   k.invariant = [](const fs::path& root) -> std::string {
     for (auto& e : fs::directory_iterator(root))

@@ -112,8 +112,10 @@ std::string init(const TempDir& root) {
 
 const std::string kFlags = " --model Qwen3-0.6B --hardware H100 --quant BF16 --tensor-parallel 1 --parallel-strategy TP --no-mtp";
 
-// Peak resident memory of this process's waited-for children (each test runs
-// in its own process under CTest, so only this test's CLI runs count).
+// Peak resident memory of this process's waited-for children. Each test runs
+// in its own process under CTest, which this needs: a child spawned with
+// vfork semantics is charged the parent's resident size until its exec, so a
+// test process grown by an earlier test (gtest_filter=*) would inflate it.
 double children_peak_mib() {
   rusage u{};
   getrusage(RUSAGE_CHILDREN, &u);
