@@ -205,19 +205,7 @@ std::string did_you_mean(const std::string& key, const std::vector<std::string>&
 namespace {
 
 CampaignConfig parse_config(const std::string& yaml_text, const std::string& file) {
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(yaml_text);
-  } catch (const YAML::DeepRecursion& e) {
-    throw_input(file, "YAML nested too deeply; expected a campaign config a few levels deep",
-                e.mark.line >= 0 ? e.mark.line + 1 : -1);
-  } catch (const YAML::Exception& e) {
-    throw_input(file, "malformed YAML: " + e.msg, e.mark.line >= 0 ? e.mark.line + 1 : -1);
-  }
-  if (docs.size() > 1)
-    throw_input(file, fmt::format("{} YAML documents ('---' separators); expected one campaign config", docs.size()),
-                docs[1].Mark().line >= 0 ? docs[1].Mark().line + 1 : -1);
-  YAML::Node root = docs.empty() ? YAML::Node() : docs[0];
+  YAML::Node root = load_single_yaml_document(yaml_text, file, "one campaign config");
   check_yaml_keys(root);
   if (!root || !root.IsMap()) throw_input(file, "expected a YAML mapping with 'name' and 'cells'");
   Problems problems{file, {}};

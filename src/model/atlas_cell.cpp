@@ -5,6 +5,7 @@
 #include "model/fields.hpp"
 #include "util/error.hpp"
 #include "util/json_lenient.hpp"
+#include "util/text.hpp"
 
 namespace ptr {
 
@@ -64,6 +65,16 @@ void write_fields(json& j, const Owner& o) {
   }
 }
 
+// An integer field: a JSON integer, or a float with no fraction, within
+// +-2^53 (a cast of anything larger to long is undefined behaviour).
+long long_of(const json& v, const std::string& file, const std::string& key) {
+  if (v.is_number_integer() && !v.is_number_unsigned()) return v.get<long>();
+  double d = v.is_number() ? v.get<double>() : NAN;
+  if (!(std::fabs(d) <= 9007199254740992.0) || d != std::floor(d))
+    throw_input(file, "expected an integer within +-2^53, got " + excerpt(v.dump(), 40), -1, key);
+  return static_cast<long>(d);
+}
+
 template <class Owner>
 void read_fields(const json& j, Owner& o, const std::string& file) {
   for (const auto& f : fields_of<Owner>()) {
@@ -77,7 +88,7 @@ void read_fields(const json& j, Owner& o, const std::string& file) {
             if constexpr (std::is_same_v<M, LatencyStat>) v = stat_from(*it, file, f.name);
             else if constexpr (std::is_same_v<M, std::optional<double>>) v = as_number(*it, file, f.name);
             else if constexpr (std::is_same_v<M, std::optional<long>>) {
-              if (!it->is_null()) v = it->template get<long>();
+              if (!it->is_null()) v = long_of(*it, file, f.name);
             } else if constexpr (std::is_same_v<M, std::optional<std::string>>) {
               if (!it->is_null()) v = it->template get<std::string>();
             } else if constexpr (std::is_same_v<M, std::optional<bool>>) {
@@ -146,15 +157,17 @@ Point point_from_json(const json& j, const std::string& file) {
       ps.file = s.value("file", "");
       ps.format = s.value("format", "");
       ps.format_version = s.value("format_version", "");
-      if (s.contains("line") && !s["line"].is_null()) ps.line = s["line"].get<long>();
-      if (s.contains("run_number") && !s["run_number"].is_null()) ps.run_number = s["run_number"].get<long>();
+      if (s.contains("line") && !s["line"].is_null()) ps.line = long_of(s["line"], file, "source.line");
+      if (s.contains("run_number") && !s["run_number"].is_null()) ps.run_number = long_of(s["run_number"], file, "source.run_number");
       p.source.push_back(ps);
     }
   }
   return p;
 }
 
-AtlasCell cell_from_json(const json& j, const std::string& file) {
+namespace {
+
+AtlasCell read_cell(const json& j, const std::string& file) {
   if (!j.is_object()) throw_input(file, "expected an atlas cell object");
   if (j.value("schema", "") != kAtlasCellSchema)
     throw_input(file, "unsupported schema '" + j.value("schema", std::string("<missing>")) + "'; expected " +
@@ -162,7 +175,7 @@ AtlasCell cell_from_json(const json& j, const std::string& file) {
   AtlasCell c;
   read_fields(j, c, file);
   if (auto it = j.find("concurrencies_requested"); it != j.end() && it->is_array())
-    for (const auto& v : *it) c.concurrencies_requested.push_back(v.get<long>());
+    for (const auto& v : *it) c.concurrencies_requested.push_back(long_of(v, file, "concurrencies_requested"));
   if (auto it = j.find("points"); it != j.end() && it->is_array()) {
     for (const auto& p : *it) {
       c.points.push_back(point_from_json(p, file));
@@ -180,6 +193,18 @@ AtlasCell cell_from_json(const json& j, const std::string& file) {
     for (const auto& w : *it) add_warning(c.warnings, warning_from_json(w));
   if (auto it = j.find("extra"); it != j.end()) c.extra = *it;
   return c;
+}
+
+}  // namespace
+
+AtlasCell cell_from_json(const json& j, const std::string& file) {
+  try {
+    return read_cell(j, file);
+  } catch (const json::exception& e) {
+    // A value of another type than its field's (a number where an object
+    // belongs): one input error, never the library's exception.
+    throw_input(file, std::string("wrong type in an atlas cell: ") + excerpt(e.what(), 160));
+  }
 }
 
 }  // namespace ptr

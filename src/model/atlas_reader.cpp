@@ -44,7 +44,10 @@ std::optional<double> read_number(Ctx& c) {
 std::optional<long> read_int(Ctx& c) {
   if (take_null(c.s)) return std::nullopt;
   double v = c.s.number();
-  if (v != std::floor(v)) bad(c, "expected an integer");
+  if (v != std::floor(v)) bad(c, "expected an integer");  // also NaN and +-Infinity
+  // Past +-2^53 a double no longer holds every integer, and past 2^63 a long
+  // cannot hold it at all: no count or size of ours comes near.
+  if (std::fabs(v) > 9007199254740992.0) bad(c, "expected an integer within +-2^53");
   return static_cast<long>(v);
 }
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace ptr {
 
@@ -102,7 +103,8 @@ KernelRecord kernel_record_from_json(const json& j, const std::string& file, con
 
 }  // namespace
 
-KernelBreakdown kernel_breakdown_from_json(const json& j, const std::string& file) {
+namespace {
+KernelBreakdown kernel_breakdown_body(const json& j, const std::string& file) {
   if (!j.is_object()) malformed(file, "(top level)", "expected a JSON object");
   auto sv = j.find("schema_version");
   if (sv == j.end() || !sv->is_string()) malformed(file, "schema_version", "missing; expected \"kernels_v1\"");
@@ -135,6 +137,16 @@ KernelBreakdown kernel_breakdown_from_json(const json& j, const std::string& fil
       k.top_kernels.push_back(kernel_record_from_json((*t)[i], file, fmt::format("top_kernels[{}]", i), false));
   }
   return k;
+}
+}  // namespace
+
+KernelBreakdown kernel_breakdown_from_json(const json& j, const std::string& file) {
+  try {
+    return kernel_breakdown_body(j, file);
+  } catch (const json::exception& e) {
+    // A value of another type than expected: one input error, never the library's exception.
+    throw_input(file, std::string("wrong type in a kernels.json: ") + excerpt(e.what(), 160));
+  }
 }
 
 json kernel_breakdown_to_json(const KernelBreakdown& k) {
@@ -186,7 +198,8 @@ std::vector<NcuKernelSummary> summarize_by_name(const NcuCapture& c) {
   return out;
 }
 
-std::vector<NcuCapture> ncu_captures_from_json(const json& j, const std::string& file) {
+namespace {
+std::vector<NcuCapture> ncu_captures_body(const json& j, const std::string& file) {
   if (!j.is_object() || j.value("schema_version", std::string()) != "ncu_v1")
     throw_input(file, "not an ncu_v1 file (schema_version)", -1, "schema_version", "re-import with import_ncu");
   auto caps = j.find("captures");
@@ -213,6 +226,16 @@ std::vector<NcuCapture> ncu_captures_from_json(const json& j, const std::string&
     out.push_back(std::move(cap));
   }
   return out;
+}
+}  // namespace
+
+std::vector<NcuCapture> ncu_captures_from_json(const json& j, const std::string& file) {
+  try {
+    return ncu_captures_body(j, file);
+  } catch (const json::exception& e) {
+    // A value of another type than expected: one input error, never the library's exception.
+    throw_input(file, std::string("wrong type in an ncu.json: ") + excerpt(e.what(), 160));
+  }
 }
 
 std::string short_kernel_name(const std::string& name) {

@@ -119,6 +119,15 @@ json parse_json_lenient(std::string_view text, const std::string& file, long lin
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
       throw_input(file, "empty file; expected a JSON document");
     throw_input(file, "malformed JSON (" + detail + ")", line);
+  } catch (const json::out_of_range& e) {
+    // A number past double's range (1e400): nlohmann names the token, not
+    // where it is; the line is that of its first occurrence.
+    std::string what = e.what();
+    auto q = what.find('\'');
+    std::string token = q == std::string::npos ? "" : what.substr(q + 1, what.find('\'', q + 1) - q - 1);
+    size_t at = token.empty() ? std::string_view::npos : src.find(token);
+    throw_input(file, fmt::format("number out of range: {} (beyond a double's +-1.8e308)", excerpt(token, 60)),
+                at == std::string_view::npos ? -1 : line_offset + line_of_byte(src, at));
   }
 }
 

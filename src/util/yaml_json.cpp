@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 #include <set>
+#include <sstream>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "util/error.hpp"
@@ -89,19 +91,64 @@ void check_yaml_keys(const YAML::Node& n) {
   check_keys(n, budget);
 }
 
-json parse_yaml_document(const std::string& text, const std::string& file) {
+namespace {
+
+// Sees only where each document starts: enough to count them.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& m) override { starts.push_back(m); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+long line_of(const YAML::Mark& m) { return m.line >= 0 ? m.line + 1 : -1; }
+
+}  // namespace
+
+YAML::Node load_single_yaml_document(const std::string& text, const std::string& file, const std::string& what) {
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(text);
-    if (docs.size() > 1)
-      throw_input(file, fmt::format("{} YAML documents ('---' separators); expected one", docs.size()),
-                  docs[1].Mark().line >= 0 ? docs[1].Mark().line + 1 : -1);
-    if (docs.empty()) return nullptr;
-    check_yaml_keys(docs[0]);
-    return yaml_to_json(docs[0]);
+    // Count the documents first, with a parser that must move forward: on
+    // some malformed streams yaml-cpp 0.7 reports the same empty document
+    // again and again without consuming anything (what hangs LoadAll).
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts docs;
+    while (parser.HandleNextDocument(docs)) {
+      size_t n = docs.starts.size();
+      if (n >= 2 && docs.starts[n - 1].pos == docs.starts[n - 2].pos) {
+        const YAML::Mark& at = docs.starts[n - 1];
+        std::string near = at.pos >= 0 && static_cast<size_t>(at.pos) < text.size() ? excerpt(text.substr(at.pos, 20), 20) : "";
+        throw_input(file, fmt::format("malformed YAML: the parser cannot go past '{}' (column {}); expected {}", near,
+                                      at.column + 1, what),
+                    line_of(at));
+      }
+    }
+    if (docs.starts.size() > 1)
+      throw_input(file, fmt::format("{} YAML documents ('---' separators); expected {}", docs.starts.size(), what),
+                  line_of(docs.starts[1]));
+    return docs.starts.empty() ? YAML::Node() : YAML::Load(text);
   } catch (const YAML::DeepRecursion& e) {
-    throw_input(file, "YAML nested too deeply", e.mark.line >= 0 ? e.mark.line + 1 : -1);
+    throw_input(file, "YAML nested too deeply; expected " + what, line_of(e.mark));
   } catch (const YAML::Exception& e) {
-    throw_input(file, "malformed YAML: " + e.msg, e.mark.line >= 0 ? e.mark.line + 1 : -1);
+    throw_input(file, "malformed YAML: " + e.msg, line_of(e.mark));
+  }
+}
+
+json parse_yaml_document(const std::string& text, const std::string& file) {
+  YAML::Node doc = load_single_yaml_document(text, file, "one document");
+  if (!doc) return nullptr;
+  try {
+    check_yaml_keys(doc);
+    return yaml_to_json(doc);
+  } catch (const YAML::Exception& e) {
+    throw_input(file, "malformed YAML: " + e.msg, line_of(e.mark));
   }
 }
 

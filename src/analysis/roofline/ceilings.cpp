@@ -65,7 +65,8 @@ SolCeilings parse_sol_ceilings(const std::string& text, const std::string& file)
     if (!g.is_object()) malformed(file, where, "expected a mapping");
     GpuCeiling x;
     x.key = it.key();
-    x.name = g.value("name", it.key());
+    if (g.contains("name") && !g["name"].is_string()) malformed(file, where + ".name", "expected a string");
+    x.name = g.contains("name") ? g["name"].get<std::string>() : it.key();
     if (!g.contains("source") || !g["source"].is_string() || g["source"].get<std::string>().empty())
       malformed(file, where + ".source", "every ceiling names its source");
     x.source = g["source"].get<std::string>();
