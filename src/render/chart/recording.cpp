@@ -25,12 +25,15 @@ cairo_surface_t* new_surface(double w, double h) {
 
 }  // namespace
 
-RecordingCanvas::RecordingCanvas(double width, double height)
-    : CairoCanvas(new_context(surface_ = new_surface(width, height))) {}
+// The context holds its own reference to the surface; ours (from creating
+// it) is dropped through the context's target when the canvas goes (a member
+// cannot be set before the base class it is passed to is built).
+RecordingCanvas::RecordingCanvas(double width, double height) : CairoCanvas(new_context(new_surface(width, height))) {}
 
 RecordingCanvas::~RecordingCanvas() {
+  cairo_surface_t* surface = cairo_get_target(cairo());
   cairo_destroy(cairo());
-  cairo_surface_destroy(surface_);
+  cairo_surface_destroy(surface);
 }
 
 void RecordingCanvas::add(std::string kind, Rect box, std::string text, Color c) {

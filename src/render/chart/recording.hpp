@@ -8,8 +8,6 @@
 
 #include "render/chart/canvas.hpp"
 
-typedef struct _cairo_surface cairo_surface_t;
-
 namespace ptr::chart {
 
 struct RecordedItem {
@@ -49,7 +47,6 @@ class RecordingCanvas : public CairoCanvas {
 
  private:
   void add(std::string kind, Rect box, std::string text, Color c);
-  cairo_surface_t* surface_;
   std::vector<RecordedItem> items_;
 };
 
