@@ -20,7 +20,13 @@ using chart::xml_escape;
 // requested, the raw file relative to the campaign).
 nlohmann::json report_data(const ReportInputs& in) {
   nlohmann::json cells = nlohmann::json::object();
-  for (const auto& cell : in.cells) {
+  // Serving cells, then the decode/prefill cells of roofline sweeps (page 7,
+  // the kernel pages): every cell a number on a page can stand for.
+  std::vector<const AtlasCell*> all;
+  for (const auto& cell : in.cells) all.push_back(&cell);
+  for (const auto& cell : in.roofline_cells) all.push_back(&cell);
+  for (const AtlasCell* cp : all) {
+    const AtlasCell& cell = *cp;
     nlohmann::json d = nlohmann::json::object();
     for (const auto* f : identity_fields())
       if (auto v = field_value(cell, *f); v != "?") d[f->name] = v;
@@ -49,14 +55,22 @@ nlohmann::json report_data(const ReportInputs& in) {
         pt["source"] = "cells/" + cell.cell_id + (p.source.front().file.rfind("raw/", 0) == 0 ? "/" : "/raw/") + p.source.front().file;
       points[std::to_string(*p.concurrency)] = pt;
     }
-    cells[cell.cell_id] = {{"label", in.variant(cell).label}, {"descriptor", d}, {"points", points}};
+    bool serving = in.variant_of_cell.count(cell.cell_id) > 0;
+    cells[cell.cell_id] = {{"label", serving ? in.variant(cell).label : cell.cell_id}, {"descriptor", d}, {"points", points}};
     // (the smoke fixture's scratch campaign is gone once rendered: no link)
     if (!in.options.synthetic) cells[cell.cell_id]["normalized"] = "cells/" + cell.cell_id + "/normalized.json";
   }
   // TPM rows (the cost curve's series): their label and cells.
   nlohmann::json groups = nlohmann::json::object();
   for (const auto& g : in.tpm_groups) groups[g.key] = {{"label", g.label}, {"cells", g.cells}};
-  return {{"campaign", in.campaign_id}, {"cells", cells}, {"groups", groups}};
+  // Next-lever rows: what each lever rests on (the atlas for a rule on the
+  // data, the campaign config for a declared one).
+  nlohmann::json levers = nlohmann::json::object();
+  if (!in.options.synthetic)
+    for (const auto* list : {&in.frontier.levers, &in.frontier.refuted})
+      for (const auto& l : *list)
+        levers[l.id] = {{"title", l.title}, {"file", l.source == "config" ? "config.yaml" : "atlas.jsonl"}};
+  return {{"campaign", in.campaign_id}, {"cells", cells}, {"groups", groups}, {"levers", levers}};
 }
 
 // gzip, then base64: page 1's other views travel packed (a fifth of their
@@ -139,9 +153,15 @@ const char* const kScript = R"(
   const fmt = (v) => typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4)) : esc(v);
   function describe(el) {
     const id = el.getAttribute('data-id'), c = el.getAttribute('data-c');
-    const cell = data.cells[id];
     const group = data.groups[id];
     if (group) return '<b>' + esc(group.label) + '</b><br>TPM row of ' + group.cells.map(esc).join(', ');
+    if (id && id.startsWith('lever/')) {
+      const l = data.levers[id.slice(6)];
+      if (!l) return '<b>' + esc(id.slice(6)) + '</b>';
+      return '<b>' + esc(l.title) + '</b><br>rests on <a href="' + esc(encodeURI(l.file)) + '">' + esc(l.file) + '</a>';
+    }
+    // Kernel rows are "cell/capture/kernel": their cell is the part before the first '/'.
+    const cell = data.cells[id] || (id ? data.cells[id.split('/')[0]] : undefined);
     if (!cell) return '<b>' + esc(id) + '</b>';
     let html = '<b>' + esc(id) + '</b><br>' + esc(cell.label);
     const p = c !== null ? cell.points[c] : null;

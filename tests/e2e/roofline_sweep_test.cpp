@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "test_support.hpp"
+#include "util/fs.hpp"
 
 namespace ptr::test {
 namespace {
@@ -91,6 +92,24 @@ TEST(RooflineSweep, TheH100CaptureImportsWithItsNumbers) {
   std::string text = run_text("pdftotext -layout " + quote((c.dir() / "report.pdf").string()) + " - 2>/dev/null");
   EXPECT_NE(text.find("decode delivers at most 67 % of datasheet HBM"), std::string::npos) << text;
   EXPECT_NE(text.find("prefill ISL 8192, 521 TFLOP/s/GPU = 53 %"), std::string::npos);
+  // In report.html every roofline mark and table row stands for its cell at
+  // its batch, and the cell's data links its normalized.json (the tooltip).
+  auto html = run_cli("report_render --campaign roofline --pages page7,next_lever --format html --force", c.root.path);
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  std::string page = read_file(c.dir() / "report.html");
+  EXPECT_NE(page.find("data-role=\"data\" data-id=\"h100-llama8b-decode\" data-c=\"1\""), std::string::npos);
+  EXPECT_NE(page.find("data-role=\"data\" data-id=\"h100-llama8b-prefill\""), std::string::npos);
+  const std::string open = "id=\"report-data\">";
+  size_t at = page.find(open) + open.size();
+  json data = json::parse(page.substr(at, page.find("</script>", at) - at));
+  EXPECT_EQ(data["cells"]["h100-llama8b-decode"]["normalized"], "cells/h100-llama8b-decode/normalized.json");
+  EXPECT_EQ(data["cells"]["h100-llama8b-decode"]["points"]["1"]["metrics"]["output tok/s"], 140.149);
+  // Next-lever rows name the lever and what it rests on.
+  ASSERT_FALSE(data["levers"].empty());
+  for (const auto& [id, lever] : data["levers"].items()) {
+    EXPECT_NE(page.find("data-id=\"lever/" + id + "\""), std::string::npos) << id;
+    EXPECT_TRUE(lever["file"] == "atlas.jsonl" || lever["file"] == "config.yaml") << lever;
+  }
   // Re-importing the same bundle changes nothing.
   auto again = run_cli("--json import_roofline_sweep --campaign roofline --bundle " + quote((fixtures_dir() / "gpu").string()) +
                            " --hardware H100 --tensor-parallel 1 --quant BF16 --cache-mode cold --model Llama-3.1-8B --label h100-llama8b",

@@ -34,6 +34,10 @@ struct SweepPoint {
   std::string cell;
 };
 
+// A point's mark stands for its roofline cell at its batch (the HTML report's
+// tooltip and raw-file link).
+Tag point_tag(const SweepPoint& pt) { return {"data", pt.cell, {std::to_string(pt.batch)}}; }
+
 struct Sweep {
   std::string label, hardware, weight_dtype;
   const GpuCeiling* gpu = nullptr;
@@ -167,6 +171,7 @@ void draw_roofline(Canvas& c, const Rect& area, const State& st, DrawLedger& led
   for (const auto& s : st.sweeps) {
     for (const char* phase : {"decode", "prefill"}) {
       std::vector<std::pair<double, double>> at;
+      std::vector<const SweepPoint*> of;
       for (const auto& pt : s.points) {
         if (pt.phase != phase) continue;
         if (!pt.ai || !pt.tflops || !(*pt.ai > 0) || !(*pt.tflops > 0)) {
@@ -175,13 +180,16 @@ void draw_roofline(Canvas& c, const Rect& area, const State& st, DrawLedger& led
         }
         double x = p.px(*pt.ai), y = p.py(*pt.tflops);
         at.push_back({x, y});
+        of.push_back(&pt);
         to_label.emplace_back(x, y, point_name(pt), s.style.color);
       }
       MarkStyle m = s.style;
       m.shape = std::string(phase) == "decode" ? Shape::circle : Shape::square;
-      TagScope tag(c, {"data", s.label + "/" + phase});
-      c.markers(at, m);
-      for (const auto& [x, y] : at) labels.add_obstacle(marker_box(x, y, m));
+      for (size_t i = 0; i < at.size(); ++i) {
+        TagScope tag(c, point_tag(*of[i]));
+        c.markers({at[i]}, m);
+        labels.add_obstacle(marker_box(at[i].first, at[i].second, m));
+      }
     }
   }
   for (const auto& [x, y, text, color] : to_label) labels.place(c, x, y, text, Font{6.5}, color);
@@ -206,7 +214,7 @@ void draw_proxy(Canvas& c, const Rect& area, const State& st) {
   for (const auto& [s, pt] : pts) {
     MarkStyle m = s->style;
     m.shape = shape_of(*pt);
-    TagScope tag(c, {"data", s->label});
+    TagScope tag(c, point_tag(*pt));
     c.markers({{p.px(*pt->dram_pct), p.py(*pt->tensor_pct)}}, m);
     labels.add_obstacle(marker_box(p.px(*pt->dram_pct), p.py(*pt->tensor_pct), m));
   }
@@ -242,26 +250,33 @@ void draw_bandwidth(Canvas& c, const Rect& area, const State& st) {
   bool any_bytes = false, any_proxy = false;
   for (const auto& s : st.sweeps) {
     std::vector<std::pair<double, double>> bytes, proxy;
+    std::vector<const SweepPoint*> bytes_of, proxy_of;
     for (const auto& pt : s.points) {
       if (pt.phase != "decode") continue;
-      if (auto pct = s.hbm_pct(pt)) bytes.push_back({p.px(static_cast<double>(pt.batch)), p.py(*pct)});
-      if (pt.dram_pct) proxy.push_back({p.px(static_cast<double>(pt.batch)), p.py(*pt.dram_pct)});
+      if (auto pct = s.hbm_pct(pt)) {
+        bytes.push_back({p.px(static_cast<double>(pt.batch)), p.py(*pct)});
+        bytes_of.push_back(&pt);
+      }
+      if (pt.dram_pct) {
+        proxy.push_back({p.px(static_cast<double>(pt.batch)), p.py(*pt.dram_pct)});
+        proxy_of.push_back(&pt);
+      }
     }
-    TagScope tag(c, {"data", s.label});
     any_bytes = any_bytes || !bytes.empty();
     any_proxy = any_proxy || !proxy.empty();
-    if (!bytes.empty()) {
-      c.polyline(bytes, s.style.color, 1.0);
-      MarkStyle m = s.style;
-      m.filled = true;
-      c.markers(bytes, m);
+    MarkStyle filled = s.style, hollow = s.style;
+    filled.filled = true;
+    hollow.filled = false;
+    hollow.shape = Shape::diamond;
+    if (!bytes.empty()) c.polyline(bytes, s.style.color, 1.0);
+    if (!proxy.empty()) c.polyline(proxy, s.style.color, 0.7, true);
+    for (size_t i = 0; i < bytes.size(); ++i) {
+      TagScope tag(c, point_tag(*bytes_of[i]));
+      c.markers({bytes[i]}, filled);
     }
-    if (!proxy.empty()) {
-      c.polyline(proxy, s.style.color, 0.7, true);
-      MarkStyle m = s.style;
-      m.filled = false;
-      m.shape = Shape::diamond;
-      c.markers(proxy, m);
+    for (size_t i = 0; i < proxy.size(); ++i) {
+      TagScope tag(c, point_tag(*proxy_of[i]));
+      c.markers({proxy[i]}, hollow);
     }
   }
   std::vector<LegendEntry> entries;
@@ -319,6 +334,7 @@ void draw_table(Canvas& c, const Rect& area, const State& st, DrawLedger& ledger
       vals.push_back(opt(pt.power_w, "{:.0f}"));
       x = area.x;
       if (rows % 2 == 1) c.rect_fill({area.x, y - 1, total * scale, row_h}, Color::hex(0xf5f5f5));
+      TagScope tag(c, point_tag(pt));
       for (size_t i = 0; i < cols.size(); ++i) {
         c.text(x + 2, y, fit_text(c, vals[i], font, cols[i].second * scale - 4), font);
         x += cols[i].second * scale;

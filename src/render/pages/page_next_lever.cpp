@@ -38,7 +38,7 @@ PageSpec next_lever_spec() {
         break;
       }
       ++i;
-      TagScope tag(c, {"data", l.id});
+      TagScope tag(c, {"data", "lever/" + l.id});
       r = c.text(f.body.x, y, fmt::format("{}. {}{}", i, l.title, l.source == "config" ? " (declared in the config)" : ""), Font{9, true},
                  i == 1 ? Color::hex(0x1a237e) : Color::hex(0x111111), Align::left, VAlign::top, f.body.w);
       y += r.h + 2;
@@ -54,7 +54,7 @@ PageSpec next_lever_spec() {
       y += 4;
       y += c.text(f.body.x, y, "Refuted levers (why they lost)", Font{9, true}, Color::hex(0x111111)).h + 3;
       for (const auto& l : fr.refuted) {
-        TagScope tag(c, {"data", "refuted/" + l.id});
+        TagScope tag(c, {"data", "lever/" + l.id});
         y += c.text(f.body.x + 14, y, "• " + l.title + " — " + l.why_lost, Font{7.5}, Color::hex(0x555555), Align::left, VAlign::top, f.body.w - 14).h + 2;
       }
     }
