@@ -3,7 +3,7 @@ BUILD ?= build
 SHARED ?= $(abspath ../shared)
 JOBS ?= $(shell nproc)
 
-.PHONY: deps configure build smoke smoke-import mcp-deps browser-deps test test-asan test-tsan bench clean
+.PHONY: deps configure build smoke smoke-import mcp-deps browser-deps test test-asan test-tsan fuzz bench clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -46,6 +46,18 @@ test-tsan: configure mcp-deps browser-deps
 	@cmake -S . -B $(BUILD)-tsan -DPERFTUNEREPORT_SHARED_DIR=$(SHARED) -DPERFTUNEREPORT_SANITIZE=thread >/dev/null
 	@cmake --build $(BUILD)-tsan -j $(JOBS)
 	@cd $(BUILD)-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer over every parser (fuzz/): clang builds an instrumented core in
+# $(BUILD)-fuzz, then each harness runs FUZZ_SECONDS (or 1,000,000 inputs),
+# seeded with the saved corpus and the shared fixtures. Not part of CI: CI
+# replays the saved corpus (the fuzz_corpus_replay test).
+FUZZ_SECONDS ?= 300
+fuzz: build
+	@bash scripts/install-deps.sh --fuzz
+	@CXX=clang++ cmake -S . -B $(BUILD)-fuzz -DPERFTUNEREPORT_SHARED_DIR=$(SHARED) -DPERFTUNEREPORT_FUZZ=ON \
+	  -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" -DBUILD_TESTING=OFF >/dev/null
+	@cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_all
+	@bash fuzz/run.sh $(BUILD)-fuzz $(BUILD) $(SHARED) $(FUZZ_SECONDS)
 
 bench: build
 	@bash bench/run.sh $(BUILD)

@@ -20,6 +20,9 @@ packages=(
 # Node.js + npm run the MCP tests' client. Some images ship them outside
 # Debian's packaging (e.g. a vendor nodejs that bundles npm): only install
 # Debian's when the commands are absent.
+# make fuzz (not CI): clang and its libFuzzer runtime.
+if [[ "${1:-}" == "--fuzz" ]]; then packages+=(clang libclang-rt-14-dev); fi
+
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 
