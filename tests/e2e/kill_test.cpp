@@ -157,6 +157,16 @@ std::string raw_copies_consistent(const fs::path& root, const fs::path& inputs, 
   return "";
 }
 
+// A copy of the starting state with its modification times: verbs compare
+// them (publish refuses a report older than its atlas), and a plain copy
+// stamps files in directory order.
+void copy_tree(const fs::path& from, const fs::path& to) {
+  fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  std::error_code ec;
+  for (const auto& e : fs::recursive_directory_iterator(from))
+    fs::last_write_time(to / fs::relative(e.path(), from), fs::last_write_time(e.path(), ec), ec);
+}
+
 // Runs the verb once whole (its duration and outputs), then `kills` times,
 // each from the same starting state, killed at evenly spread moments of that
 // duration; checks every file after each kill and after the rerun.
@@ -166,7 +176,7 @@ void kill_sweep(const KillCase& k, int kills = 10) {
   Tree old_state = snapshot(start.path);
 
   TempDir whole;
-  fs::copy(start.path, whole.path, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  copy_tree(start.path, whole.path);
   auto t0 = Clock::now();
   ASSERT_EQ(wait_exit(spawn_cli(k.args, whole.path, k.env)), 0) << k.args;
   double duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -176,7 +186,7 @@ void kill_sweep(const KillCase& k, int kills = 10) {
   for (int i = 1; i <= kills; ++i) {
     SCOPED_TRACE(k.args + " killed at " + std::to_string(i) + "/" + std::to_string(kills + 1));
     TempDir run;
-    fs::copy(start.path, run.path, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    copy_tree(start.path, run.path);
     pid_t pid = spawn_cli(k.args, run.path, k.env);
     std::this_thread::sleep_for(std::chrono::microseconds(static_cast<long>(duration_ms * 1000 * i / (kills + 1))));
     kill(pid, SIGKILL);
