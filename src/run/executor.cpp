@@ -2,10 +2,10 @@
 
 #include <cerrno>
 #include <chrono>
-#include <csignal>
-#include <cstdlib>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <set>
 #include <sstream>
@@ -298,7 +298,6 @@ void correlate_run(const Campaign& c, const RunPlan& plan, const std::optional<s
                            dir.string(), {}, "run dcgm_correlate on the capture by hand once fixed", {}});
   }
 }
-
 
 // Moves a fetched point from its landing folder into raw/ (one rename).
 void move_landed(const std::filesystem::path& landing, const std::filesystem::path& landed) {
