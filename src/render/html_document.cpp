@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <zlib.h>
 
 #include "util/error.hpp"
+#include "util/gzip_base64.hpp"
 
 #include "model/identity.hpp"
 #include "render/chart/svg_canvas.hpp"
@@ -73,38 +73,11 @@ nlohmann::json report_data(const ReportInputs& in) {
   return {{"campaign", in.campaign_id}, {"cells", cells}, {"groups", groups}, {"levers", levers}};
 }
 
-// gzip, then base64: page 1's other views travel packed (a fifth of their
-// size) and the browser inflates one when it is chosen (DecompressionStream).
-// Past this much SVG, pages after the first kPagesAlwaysOpen travel packed.
+// gzip, then base64: past this much SVG, pages after the first
+// kPagesAlwaysOpen travel packed (a fifth of their size) and the browser
+// inflates each when it comes near the screen (DecompressionStream).
 constexpr size_t kPackPagesAboveBytes = 8u << 20;
 constexpr size_t kPagesAlwaysOpen = 4;
-
-std::string gzip_base64(const std::string& text, int level = 6) {
-  z_stream z{};
-  if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw_io("report.html", "zlib cannot start");
-  std::string packed(deflateBound(&z, text.size()), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(packed.data());
-  z.avail_out = static_cast<uInt>(packed.size());
-  int rc = deflate(&z, Z_FINISH);
-  packed.resize(z.total_out);
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) throw_io("report.html", "zlib could not pack a view");
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((packed.size() + 2) / 3 * 4);
-  for (size_t i = 0; i < packed.size(); i += 3) {
-    uint32_t n = static_cast<unsigned char>(packed[i]) << 16;
-    if (i + 1 < packed.size()) n |= static_cast<unsigned char>(packed[i + 1]) << 8;
-    if (i + 2 < packed.size()) n |= static_cast<unsigned char>(packed[i + 2]);
-    out += k[(n >> 18) & 63];
-    out += k[(n >> 12) & 63];
-    out += i + 1 < packed.size() ? k[(n >> 6) & 63] : '=';
-    out += i + 2 < packed.size() ? k[n & 63] : '=';
-  }
-  return out;
-}
 
 const char* const kStyle = R"(
 :root { color-scheme: light; }
@@ -149,6 +122,7 @@ const char* const kScript = R"(
   'use strict';
   const data = JSON.parse(document.getElementById('report-data').textContent);
   const tip = document.getElementById('tip');
+  const viewRule = (stat, inter) => '[data-view^="stat-"]:not([data-view="stat-' + stat + '"]),[data-view^="inter-"]:not([data-view="inter-' + inter + '"]){display:none}';
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
   const fmt = (v) => typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4)) : esc(v);
   function describe(el) {
@@ -199,8 +173,9 @@ const char* const kScript = R"(
   // layer per preset; this rule shows the chosen one.
   const layers = document.createElement('style');
   document.head.appendChild(layers);
-  // Page 1's switches: show the view drawn (in C++) for the chosen statistic
-  // and interactivity, on every page-1 section at once.
+  // Page 1's switches: show the panels drawn (in C++) for the chosen
+  // statistic and interactivity, on every page-1 section at once.
+  const views = document.getElementById('view-rule');
   document.addEventListener('change', (e) => {
     const control = e.target.getAttribute && e.target.getAttribute('data-control');
     if (!control) return;
@@ -215,12 +190,8 @@ const char* const kScript = R"(
     for (const s of document.querySelectorAll('select[data-control="' + control + '"]')) s.value = e.target.value;
     const stat = document.querySelector('select[data-control="stat"]').value;
     const inter = document.querySelector('select[data-control="inter"]').value;
-    const want = stat + '|' + inter;
-    for (const v of document.querySelectorAll('.view')) {
-      const on = v.getAttribute('data-view') === want;
-      if (on) unpack(v).then(() => { v.hidden = false; });
-      else v.hidden = true;
-    }
+    views.textContent = viewRule(stat, inter);
+    for (const g of document.querySelectorAll('g[data-view="stat-' + stat + '"], g[data-view="inter-' + inter + '"]')) unpack(g);
     tip.hidden = true;
   });
   // Legend entries: click (or Enter) hides / shows a variant on every page;
@@ -257,17 +228,23 @@ const char* const kScript = R"(
     }, { rootMargin: '150% 0px' });
     for (const el of lazy) seen.observe(el);
   }
-  // A packed view: base64 gzip of its SVG, inflated once, in the page.
-  async function unpack(view) {
-    const packed = view.querySelector('script.packed');
+  // A packed page: base64 gzip of its SVG, inflated once, in the page.
+  async function unpack(page) {
+    const packed = page.querySelector('script.packed');
     if (!packed) return;
     const bytes = Uint8Array.from(atob(packed.textContent), (c) => c.charCodeAt(0));
     const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    view.innerHTML = await new Response(stream).text();
-    document.dispatchEvent(new CustomEvent('ptr-view-ready', { detail: view.getAttribute('data-view') }));
+    page.innerHTML = await new Response(stream).text();
   }
 })();
 )";
+
+// Page 1's panels drawn for the other statistic / definition are hidden (the
+// script's viewRule writes the same rule when a switch changes).
+std::string view_rule(const std::string& stat, const std::string& inter) {
+  return fmt::format("[data-view^=\"stat-\"]:not([data-view=\"stat-{}\"]),[data-view^=\"inter-\"]:not([data-view=\"inter-{}\"]){{display:none}}",
+                     stat, inter);
+}
 
 std::string sla_select(const std::vector<TpmConfig>& presets) {
   std::string html = "<label>SLA <select data-control=\"sla\">";
@@ -318,7 +295,9 @@ std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& p
   // Nothing may leave the file: no fetch, no font, no image from anywhere.
   html += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n";
   html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  html += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<nav aria-label=\"pages\">", xml_escape(title), kStyle);
+  const std::string stat = in.options.text("latency_statistic"), inter = in.options.text("interactivity");
+  html += fmt::format("<title>{}</title>\n<style>{}</style>\n<style id=\"view-rule\">{}</style>\n</head>\n<body>\n<nav aria-label=\"pages\">",
+                      xml_escape(title), kStyle, view_rule(stat, inter));
   for (size_t i = 0; i < pages.size(); ++i)
     html += fmt::format("<a href=\"#page-{}\">{}. {}</a>", i + 1, i + 1, xml_escape(pages[i].title));
   if (!in.cells.empty()) html += "<a href=\"#sla-explorer\">SLA explorer</a>";
@@ -332,10 +311,9 @@ std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& p
     html += fmt::format("<section class=\"report-page\" id=\"page-{}\" data-page-id=\"{}\" aria-label=\"{}\">\n", i + 1, xml_escape(pg.id),
                         xml_escape(pg.title));
     bool sla_control = pg.sla_layers && !in.cells.empty();
-    if (pg.views.size() > 1 || sla_control) {
+    if (pg.switches || sla_control) {
       html += "<div class=\"controls\">";
-      if (pg.views.size() > 1) {
-        auto [stat, inter] = std::pair{pg.current.substr(0, pg.current.find('|')), pg.current.substr(pg.current.find('|') + 1)};
+      if (pg.switches) {
         html += "<label>TTFT statistic <select data-control=\"stat\">";
         for (const char* s : {"mean", "p50", "p90", "p99"}) html += fmt::format("<option{}>{}</option>", stat == s ? " selected" : "", s);
         html += "</select></label><label>interactivity <select data-control=\"inter\">";
@@ -346,13 +324,7 @@ std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& p
       if (sla_control) html += sla_select(sla_presets(in.tpm_config));
       html += "</div>\n";
     }
-    if (pg.views.size() > 1) {
-      for (const auto& [key, svg] : pg.views)
-        html += key == pg.current ? fmt::format("<div class=\"view\" data-view=\"{}\">{}</div>\n", xml_escape(key), svg)
-                                  : fmt::format("<div class=\"view\" data-view=\"{}\" hidden><script type=\"application/gzip;base64\" "
-                                                "class=\"packed\">{}</script></div>\n",
-                                                xml_escape(key), gzip_base64(svg));
-    } else if (!pg.html.empty()) {
+    if (!pg.html.empty()) {
       html += "<div class=\"html-page\"><h2>" + xml_escape(pg.title) + "</h2>\n" + pg.html + "<p class=\"footer\">" +
               xml_escape(pg.footer) + "</p></div>\n";
     } else {
@@ -360,7 +332,7 @@ std::string html_document(const ReportInputs& in, const std::vector<HtmlPage>& p
       // Large reports: past the first pages, each page travels packed (a
       // fifth of its size) and is inflated when it comes near the screen.
       if (packed_pages && i >= kPagesAlwaysOpen)
-        html += "<div class=\"lazy-page\"><script type=\"application/gzip;base64\" class=\"packed\">" + gzip_base64(pg.svg, 1) +
+        html += "<div class=\"lazy-page\"><script type=\"application/gzip;base64\" class=\"packed\">" + gzip_base64(pg.svg, 1, "report.html") +
                 "</script></div>\n";
       else
         html += pg.svg;

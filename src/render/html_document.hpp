@@ -12,11 +12,10 @@ namespace ptr {
 
 struct HtmlPage {
   std::string id, title, svg;
-  // Alternative drawings of the page, "<statistic>|<interactivity>" -> svg
-  // (page 1), the switches choose one; `current` is the one the options asked for.
-  std::vector<std::pair<std::string, std::string>> views;
-  std::string current;
-  std::string note;  // why views are missing, when they are
+  // The page carries its panels for every latency statistic and
+  // interactivity definition (Tag::view layers, page 1): the switches show one.
+  bool switches = false;
+  std::string note;  // why the switches are missing, when they are
   bool sla_layers = false;  // page 1 drawn with every SLA preset's layer (the SLA control)
   std::string html;         // the page as HTML (tables) instead of svg, when its entry writes one
   std::string footer;       // with html: the PDF page's footer line

@@ -71,42 +71,19 @@ std::string html_report(const ReportInputs& in, const std::vector<PlannedPage>& 
                         DrawLedger& ledger, const json& grounded, bool page1_drawn, const std::map<const PageSpec*, std::any>& prepared,
                         json& pages) {
   SvgCanvas canvas(kPageW, kPageH);
+  // Page 1's panels for the other latency statistics and interactivity
+  // definitions, and its SLA presets, drawn here by the same code and
+  // switched in the browser (the panels not rendered travel packed until
+  // chosen); skipped for large campaigns, where they would multiply the file
+  // (said on the page).
+  const bool with_views = in.cells.size() <= kMaxCellsForViews;
+  canvas.pack_views_except({statistic_view(in.options.text("latency_statistic")), interactivity_view(in.tpot_interactivity)});
   const std::vector<TpmConfig> sla_layers = sla_presets(in.tpm_config);
   std::vector<HtmlPage> out;
   int total = static_cast<int>(plan.size());
-  // Page 1's other views (latency statistic x interactivity definition),
-  // drawn here by the same code and switched in the browser; skipped for
-  // large campaigns, where they would multiply the file (said on the page).
-  struct View {
-    std::string key;
-    ReportInputs in;
-    std::any prepared;
-  };
-  std::vector<View> views;
-  std::string current = in.options.text("latency_statistic") + "|" + in.options.text("interactivity");
-  bool with_views = in.cells.size() <= kMaxCellsForViews;
-  if (with_views)
-    for (const char* stat : {"mean", "p50", "p90", "p99"})
-      for (const char* inter : {"per-user", "tpot"}) {
-        std::string key = std::string(stat) + "|" + inter;
-        if (key == current) continue;
-        View v{key, in, {}};
-        v.in.options.values["latency_statistic"] = stat;
-        v.in.options.values["interactivity"] = inter;
-        v.in.tpot_interactivity = std::string(inter) == "tpot";
-        views.push_back(std::move(v));
-      }
   for (int n = 0; n < total; ++n) {
     const PlannedPage& pp = plan[n];
     std::string title = pp.spec->title + (pp.index > 0 ? fmt::format(" ({})", pp.index + 1) : "");
-    auto draw = [&](const ReportInputs& pin, const std::any* prep, DrawLedger& l) {
-      draw_chrome(canvas, pin, title, n + 1, total);
-      PageFrame frame{canvas, pin, body, omitted, l, grounded, page1_drawn};
-      frame.prepared = prep;
-      frame.sla_layers = with_views ? &sla_layers : nullptr;
-      pp.spec->draw(frame, pp.index);
-      return canvas.take_svg();
-    };
     auto it = prepared.find(pp.spec);
     if (pp.spec->html) {
       // Tables the browser lays out (completeness, source): no drawing.
@@ -125,16 +102,15 @@ std::string html_report(const ReportInputs& in, const std::vector<PlannedPage>& 
     HtmlPage page;
     page.id = pp.spec->id;
     page.title = title;
-    page.svg = draw(in, it != prepared.end() ? &it->second : nullptr, ledger);
-    page.current = current;
+    draw_chrome(canvas, in, title, n + 1, total);
+    PageFrame frame{canvas, in, body, omitted, ledger, grounded, page1_drawn};
+    frame.prepared = it != prepared.end() ? &it->second : nullptr;
+    frame.sla_layers = with_views ? &sla_layers : nullptr;
+    frame.view_layers = with_views;
+    pp.spec->draw(frame, pp.index);
+    page.svg = canvas.take_svg();
     if (pp.spec->id == "page1") {
-      page.sla_layers = with_views;
-      page.views.push_back({current, page.svg});
-      DrawLedger scratch;
-      for (auto& v : views) {
-        if (pp.spec->prepare && !v.prepared.has_value()) v.prepared = pp.spec->prepare(v.in);
-        page.views.push_back({v.key, draw(v.in, pp.spec->prepare ? &v.prepared : nullptr, scratch)});
-      }
+      page.sla_layers = page.switches = with_views;
       if (!with_views)
         page.note = fmt::format("{} cells: page 1's other statistics and SLA presets are left out of the HTML to keep it small; render "
                                 "with --latency-statistic / --interactivity for them, and see the SLA explorer after the pages.",

@@ -89,25 +89,35 @@ test('the smoke report opens offline with every page, and a hovered point shows 
     assert.match(text, /ab-h100-sglang/);
     assert.match(text, /c=64 · ok · trials 3/);
     assert.match(text, /engine=sglang/);
-    // The statistic switch shows page 1 drawn for p99 TTFT (computed in C++, packed in the file):
-    // the same point sits higher on the log TTFT axis than with the mean.
+    // The statistic switch shows page 1's panels drawn for p99 TTFT (computed in C++, packed in the
+    // file until chosen): the same point sits higher on the log TTFT axis than with the mean.
     const point = '[data-role="data"][data-id="ab-h100-sglang"][data-c="64"]';
-    const meanView = page.locator('section#page-1 .view[data-view="mean|per-user"]');
-    const before = await meanView.locator(point).first().boundingBox();
+    const meanMark = page.locator(`section#page-1 [data-view="stat-mean"]${point}`).first();
+    const p99Mark = page.locator(`section#page-1 [data-view="stat-p99"]${point}`).first();
+    assert.equal(await p99Mark.count(), 0, 'the p99 panels travel packed until chosen');
+    const before = await meanMark.boundingBox();
     await page.locator('section#page-1 select[data-control="stat"]').selectOption('p99');
-    const p99View = page.locator('section#page-1 .view[data-view="p99|per-user"]');
-    await p99View.locator(point).first().waitFor({ state: 'visible' });
-    assert.ok(await meanView.isHidden(), 'the mean view is hidden');
-    const after = await p99View.locator(point).first().boundingBox();
+    await p99Mark.waitFor({ state: 'visible' });
+    assert.ok(await meanMark.isHidden(), 'the mean panels are hidden');
+    const after = await p99Mark.boundingBox();
     assert.ok(after.y < before.y - 5, `p99 TTFT sits higher: ${after.y} vs ${before.y}`);
-    assert.match(await p99View.innerText(), /TTFT p99 \(ms\)/);
+    const page1Text = await page.locator('section#page-1').first().innerText();
+    assert.match(page1Text, /TTFT p99 \(ms\)/);
+    assert.doesNotMatch(page1Text, /TTFT avg \(ms\)/);
+    // The right panels keep their definition until it is switched too.
+    assert.ok(await page.locator('section#page-1 [data-view="inter-per-user"][data-role="data"]').first().isVisible());
+    await page.locator('section#page-1 select[data-control="inter"]').selectOption('tpot');
+    await page.locator('section#page-1 [data-view="inter-tpot"][data-role="data"]').first().waitFor({ state: 'visible' });
+    assert.ok(await page.locator('section#page-1 [data-view="inter-per-user"][data-role="data"]').first().isHidden());
+    assert.match(await page.locator('section#page-1').first().innerText(), /Right panels: interactivity = 1000 \/ mean TPOT/);
+    await page.locator('section#page-1 select[data-control="inter"]').selectOption('per-user');
     await shot(page.locator('section#page-1').first(), 'control-statistic-p99');
     // A legend entry hides its variant's marks on the page, and shows them again.
-    const legend = p99View.locator('[data-role="legend"][data-id="H100 FP8 TP8 sglang 0.5.5 no MTP"]').last();
+    const legend = page.locator('section#page-1 [data-role="legend"][data-id="H100 FP8 TP8 sglang 0.5.5 no MTP"]').last();
     await legend.click();
-    assert.ok(await p99View.locator(point).first().isHidden(), 'hidden after the legend click');
+    assert.ok(await p99Mark.isHidden(), 'hidden after the legend click');
     await legend.click();
-    assert.ok(await p99View.locator(point).first().isVisible(), 'shown again');
+    assert.ok(await p99Mark.isVisible(), 'shown again');
     // The latency distribution page (the A/B arms keep every request): its
     // legend hides a variant there and on every other page, Shift-click solos one.
     const dist = page.locator('section[data-page-id="latency_distribution"]');

@@ -70,6 +70,10 @@ struct Tag {
   // An alternative overlay the browser shows one at a time (page 1's SLA
   // guides per SLA preset: "sla-0" is the campaign's); inherited like series.
   std::string layer = {};
+  // One of a page's switchable alternatives (page 1's panels per latency
+  // statistic, "stat-p99", or interactivity definition, "inter-tpot"): the
+  // browser shows the chosen one of each kind; inherited like series.
+  std::string view = {};
 };
 
 // The drawing surface the chart layer and the pages share. It knows points,
@@ -120,6 +124,7 @@ class TagScope {
   TagScope(Canvas& c, Tag t) : c_(c), old_(c.tag()) {
     if (t.series.empty()) t.series = old_.series;
     if (t.layer.empty()) t.layer = old_.layer;
+    if (t.view.empty()) t.view = old_.view;
     c_.set_tag(std::move(t));
   }
   ~TagScope() { c_.set_tag(old_); }

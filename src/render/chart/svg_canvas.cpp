@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "render/chart/shapes.hpp"
+#include "util/gzip_base64.hpp"
 
 namespace ptr::chart {
 
@@ -111,7 +112,30 @@ SvgCanvas::~SvgCanvas() {
   cairo_surface_destroy(scratch_);
 }
 
+void SvgCanvas::set_tag(const Tag& t) {
+  if (t.view != tag_.view) {
+    end_packed_run();
+    if (packing_views_ && !t.view.empty() && !shown_views_.count(t.view)) {
+      held_.swap(out_);
+      packed_view_ = t.view;
+    }
+  }
+  Canvas::set_tag(t);
+}
+
+void SvgCanvas::end_packed_run() {
+  if (packed_view_.empty()) return;
+  std::string run;
+  run.swap(out_);
+  out_.swap(held_);
+  // Level 1: a third of the time of the default for a few percent more bytes.
+  out_ += fmt::format("<g data-view=\"{}\"><script type=\"application/gzip;base64\" class=\"packed\">{}</script></g>\n", xml_escape(packed_view_),
+                      gzip_base64(run, 1, "report.html"));
+  packed_view_.clear();
+}
+
 std::string SvgCanvas::take_svg(const std::string& extra) {
+  end_packed_run();
   while (!open_groups_.empty()) restore();
   std::string svg = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" class=\"page\"{}>\n", num(width_), num(height_), extra);
   svg += out_;
@@ -124,6 +148,7 @@ std::string SvgCanvas::tag_attributes(bool focusable) const {
   std::string a;
   if (!tag_.series.empty()) a += fmt::format(" data-series=\"{}\"", xml_escape(tag_.series));
   if (!tag_.layer.empty()) a += fmt::format(" data-layer=\"{}\"", xml_escape(tag_.layer));
+  if (!tag_.view.empty()) a += fmt::format(" data-view=\"{}\"", xml_escape(tag_.view));
   if (tag_.role.empty() && tag_.id.empty()) return a;
   a += fmt::format(" data-role=\"{}\"", xml_escape(tag_.role));
   if (!tag_.id.empty()) a += fmt::format(" data-id=\"{}\"", xml_escape(tag_.id));
@@ -263,7 +288,8 @@ void SvgCanvas::markers(const std::vector<std::pair<double, double>>& at, const 
     std::string ring = path_of([&] {
       for (const auto& [x, y] : at) add_circle(cr_, x, y, s.size + 1.6);
     });
-    out_ += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"#1a1a1a\" stroke-width=\"0.6\" stroke-dasharray=\"1.2 1.2\"/>\n", ring);
+    out_ += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"#1a1a1a\" stroke-width=\"0.6\" stroke-dasharray=\"1.2 1.2\"{}/>\n", ring,
+                        tag_attributes());
   }
   if (s.undercount_mark) {
     std::string frames;
@@ -271,7 +297,7 @@ void SvgCanvas::markers(const std::vector<std::pair<double, double>>& at, const 
       double q = s.size + 2.2;
       frames += fmt::format("M{} {}h{}v{}h{}Z", num(x - q), num(y - q), num(2 * q), num(2 * q), num(-2 * q));
     }
-    out_ += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"#262626\" stroke-width=\"0.6\"/>\n", frames);
+    out_ += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"#262626\" stroke-width=\"0.6\"{}/>\n", frames, tag_attributes());
   }
 }
 
@@ -279,8 +305,8 @@ void SvgCanvas::gradient_rect(const Rect& r, const std::vector<std::pair<double,
   std::string id = fmt::format("g{}", ++defs_);
   out_ += fmt::format("<defs><linearGradient id=\"{}\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">", id);
   for (const auto& [t, c] : stops) out_ += fmt::format("<stop offset=\"{:.4g}\" stop-color=\"{}\"/>", t, rgb(c));
-  out_ += fmt::format("</linearGradient></defs><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{})\"/>\n", num(r.x), num(r.y),
-                      num(r.w), num(r.h), id);
+  out_ += fmt::format("</linearGradient></defs><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{})\"{}/>\n", num(r.x),
+                      num(r.y), num(r.w), num(r.h), id, tag_attributes());
 }
 
 void SvgCanvas::save() { open_groups_.push_back(0); }

@@ -5,6 +5,7 @@
 // browser can tie a mark to its cell. Not Cairo's SVG surface, which writes
 // glyph outlines and cannot carry attributes.
 #include <memory>
+#include <set>
 #include <string>
 
 #include "render/chart/canvas.hpp"
@@ -23,6 +24,13 @@ class SvgCanvas : public Canvas {
   // The page as one <svg> element (open groups closed); the canvas is reset.
   std::string take_svg(const std::string& extra_attributes = "");
 
+  // Drawings under a Tag::view not in `shown` travel packed: each run of
+  // them becomes <g data-view="..."> holding its SVG gzip + base64 in a
+  // <script class="packed"> the report's script inflates when that view is
+  // chosen (most readers never switch: the file stays small).
+  void pack_views_except(std::set<std::string> shown) { shown_views_ = std::move(shown); packing_views_ = true; }
+
+  void set_tag(const Tag& t) override;
   Rect text(double x, double y, const std::string& s, const Font& f, Color c = {}, Align a = Align::left,
             VAlign v = VAlign::top, double max_width = 0) override;
   Rect markup(double x, double y, const std::string& m, const Font& f, Color c = {}, Align a = Align::left,
@@ -49,6 +57,11 @@ class SvgCanvas : public Canvas {
   std::string tag_attributes(bool focusable = false) const;
   double width_, height_;
   std::string out_;
+  bool packing_views_ = false;
+  std::set<std::string> shown_views_;
+  std::string held_;         // the page so far while a packed view's run is written to out_
+  std::string packed_view_;  // that view ("" when none)
+  void end_packed_run();
   std::vector<int> open_groups_;  // per save(): groups opened by clip() since
   int defs_ = 0;                  // ids for clip paths and gradients
   cairo_surface_t* scratch_;      // Pango metrics and marker paths

@@ -34,6 +34,9 @@ struct PanelKind {
   Getter xv, yv;    // values
   Getter xsd, ysd;  // std across trials, same unit
   bool frontier;
+  std::string stat;  // the latency statistic plotted ("mean" on the right panels)
+  bool tpot;         // interactivity = 1000 / mean TPOT (right panels)
+  std::string view;  // the HTML report's layer for this alternative ("stat-p99", "inter-tpot")
 };
 
 std::optional<double> per_gpu_factor(const Point& p) {
@@ -44,12 +47,11 @@ std::optional<double> per_gpu_factor(const Point& p) {
 // The legend entry a variant's drawings belong to (the HTML report hides them together).
 std::string series_of(size_t variant) { return variant_series(variant); }
 
-// The latency statistic page 1 plots (--latency-statistic): trials' spread
-// exists for the mean only.
-std::string latency_statistic(const ReportInputs& in) { return in.options.text("latency_statistic"); }
+// The latency statistics page 1's left panels can plot (--latency-statistic).
+const char* const kStatistics[] = {"mean", "p50", "p90", "p99"};
 
-PanelKind left_kind(const ReportInputs& in) {
-  std::string stat = latency_statistic(in);
+// Trials' spread exists for the mean only.
+PanelKind left_kind(const std::string& stat) {
   return {"TTFT vs request throughput",
           {"request throughput (req/s)", true},
           {stat == "mean" ? "TTFT avg (ms)" : "TTFT " + stat + " (ms)", true},
@@ -57,23 +59,26 @@ PanelKind left_kind(const ReportInputs& in) {
           [stat](const ReportInputs&, const Point& p) { return stat_at(p.ttft_ms, stat); },
           [](const ReportInputs&, const Point& p) { return spread_of(p, "request_throughput_rps"); },
           [stat](const ReportInputs&, const Point& p) { return stat == "mean" ? spread_of(p, "ttft_ms_mean") : std::nullopt; },
-          false};
+          false,
+          stat,
+          false,
+          statistic_view(stat)};
 }
 
-PanelKind right_kind(const ReportInputs& in) {
-  return {in.tpot_interactivity ? "interactivity vs output tok/s/GPU" : "tok/s/user vs output tok/s/GPU",
+PanelKind right_kind(bool tpot) {
+  return {tpot ? "interactivity vs output tok/s/GPU" : "tok/s/user vs output tok/s/GPU",
           {"output tok/s/GPU", true},
-          {interactivity_axis(in), true},
+          {interactivity_axis(tpot), true},
           [](const ReportInputs&, const Point& p) { return p.output_tok_s_per_gpu; },
-          [](const ReportInputs& in, const Point& p) { return interactivity_of(in, p); },
+          [tpot](const ReportInputs&, const Point& p) { return interactivity_of(tpot, p); },
           [](const ReportInputs&, const Point& p) -> std::optional<double> {
             auto sd = spread_of(p, "output_tok_s");
             auto k = per_gpu_factor(p);
             if (!sd || !k) return std::nullopt;
             return *sd * *k;
           },
-          [](const ReportInputs& in, const Point& p) -> std::optional<double> {
-            if (in.tpot_interactivity) {
+          [tpot](const ReportInputs&, const Point& p) -> std::optional<double> {
+            if (tpot) {
               auto sd = spread_of(p, "tpot_ms_mean");
               if (!sd || !has(p.tpot_ms.mean)) return std::nullopt;
               return 1000.0 * *sd / (*p.tpot_ms.mean * *p.tpot_ms.mean);
@@ -82,8 +87,14 @@ PanelKind right_kind(const ReportInputs& in) {
             if (!sd || !p.concurrency || *p.concurrency <= 0) return std::nullopt;
             return *sd / static_cast<double>(*p.concurrency);
           },
-          true};
+          true,
+          "mean",
+          tpot,
+          interactivity_view(tpot)};
 }
+
+PanelKind left_kind(const ReportInputs& in) { return left_kind(in.options.text("latency_statistic")); }
+PanelKind right_kind(const ReportInputs& in) { return right_kind(in.tpot_interactivity); }
 
 struct Extent {
   double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
@@ -150,20 +161,33 @@ ChunkMarks chunk_marks(const ReportInputs& in, const std::vector<size_t>& varian
   return m;
 }
 
-// Computed once per render for every page-1 page: the shared axes, each
-// small multiple's variants and legend marks.
+// A panel kind with its report-wide axes.
+struct PanelView {
+  PanelKind kind;
+  Extent extent;
+};
+
+// Computed once per render for every page-1 page: the shared axes (of the
+// rendered statistic and definition, and of the others the HTML report
+// switches to), each small multiple's variants and legend marks.
 struct Page1State {
-  PanelKind left, right;
-  Extent left_extent, right_extent;
+  PanelView left, right;
+  std::vector<PanelView> left_views, right_views;
   std::vector<std::vector<size_t>> chunk_variants;
   std::vector<ChunkMarks> chunk_marks;
   std::vector<long> label_concurrencies;
 };
 
+PanelView panel_view(const ReportInputs& in, PanelKind k) {
+  Extent e = extent_of(in, k);
+  return {std::move(k), e};
+}
+
 Page1State prepare_page1(const ReportInputs& in) {
-  Page1State st{left_kind(in), right_kind(in), {}, {}, {}, {}, in.options.longs("label_concurrencies")};
-  st.left_extent = extent_of(in, st.left);
-  st.right_extent = extent_of(in, st.right);
+  Page1State st{panel_view(in, left_kind(in)), panel_view(in, right_kind(in)), {}, {}, {}, {}, in.options.longs("label_concurrencies")};
+  for (const char* stat : kStatistics)
+    st.left_views.push_back(stat == st.left.kind.stat ? st.left : panel_view(in, left_kind(stat)));
+  for (bool tpot : {false, true}) st.right_views.push_back(tpot == st.right.kind.tpot ? st.right : panel_view(in, right_kind(tpot)));
   st.chunk_variants.resize(in.chunks);
   for (size_t v = 0; v < in.variants.size(); ++v) st.chunk_variants[in.variants[v].chunk].push_back(v);
   for (size_t c = 0; c < in.chunks; ++c) st.chunk_marks.push_back(chunk_marks(in, st.chunk_variants[c]));
@@ -227,7 +251,7 @@ void draw_sla_layer(Canvas& c, const ReportInputs& in, const Panel& p, const Pan
   double guide = left_panel ? cfg.ttft_sla_ms : 1000.0 / cfg.tpot_sla_ms;
   if (p.y->contains(guide)) {
     std::string text = left_panel ? fmt::format("TTFT SLA {:g} ms ({})", cfg.ttft_sla_ms, cfg.sla_percentile)
-                       : in.tpot_interactivity ? fmt::format("TPOT SLA {:g} ms ({})", cfg.tpot_sla_ms, cfg.sla_percentile)
+                       : k.tpot ? fmt::format("TPOT SLA {:g} ms ({})", cfg.tpot_sla_ms, cfg.sla_percentile)
                                                : fmt::format("TPOT SLA bound: {:g} tok/s/user", 1000.0 / cfg.tpot_sla_ms);
     TagScope tag(c, {"guide", ""});
     c.line(p.plot.x, p.py(guide), p.plot.right(), p.py(guide), Color::hex(0xb71c1c, 0.7), 0.6, true);
@@ -267,10 +291,9 @@ void draw_panel(PageFrame& f, const Page1State& st, const Rect& area, size_t fac
   };
   std::vector<Guide> guides;
   const TpmConfig& cfg = in.tpm_config;
-  std::string plotted = left_panel ? latency_statistic(in) : "mean";
-  std::string pct = cfg.sla_percentile == plotted ? "" : " (" + cfg.sla_percentile + "; plotted: " + plotted + ")";
+  std::string pct = cfg.sla_percentile == k.stat ? "" : " (" + cfg.sla_percentile + "; plotted: " + k.stat + ")";
   if (left_panel) guides.push_back({cfg.ttft_sla_ms, fmt::format("TTFT SLA {:g} ms{}", cfg.ttft_sla_ms, pct)});
-  else if (in.tpot_interactivity)
+  else if (k.tpot)
     guides.push_back({1000.0 / cfg.tpot_sla_ms, fmt::format("TPOT SLA {:g} ms{}", cfg.tpot_sla_ms, pct)});
   else
     guides.push_back({1000.0 / cfg.tpot_sla_ms,
@@ -528,9 +551,16 @@ void draw_header(PageFrame& f, double& y) {
   }
   r = c.text(b.x, y, source, Font{7.5}, Color::hex(0x333333), Align::left, VAlign::top, b.w);
   y += r.h + 3;
-  r = c.text(b.x, y, "Right panels: " + interactivity_definition(in) + ".", Font{7.5}, Color::hex(0x333333), Align::left,
-             VAlign::top, b.w);
-  y += r.h + 4;
+  // The HTML report says both definitions, each in its view.
+  double h = 0;
+  for (bool tpot : {false, true}) {
+    if (!f.view_layers && tpot != in.tpot_interactivity) continue;
+    TagScope view(c, {"", "", {}, "", "", f.view_layers ? right_kind(tpot).view : ""});
+    r = c.text(b.x, y, "Right panels: " + interactivity_definition(tpot) + ".", Font{7.5}, Color::hex(0x333333), Align::left,
+               VAlign::top, b.w);
+    h = std::max(h, r.h);
+  }
+  y += h + 4;
 }
 
 void draw_legend_block(PageFrame& f, double& y, const ChunkMarks& m) {
@@ -617,14 +647,25 @@ PageSpec page1_spec() {
     }
     const auto& st = std::any_cast<const Page1State&>(*f.prepared);
     draw_legend_block(f, y, st.chunk_marks[chunk]);
-    const PanelKind &left = st.left, &right = st.right;
-    const Extent &le = st.left_extent, &re = st.right_extent;
     const std::vector<size_t>& variants = st.chunk_variants[chunk];
+    // The HTML report draws every alternative of a panel, each in its view
+    // (the browser shows the chosen one); only the rendered one is recorded.
+    auto panel = [&](const Rect& area, size_t facet, bool left_panel) {
+      const PanelView& rendered = left_panel ? st.left : st.right;
+      if (!f.view_layers) return draw_panel(f, st, area, facet, variants, rendered.kind, rendered.extent, left_panel);
+      for (const PanelView& v : left_panel ? st.left_views : st.right_views) {
+        DrawLedger scratch;
+        PageFrame other{f.c, f.in, f.body, f.omissions, v.kind.view == rendered.kind.view ? f.ledger : scratch, f.status, f.page1_drawn,
+                        f.prepared, f.sla_layers, f.view_layers};
+        TagScope view(f.c, {"", "", {}, "", "", v.kind.view});
+        draw_panel(other, st, area, facet, variants, v.kind, v.extent, left_panel);
+      }
+    };
     if (in.facets.size() <= 1) {
       // One facet: the two panels stacked, each the full width.
       double h = (f.body.bottom() - y) / 2;
-      draw_panel(f, st, {f.body.x, y, f.body.w, h - 8}, 0, variants, left, le, true);
-      draw_panel(f, st, {f.body.x, y + h, f.body.w, h - 8}, 0, variants, right, re, false);
+      panel({f.body.x, y, f.body.w, h - 8}, 0, true);
+      panel({f.body.x, y + h, f.body.w, h - 8}, 0, false);
       return;
     }
     size_t per = rows_per_page(in);
@@ -634,8 +675,8 @@ PageSpec page1_spec() {
     double gap = 14, col_w = (f.body.w - gap) / 2;
     for (size_t r = 0; r < rows; ++r) {
       double ry = y + r * row_h;
-      draw_panel(f, st, {f.body.x, ry, col_w, row_h - 8}, first + r, variants, left, le, true);
-      draw_panel(f, st, {f.body.x + col_w + gap, ry, col_w, row_h - 8}, first + r, variants, right, re, false);
+      panel({f.body.x, ry, col_w, row_h - 8}, first + r, true);
+      panel({f.body.x + col_w + gap, ry, col_w, row_h - 8}, first + r, false);
     }
   };
   return s;

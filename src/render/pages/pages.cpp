@@ -103,16 +103,17 @@ std::optional<double> at_sla(const CellSla& s, const std::function<std::optional
 
 bool has(const std::optional<double>& v) { return v && std::isfinite(*v) && *v > 0; }
 
-std::optional<double> interactivity_of(const ReportInputs& in, const Point& p) {
-  return in.tpot_interactivity ? p.interactivity_tok_s : p.tok_s_per_user;
+std::string statistic_view(const std::string& statistic) { return "stat-" + statistic; }
+std::string interactivity_view(bool tpot) { return tpot ? "inter-tpot" : "inter-per-user"; }
+
+std::optional<double> interactivity_of(bool tpot, const Point& p) { return tpot ? p.interactivity_tok_s : p.tok_s_per_user; }
+
+std::string interactivity_axis(bool tpot) {
+  return tpot ? "interactivity (1000 / TPOT, tok/s/user)" : "tok/s/user (output tok/s / concurrency)";
 }
 
-std::string interactivity_axis(const ReportInputs& in) {
-  return in.tpot_interactivity ? "interactivity (1000 / TPOT, tok/s/user)" : "tok/s/user (output tok/s / concurrency)";
-}
-
-std::string interactivity_definition(const ReportInputs& in) {
-  return in.tpot_interactivity
+std::string interactivity_definition(bool tpot) {
+  return tpot
              ? "interactivity = 1000 / mean TPOT: the decode rate one user sees once the first token arrived"
              : "tok/s/user = output tok/s / concurrency: what one user receives per second, TTFT included "
                "(--interactivity tpot plots 1000 / mean TPOT instead)";

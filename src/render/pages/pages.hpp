@@ -64,6 +64,9 @@ struct PageFrame {
   // HTML only: the SLA control's presets (sla_presets()); pages draw what
   // depends on the SLA once per preset, in layer sla_layer(i).
   const std::vector<TpmConfig>* sla_layers = nullptr;
+  // HTML only: pages with switchable alternatives (page 1's latency statistic
+  // and interactivity definition) draw each in its Tag::view.
+  bool view_layers = false;
 };
 
 std::vector<CompletenessLine> completeness_lines(const ReportInputs& in, const std::vector<Omission>& omissions,
@@ -129,9 +132,17 @@ void ground_sol(nlohmann::json& status, bool drawn, bool sol_page, const std::st
 // Shared by the pages: a value a chart can place (finite, > 0).
 bool has(const std::optional<double>& v);
 // tok/s/user as the report defines it (output tok/s / concurrency), or
-// 1000 / mean TPOT with --interactivity tpot.
-std::optional<double> interactivity_of(const ReportInputs& in, const Point& p);
-std::string interactivity_axis(const ReportInputs& in);
-std::string interactivity_definition(const ReportInputs& in);
+// 1000 / mean TPOT with --interactivity tpot (`tpot`: the definition asked
+// for; the ReportInputs forms use the render's).
+std::optional<double> interactivity_of(bool tpot, const Point& p);
+std::string interactivity_axis(bool tpot);
+std::string interactivity_definition(bool tpot);
+// Page 1's switchable panels (Tag::view): "stat-<mean|p50|p90|p99>" and
+// "inter-<per-user|tpot>"; the HTML report's rule and script use these prefixes.
+std::string statistic_view(const std::string& statistic);
+std::string interactivity_view(bool tpot);
+inline std::optional<double> interactivity_of(const ReportInputs& in, const Point& p) { return interactivity_of(in.tpot_interactivity, p); }
+inline std::string interactivity_axis(const ReportInputs& in) { return interactivity_axis(in.tpot_interactivity); }
+inline std::string interactivity_definition(const ReportInputs& in) { return interactivity_definition(in.tpot_interactivity); }
 
 }  // namespace ptr
