@@ -3,6 +3,7 @@
 #include "render/chart/svg_canvas.hpp"
 #include "render/html_document.hpp"
 #include "render/output_guard.hpp"
+#include "render/warm_worker.hpp"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -133,7 +134,8 @@ RenderResult render_report(const fs::path& root, const RenderRequest& req, Warni
   return render_inputs(in, req.out, warnings, req.force);
 }
 
-RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>& out, Warnings& warnings, bool force) {
+RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>& out, Warnings& warnings, bool force,
+                           WarmWorker* html_worker) {
   require_fonts();
   RenderResult res;
   if (out) refuse_foreign_outputs(*out, in.options.text("format"), force);  // before anything is drawn
@@ -189,10 +191,17 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
   DrawLedger html_ledger;
   json html_pages = json::array();
   std::future<std::string> html_doc;
-  if (want_html && want_pdf)
-    html_doc = std::async(std::launch::async, [&] {
-      return html_report(in, plan, body, res.omitted, html_ledger, grounded, page1_drawn, prepared, html_pages);
-    });
+  // The job reads this function's locals: never leave before it is done.
+  struct WaitForHtml {
+    std::future<std::string>& doc;
+    ~WaitForHtml() {
+      if (doc.valid()) doc.wait();
+    }
+  } wait_for_html{html_doc};
+  if (want_html && want_pdf) {
+    auto job = [&] { return html_report(in, plan, body, res.omitted, html_ledger, grounded, page1_drawn, prepared, html_pages); };
+    html_doc = html_worker ? html_worker->run(job) : std::async(std::launch::async, job);
+  }
   if (want_pdf) {
     res.pdf = out ? *out : in.campaign_dir / "report.pdf";
     if (res.pdf.has_parent_path()) fs::create_directories(res.pdf.parent_path());

@@ -33,8 +33,10 @@ RenderResult render_report(const std::filesystem::path& campaigns_root, const Re
 // Renders inputs already loaded (report_smoke keeps its atlas in memory).
 // An existing file at `out` (or report.html / report_status.json beside it)
 // is replaced only when this tool wrote it, or with `force`.
+// `html_worker`: with --format both, draw the HTML pages there (a thread
+// whose fonts are already loaded) instead of on a new thread.
 RenderResult render_inputs(const ReportInputs& in, const std::optional<std::filesystem::path>& out,
-                           Warnings& warnings, bool force = false);
+                           Warnings& warnings, bool force = false, class WarmWorker* html_worker = nullptr);
 
 inline constexpr size_t kMinPdfBytes = 10 * 1024;  // a smaller PDF is degenerate
 

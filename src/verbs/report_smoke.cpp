@@ -1,12 +1,14 @@
 #include <chrono>
 #include <fmt/format.h>
 #include <future>
+#include <optional>
 #include <random>
 #include <unistd.h>
 
 #include "campaign/smoke_fixture.hpp"
 #include "render/chart/canvas.hpp"
 #include "render/report.hpp"
+#include "render/warm_worker.hpp"
 #include "verbs/registry.hpp"
 #include "verbs/report_params.hpp"
 
@@ -69,9 +71,12 @@ VerbSpec report_smoke_verb() {
         // memory, and overlaps with writing the cell files.
         std::promise<ReportInputs> inputs;
         Warnings render_warnings;
+        // With both formats the HTML pages get their own thread: it loads its fonts now too.
+        std::optional<WarmWorker> html_worker;
+        if (options.text("format") == "both") html_worker.emplace();
         auto render = std::async(std::launch::async, [&, f = inputs.get_future()]() mutable {
           chart::warm_fonts();
-          return render_inputs(f.get(), out, render_warnings, force);
+          return render_inputs(f.get(), out, render_warnings, force, html_worker ? &*html_worker : nullptr);
         });
         SmokeCampaign smoke;
         bool handed_over = false;

@@ -1,5 +1,6 @@
 #include "render/chart/svg_canvas.hpp"
 
+#include <cairo-pdf.h>
 #include <cairo.h>
 
 #include <cmath>
@@ -94,15 +95,12 @@ std::string font_attributes(const Font& f) {
 }  // namespace
 
 SvgCanvas::SvgCanvas(double width, double height) : width_(width), height_(height) {
-  cairo_rectangle_t extents{0, 0, width, height};
-  scratch_ = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
+  // A PDF surface that writes nothing: text is measured with the PDF's own
+  // metrics (unhinted), so it lays out exactly as in the PDF, and the fonts
+  // warm_fonts() loaded for the PDF are the ones used here.
+  scratch_ = cairo_pdf_surface_create_for_stream([](void*, const unsigned char*, unsigned int) { return CAIRO_STATUS_SUCCESS; }, nullptr,
+                                                 width, height);
   cr_ = cairo_create(scratch_);
-  // The PDF's metrics: unhinted, so text lays out exactly as in the PDF.
-  cairo_font_options_t* fo = cairo_font_options_create();
-  cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-  cairo_set_font_options(cr_, fo);
-  cairo_font_options_destroy(fo);
   metrics_ = std::make_unique<CairoCanvas>(cr_);
 }
 
@@ -129,7 +127,7 @@ void SvgCanvas::end_packed_run() {
   run.swap(out_);
   out_.swap(held_);
   // Level 1: a third of the time of the default for a few percent more bytes.
-  out_ += fmt::format("<g data-view=\"{}\"><script type=\"application/gzip;base64\" class=\"packed\">{}</script></g>\n", xml_escape(packed_view_),
+  fmt::format_to(std::back_inserter(out_), "<g data-view=\"{}\"><script type=\"application/gzip;base64\" class=\"packed\">{}</script></g>\n", xml_escape(packed_view_),
                       gzip_base64(run, 1, "report.html"));
   packed_view_.clear();
 }
@@ -146,15 +144,15 @@ std::string SvgCanvas::take_svg(const std::string& extra) {
 
 std::string SvgCanvas::tag_attributes(bool focusable) const {
   std::string a;
-  if (!tag_.series.empty()) a += fmt::format(" data-series=\"{}\"", xml_escape(tag_.series));
-  if (!tag_.layer.empty()) a += fmt::format(" data-layer=\"{}\"", xml_escape(tag_.layer));
-  if (!tag_.view.empty()) a += fmt::format(" data-view=\"{}\"", xml_escape(tag_.view));
+  if (!tag_.series.empty()) fmt::format_to(std::back_inserter(a), " data-series=\"{}\"", xml_escape(tag_.series));
+  if (!tag_.layer.empty()) fmt::format_to(std::back_inserter(a), " data-layer=\"{}\"", xml_escape(tag_.layer));
+  if (!tag_.view.empty()) fmt::format_to(std::back_inserter(a), " data-view=\"{}\"", xml_escape(tag_.view));
   if (tag_.role.empty() && tag_.id.empty()) return a;
-  a += fmt::format(" data-role=\"{}\"", xml_escape(tag_.role));
-  if (!tag_.id.empty()) a += fmt::format(" data-id=\"{}\"", xml_escape(tag_.id));
+  fmt::format_to(std::back_inserter(a), " data-role=\"{}\"", xml_escape(tag_.role));
+  if (!tag_.id.empty()) fmt::format_to(std::back_inserter(a), " data-id=\"{}\"", xml_escape(tag_.id));
   if (tag_.role == "legend") a += " tabindex=\"0\" class=\"legend\"";
   if (tag_.points.size() == 1) {
-    a += fmt::format(" data-c=\"{}\"", xml_escape(tag_.points[0]));
+    fmt::format_to(std::back_inserter(a), " data-c=\"{}\"", xml_escape(tag_.points[0]));
     // Marks and cells take keyboard focus; the texts inside them do not.
     if (focusable) a += " tabindex=\"0\" class=\"mark\"";
   }
@@ -175,10 +173,10 @@ Rect SvgCanvas::place_text(double x, double y, const std::string& s, const Font&
     // their own alignment point so the browser's font keeps them in place.
     const char* anchor = l.lines.size() == 1 && a == Align::right ? "end" : l.lines.size() == 1 && a == Align::center ? "middle" : "start";
     double ax = l.lines.size() == 1 && a == Align::right ? left + w : l.lines.size() == 1 && a == Align::center ? left + w / 2 : left;
-    out_ += fmt::format("<text {} fill=\"{}\"{}{}{}>", font_attributes(f), rgb(c), opacity("fill", c),
+    fmt::format_to(std::back_inserter(out_), "<text {} fill=\"{}\"{}{}{}>", font_attributes(f), rgb(c), opacity("fill", c),
                         std::string_view(anchor) == "start" ? "" : fmt::format(" text-anchor=\"{}\"", anchor), tag_attributes());
     for (const auto& [line, baseline] : l.lines)
-      out_ += fmt::format("<tspan x=\"{}\" y=\"{}\">{}</tspan>", num(ax), num(top + baseline), xml_escape(line));
+      fmt::format_to(std::back_inserter(out_), "<tspan x=\"{}\" y=\"{}\">{}</tspan>", num(ax), num(top + baseline), xml_escape(line));
     out_ += "</text>\n";
   }
   return {left, top, w, h};
@@ -194,12 +192,12 @@ Rect SvgCanvas::measure(const std::string& s, const Font& f, double max_width) {
 Rect SvgCanvas::measure_markup(const std::string& m, const Font& f, double max_width) { return metrics_->measure_markup(m, f, max_width); }
 
 void SvgCanvas::text_rotated(double x, double y, const std::string& s, const Font& f, Color c) {
-  out_ += fmt::format("<text {} fill=\"{}\" text-anchor=\"middle\" dominant-baseline=\"central\" transform=\"rotate(-90 {} {})\" x=\"{}\" y=\"{}\"{}>{}</text>\n",
+  fmt::format_to(std::back_inserter(out_), "<text {} fill=\"{}\" text-anchor=\"middle\" dominant-baseline=\"central\" transform=\"rotate(-90 {} {})\" x=\"{}\" y=\"{}\"{}>{}</text>\n",
                       font_attributes(f), rgb(c), num(x), num(y), num(x), num(y), tag_attributes(), xml_escape(s));
 }
 
 void SvgCanvas::line(double x0, double y0, double x1, double y1, Color c, double width, bool dashed) {
-  out_ += fmt::format("<path d=\"M{} {}L{} {}\" stroke=\"{}\"{} stroke-width=\"{:.3g}\" fill=\"none\"{}{}/>\n", num(x0), num(y0), num(x1), num(y1),
+  fmt::format_to(std::back_inserter(out_), "<path d=\"M{} {}L{} {}\" stroke=\"{}\"{} stroke-width=\"{:.3g}\" fill=\"none\"{}{}/>\n", num(x0), num(y0), num(x1), num(y1),
                       rgb(c), opacity("stroke", c), width, dashed ? " stroke-dasharray=\"3 2\"" : "", tag_attributes());
 }
 
@@ -211,7 +209,7 @@ void SvgCanvas::segments(const std::vector<std::pair<std::pair<double, double>, 
     path.line(b.first, b.second);
   }
   const std::string& d = path.str();
-  out_ += fmt::format("<path d=\"{}\" stroke=\"{}\"{} stroke-width=\"{:.3g}\" fill=\"none\"{}/>\n", d, rgb(c), opacity("stroke", c), width, tag_attributes());
+  fmt::format_to(std::back_inserter(out_), "<path d=\"{}\" stroke=\"{}\"{} stroke-width=\"{:.3g}\" fill=\"none\"{}/>\n", d, rgb(c), opacity("stroke", c), width, tag_attributes());
 }
 
 void SvgCanvas::polyline(const std::vector<std::pair<double, double>>& pts, Color c, double width, bool dashed) {
@@ -220,17 +218,17 @@ void SvgCanvas::polyline(const std::vector<std::pair<double, double>>& pts, Colo
   path.move(pts[0].first, pts[0].second);
   for (size_t i = 1; i < pts.size(); ++i) path.line(pts[i].first, pts[i].second);
   const std::string& d = path.str();
-  out_ += fmt::format("<path d=\"{}\" stroke=\"{}\"{} stroke-width=\"{:.3g}\" fill=\"none\" stroke-linejoin=\"round\"{}{}/>\n", d, rgb(c),
+  fmt::format_to(std::back_inserter(out_), "<path d=\"{}\" stroke=\"{}\"{} stroke-width=\"{:.3g}\" fill=\"none\" stroke-linejoin=\"round\"{}{}/>\n", d, rgb(c),
                       opacity("stroke", c), width, dashed ? " stroke-dasharray=\"3 2\"" : "", tag_attributes());
 }
 
 void SvgCanvas::rect_fill(const Rect& r, Color c) {
-  out_ += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"{}{}/>\n", num(r.x), num(r.y), num(r.w), num(r.h), rgb(c),
+  fmt::format_to(std::back_inserter(out_), "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"{}{}/>\n", num(r.x), num(r.y), num(r.w), num(r.h), rgb(c),
                       opacity("fill", c), tag_attributes(true));
 }
 
 void SvgCanvas::rect_stroke(const Rect& r, Color c, double width) {
-  out_ += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{}\"{} stroke-width=\"{:.3g}\"{}/>\n", num(r.x), num(r.y),
+  fmt::format_to(std::back_inserter(out_), "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{}\"{} stroke-width=\"{:.3g}\"{}/>\n", num(r.x), num(r.y),
                       num(r.w), num(r.h), rgb(c), opacity("stroke", c), width, tag_attributes());
 }
 
@@ -279,16 +277,16 @@ void SvgCanvas::markers(const std::vector<std::pair<double, double>>& at, const 
     for (const auto& [x, y] : at) add_shape(cr_, x, y, s);
   });
   if (s.shape == Shape::x)
-    out_ += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}/>\n", d, rgb(s.color), s.filled ? "1.6" : "0.9", tag_attributes(true));
+    fmt::format_to(std::back_inserter(out_), "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}/>\n", d, rgb(s.color), s.filled ? "1.6" : "0.9", tag_attributes(true));
   else if (s.filled)
-    out_ += fmt::format("<path d=\"{}\" fill=\"{}\"{}{}/>\n", d, rgb(s.color), opacity("fill", s.color), tag_attributes(true));
+    fmt::format_to(std::back_inserter(out_), "<path d=\"{}\" fill=\"{}\"{}{}/>\n", d, rgb(s.color), opacity("fill", s.color), tag_attributes(true));
   else
-    out_ += fmt::format("<path d=\"{}\" fill=\"#ffffff\" stroke=\"{}\" stroke-width=\"1.1\"{}/>\n", d, rgb(s.color), tag_attributes(true));
+    fmt::format_to(std::back_inserter(out_), "<path d=\"{}\" fill=\"#ffffff\" stroke=\"{}\" stroke-width=\"1.1\"{}/>\n", d, rgb(s.color), tag_attributes(true));
   if (s.emphasized_edge) {
     std::string ring = path_of([&] {
       for (const auto& [x, y] : at) add_circle(cr_, x, y, s.size + 1.6);
     });
-    out_ += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"#1a1a1a\" stroke-width=\"0.6\" stroke-dasharray=\"1.2 1.2\"{}/>\n", ring,
+    fmt::format_to(std::back_inserter(out_), "<path d=\"{}\" fill=\"none\" stroke=\"#1a1a1a\" stroke-width=\"0.6\" stroke-dasharray=\"1.2 1.2\"{}/>\n", ring,
                         tag_attributes());
   }
   if (s.undercount_mark) {
@@ -297,15 +295,15 @@ void SvgCanvas::markers(const std::vector<std::pair<double, double>>& at, const 
       double q = s.size + 2.2;
       frames += fmt::format("M{} {}h{}v{}h{}Z", num(x - q), num(y - q), num(2 * q), num(2 * q), num(-2 * q));
     }
-    out_ += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"#262626\" stroke-width=\"0.6\"{}/>\n", frames, tag_attributes());
+    fmt::format_to(std::back_inserter(out_), "<path d=\"{}\" fill=\"none\" stroke=\"#262626\" stroke-width=\"0.6\"{}/>\n", frames, tag_attributes());
   }
 }
 
 void SvgCanvas::gradient_rect(const Rect& r, const std::vector<std::pair<double, Color>>& stops) {
   std::string id = fmt::format("g{}", ++defs_);
-  out_ += fmt::format("<defs><linearGradient id=\"{}\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">", id);
-  for (const auto& [t, c] : stops) out_ += fmt::format("<stop offset=\"{:.4g}\" stop-color=\"{}\"/>", t, rgb(c));
-  out_ += fmt::format("</linearGradient></defs><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{})\"{}/>\n", num(r.x),
+  fmt::format_to(std::back_inserter(out_), "<defs><linearGradient id=\"{}\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">", id);
+  for (const auto& [t, c] : stops) fmt::format_to(std::back_inserter(out_), "<stop offset=\"{:.4g}\" stop-color=\"{}\"/>", t, rgb(c));
+  fmt::format_to(std::back_inserter(out_), "</linearGradient></defs><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{})\"{}/>\n", num(r.x),
                       num(r.y), num(r.w), num(r.h), id, tag_attributes());
 }
 
@@ -319,14 +317,14 @@ void SvgCanvas::restore() {
 
 void SvgCanvas::clip(const Rect& r) {
   std::string id = fmt::format("c{}", ++defs_);
-  out_ += fmt::format("<clipPath id=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath><g clip-path=\"url(#{})\">\n", id, num(r.x),
+  fmt::format_to(std::back_inserter(out_), "<clipPath id=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath><g clip-path=\"url(#{})\">\n", id, num(r.x),
                       num(r.y), num(r.w), num(r.h), id);
   if (open_groups_.empty()) open_groups_.push_back(0);
   ++open_groups_.back();
 }
 
 void SvgCanvas::link(const Rect& r, const std::string& url) {
-  out_ += fmt::format("<a href=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"transparent\"/></a>\n", xml_escape(url), num(r.x),
+  fmt::format_to(std::back_inserter(out_), "<a href=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"transparent\"/></a>\n", xml_escape(url), num(r.x),
                       num(r.y), num(r.w), num(r.h));
 }
 
