@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -38,8 +39,9 @@ std::vector<std::string> words(const std::string& s) {
 }
 
 // Starts the CLI with `args` (whitespace-separated, no quoting needed here)
-// and the campaigns root (plus `env`) in its environment; output discarded.
-pid_t spawn_cli(const std::string& args, const fs::path& root, const std::vector<std::string>& env) {
+// and the campaigns root (plus `env`) in its environment; output discarded,
+// or its stderr written to `err` (outside the campaigns root: snapshots never see it).
+pid_t spawn_cli(const std::string& args, const fs::path& root, const std::vector<std::string>& env, const fs::path& err = "/dev/null") {
   std::vector<std::string> argv = {PTR_CLI};
   for (auto& w : words(args)) argv.push_back(w);
   std::vector<std::string> envs = {"PERFREPORT_CAMPAIGNS_DIR=" + root.string()};
@@ -62,11 +64,11 @@ pid_t spawn_cli(const std::string& args, const fs::path& root, const std::vector
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = 0;
   int rc = posix_spawn(&pid, PTR_CLI, &fa, nullptr, av.data(), ev.data());
   posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) throw std::runtime_error("posix_spawn failed");
+  if (rc != 0) throw std::runtime_error(std::string("posix_spawn of the CLI failed: ") + std::strerror(rc));
   return pid;
 }
 
@@ -185,7 +187,8 @@ void kill_sweep(const KillCase& k, int kills = 10) {
   TempDir whole;
   copy_tree(start.path, whole.path);
   auto t0 = Clock::now();
-  ASSERT_EQ(wait_exit(spawn_cli(k.args, whole.path, k.env)), 0) << k.args;
+  TempDir log;
+  ASSERT_EQ(wait_exit(spawn_cli(k.args, whole.path, k.env, log.path / "stderr")), 0) << k.args << ": " << read_file(log.path / "stderr");
   double duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
   Tree new_state = snapshot(whole.path);
 
@@ -210,7 +213,8 @@ void kill_sweep(const KillCase& k, int kills = 10) {
       EXPECT_EQ(k.invariant(run.path), "");
     }
     // The next run of the same verb succeeds and cleans up after the dead one.
-    EXPECT_EQ(wait_exit(spawn_cli(k.args, run.path, k.env)), 0);
+    TempDir log;
+    EXPECT_EQ(wait_exit(spawn_cli(k.args, run.path, k.env, log.path / "stderr")), 0) << read_file(log.path / "stderr");
     Tree rerun = snapshot(run.path);
     EXPECT_TRUE(rerun.leftovers.empty()) << rerun.leftovers.front();
     for (auto& [rel, text] : rerun.files) EXPECT_EQ(incomplete(rel, text), "") << rel;
