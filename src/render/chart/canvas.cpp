@@ -301,8 +301,13 @@ Rect CairoCanvas::measure(const std::string& s, const Font& f, double max_width)
 }
 
 CairoCanvas::Lines CairoCanvas::lines(const std::string& s, const Font& f, double max_width, bool is_markup) {
-  PangoLayout* l = shaped(s, f, max_width, is_markup);
   Lines out;
+  // One line from the glyph table, as text() draws it in the PDF (no Pango).
+  if (!is_markup && fast_text(s, f, max_width, 0, 0, {}, Align::left, VAlign::top, false, out.box)) {
+    out.lines.push_back({s, glyph_table(f)->baseline});
+    return out;
+  }
+  PangoLayout* l = shaped(s, f, max_width, is_markup);
   out.box = layout_text(l, 0, 0, {}, Align::left, VAlign::top, false);
   const char* text = pango_layout_get_text(l);
   PangoLayoutIter* it = pango_layout_get_iter(l);
