@@ -74,5 +74,38 @@ TEST(SvgCanvas, LayerAndSeriesTagsAreInheritedByNestedDrawing) {
   EXPECT_EQ(svg.find("data-layer", svg.find("#00ff00")), std::string::npos) << "the scope ended: " << svg;
 }
 
+// Every marker of a style is one outline placed at its centre rounded to the
+// tenth: the same relative path data wherever it lands, within 0.1 pt.
+TEST(SvgCanvas, MarkersOfAStyleShareOneOutline) {
+  chart::SvgCanvas c(400, 400);
+  chart::MarkStyle star;
+  star.shape = chart::Shape::star;
+  star.size = 4.2;
+  star.filled = true;
+  const std::vector<std::pair<double, double>> at = {{100.04, 50.06}, {123.456, 78.951}, {300.0, 300.0}};
+  {
+    chart::TagScope tag(c, {"data", "cell-a", {"1", "8", "32"}});
+    c.markers(at, star);
+  }
+  std::string svg = c.take_svg();
+  std::vector<std::string> paths;
+  for (size_t p = svg.find("<path d=\""); p != std::string::npos; p = svg.find("<path d=\"", p + 1)) {
+    size_t from = p + 9;
+    paths.push_back(svg.substr(from, svg.find('"', from) - from));
+  }
+  ASSERT_EQ(paths.size(), at.size()) << svg;
+  std::string body;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    auto v = vertices(paths[i]);
+    ASSERT_GE(v.size(), 10u) << paths[i];
+    // The first vertex: the top point of the star, 1.15 x size above the centre.
+    EXPECT_NEAR(v[0].first, at[i].first, 0.1) << paths[i];
+    EXPECT_NEAR(v[0].second, at[i].second - 1.15 * 4.2, 0.1) << paths[i];
+    std::string rest = paths[i].substr(paths[i].find('l'));
+    if (i == 0) body = rest;
+    EXPECT_EQ(rest, body) << "marker " << i;
+  }
+}
+
 }  // namespace
 }  // namespace ptr::test

@@ -66,16 +66,33 @@ class PathData {
     x_ = start_x_;
     y_ = start_y_;
   }
+  // A shape whose outline (`body`, relative commands) was built once: it
+  // starts at (x, y) and leaves the pen at (end_x, end_y), all in tenths.
+  void place(long x, long y, const std::string& body, long end_x, long end_y) {
+    bool first = d_.empty();
+    d_ += first ? 'M' : 'm';
+    put(first ? x : x - x_, first ? y : y - y_, true);
+    d_ += body;
+    x_ = end_x;
+    y_ = end_y;
+    last_ = 0;
+  }
   const std::string& str() const { return d_; }
+  long x() const { return x_; }
+  long y() const { return y_; }
+  static long tenth(double v) { return std::lround(v * 10); }
 
  private:
-  static long tenth(double v) { return std::lround(v * 10); }
   void number(long t, bool after_command) {
     if (!after_command && t >= 0) d_ += ' ';  // a minus sign separates by itself
     if (t < 0) d_ += '-';
-    long a = std::labs(t);
-    fmt::format_to(std::back_inserter(d_), "{}", a / 10);
-    if (a % 10) fmt::format_to(std::back_inserter(d_), ".{}", a % 10);
+    unsigned long a = static_cast<unsigned long>(std::labs(t));
+    fmt::format_int whole(a / 10);
+    d_.append(whole.data(), whole.size());
+    if (a % 10) {
+      d_ += '.';
+      d_ += static_cast<char>('0' + a % 10);
+    }
   }
   void put(long dx, long dy, bool after_command) {
     number(dx, after_command);
@@ -273,9 +290,16 @@ void SvgCanvas::markers(const std::vector<std::pair<double, double>>& at, const 
     tag_ = whole;
     return;
   }
-  std::string d = path_of([&] {
-    for (const auto& [x, y] : at) add_shape(cr_, x, y, s);
-  });
+  // Each marker is its shape's outline, built once per (shape, size) around
+  // a centre rounded to the tenth, then placed: every marker of a style is
+  // the same outline, and no Cairo path is built per point.
+  const MarkerOutline& outline = marker_outline(s);
+  PathData placed;
+  for (const auto& [x, y] : at) {
+    long cx = PathData::tenth(x), cy = PathData::tenth(y);
+    placed.place(cx + outline.start_x, cy + outline.start_y, outline.body, cx + outline.end_x, cy + outline.end_y);
+  }
+  const std::string& d = placed.str();
   if (s.shape == Shape::x)
     fmt::format_to(std::back_inserter(out_), "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}/>\n", d, rgb(s.color), s.filled ? "1.6" : "0.9", tag_attributes(true));
   else if (s.filled)
@@ -297,6 +321,40 @@ void SvgCanvas::markers(const std::vector<std::pair<double, double>>& at, const 
     }
     fmt::format_to(std::back_inserter(out_), "<path d=\"{}\" fill=\"none\" stroke=\"#262626\" stroke-width=\"0.6\"{}/>\n", frames, tag_attributes());
   }
+}
+
+const SvgCanvas::MarkerOutline& SvgCanvas::marker_outline(const MarkStyle& s) {
+  auto key = std::make_pair(static_cast<int>(s.shape), std::lround(s.size * 1000));
+  auto it = outlines_.find(key);
+  if (it != outlines_.end()) return it->second;
+  cairo_new_path(cr_);
+  add_shape(cr_, 0, 0, s);
+  cairo_path_t* p = cairo_copy_path(cr_);
+  PathData d;
+  size_t head = 0;
+  MarkerOutline o;
+  for (int i = 0; i < p->num_data; i += p->data[i].header.length) {
+    const cairo_path_data_t* e = &p->data[i];
+    switch (e->header.type) {
+      case CAIRO_PATH_MOVE_TO:
+        d.move(e[1].point.x, e[1].point.y);
+        if (i == 0) {
+          o.start_x = d.x();
+          o.start_y = d.y();
+          head = d.str().size();
+        }
+        break;
+      case CAIRO_PATH_LINE_TO: d.line(e[1].point.x, e[1].point.y); break;
+      case CAIRO_PATH_CURVE_TO: d.curve(e[1].point.x, e[1].point.y, e[2].point.x, e[2].point.y, e[3].point.x, e[3].point.y); break;
+      case CAIRO_PATH_CLOSE_PATH: d.close(); break;
+    }
+  }
+  cairo_path_destroy(p);
+  cairo_new_path(cr_);
+  o.body = d.str().substr(head);
+  o.end_x = d.x();
+  o.end_y = d.y();
+  return outlines_.emplace(key, std::move(o)).first->second;
 }
 
 void SvgCanvas::gradient_rect(const Rect& r, const std::vector<std::pair<double, Color>>& stops) {

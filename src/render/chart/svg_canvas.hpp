@@ -4,6 +4,7 @@
 // every element drawn under a Tag carries it as data-role / data-id, so the
 // browser can tie a mark to its cell. Not Cairo's SVG surface, which writes
 // glyph outlines and cannot carry attributes.
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -62,6 +63,13 @@ class SvgCanvas : public Canvas {
   std::string held_;         // the page so far while a packed view's run is written to out_
   std::string packed_view_;  // that view ("" when none)
   void end_packed_run();
+  // A marker shape's path data around (0, 0), in tenths of a point.
+  struct MarkerOutline {
+    long start_x = 0, start_y = 0, end_x = 0, end_y = 0;
+    std::string body;  // relative commands after the opening move
+  };
+  const MarkerOutline& marker_outline(const MarkStyle& s);
+  std::map<std::pair<int, long>, MarkerOutline> outlines_;
   std::vector<int> open_groups_;  // per save(): groups opened by clip() since
   int defs_ = 0;                  // ids for clip paths and gradients
   cairo_surface_t* scratch_;      // Pango metrics and marker paths
