@@ -45,7 +45,7 @@ test-asan: configure mcp-deps browser-deps
 test-tsan: configure mcp-deps browser-deps
 	@cmake -S . -B $(BUILD)-tsan -DPERFTUNEREPORT_SHARED_DIR=$(SHARED) -DPERFTUNEREPORT_SANITIZE=thread >/dev/null
 	@cmake --build $(BUILD)-tsan -j $(JOBS)
-	@cd $(BUILD)-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+	@cd $(BUILD)-tsan && TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" ctest --output-on-failure -j $(JOBS)
 
 # libFuzzer over every parser (fuzz/): clang builds an instrumented core in
 # $(BUILD)-fuzz, then each harness runs FUZZ_SECONDS (or 1,000,000 inputs),

@@ -2,6 +2,7 @@
 #include "render/chart/shapes.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <cmath>
@@ -58,7 +59,9 @@ static void use_minimal_fontconfig() {
 }
 
 void require_fonts() {
-  static bool checked = false;
+  // Threads render at once (the PDF drawer, the HTML pages, a warm-up): the
+  // flag is shared.
+  static std::atomic<bool> checked = false;
   if (checked) return;
   static std::once_flag once;
   std::call_once(once, use_minimal_fontconfig);
