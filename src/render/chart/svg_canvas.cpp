@@ -20,10 +20,20 @@ std::string rgb(Color c) {
 }
 std::string opacity(const char* what, Color c) { return c.a < 1 ? fmt::format(" {}-opacity=\"{:.3g}\"", what, c.a) : ""; }
 // 0.1 pt is far below what a screen shows at any zoom that matters.
+// Written from the value in tenths (as path data is), without fmt's parsing.
 std::string num(double v) {
-  std::string t = fmt::format("{:.1f}", v);
-  if (t.size() > 2 && t.compare(t.size() - 2, 2, ".0") == 0) t.resize(t.size() - 2);
-  return t == "-0" ? "0" : t;
+  if (!(std::fabs(v) < 1e15)) return fmt::format("{:.1f}", v);  // not a coordinate: say what it is
+  long t = std::lround(v * 10);
+  std::string out;
+  if (t < 0) out += '-';
+  unsigned long a = static_cast<unsigned long>(std::labs(t));
+  fmt::format_int whole(a / 10);
+  out.append(whole.data(), whole.size());
+  if (a % 10) {
+    out += '.';
+    out += static_cast<char>('0' + a % 10);
+  }
+  return out;
 }
 
 // Path data in tenths of a point: the first move absolute, everything after
@@ -161,15 +171,33 @@ std::string SvgCanvas::take_svg(const std::string& extra) {
 
 std::string SvgCanvas::tag_attributes(bool focusable) const {
   std::string a;
-  if (!tag_.series.empty()) fmt::format_to(std::back_inserter(a), " data-series=\"{}\"", xml_escape(tag_.series));
-  if (!tag_.layer.empty()) fmt::format_to(std::back_inserter(a), " data-layer=\"{}\"", xml_escape(tag_.layer));
-  if (!tag_.view.empty()) fmt::format_to(std::back_inserter(a), " data-view=\"{}\"", xml_escape(tag_.view));
+  // ` name="value"`, the value escaped as XML, appended in place: this runs
+  // for every element of every page.
+  auto attr = [&a](const char* name, const std::string& value) {
+    a += ' ';
+    a += name;
+    a += "=\"";
+    for (char ch : value) {
+      switch (ch) {
+        case '&': a += "&amp;"; break;
+        case '<': a += "&lt;"; break;
+        case '>': a += "&gt;"; break;
+        case '\'': a += "&apos;"; break;
+        case '"': a += "&quot;"; break;
+        default: a += ch;
+      }
+    }
+    a += '"';
+  };
+  if (!tag_.series.empty()) attr("data-series", tag_.series);
+  if (!tag_.layer.empty()) attr("data-layer", tag_.layer);
+  if (!tag_.view.empty()) attr("data-view", tag_.view);
   if (tag_.role.empty() && tag_.id.empty()) return a;
-  fmt::format_to(std::back_inserter(a), " data-role=\"{}\"", xml_escape(tag_.role));
-  if (!tag_.id.empty()) fmt::format_to(std::back_inserter(a), " data-id=\"{}\"", xml_escape(tag_.id));
+  attr("data-role", tag_.role);
+  if (!tag_.id.empty()) attr("data-id", tag_.id);
   if (tag_.role == "legend") a += " tabindex=\"0\" class=\"legend\"";
   if (tag_.points.size() == 1) {
-    fmt::format_to(std::back_inserter(a), " data-c=\"{}\"", xml_escape(tag_.points[0]));
+    attr("data-c", tag_.points[0]);
     // Marks and cells take keyboard focus; the texts inside them do not.
     if (focusable) a += " tabindex=\"0\" class=\"mark\"";
   }
