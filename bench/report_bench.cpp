@@ -6,6 +6,10 @@
 //     linear growth and the 4,000-cell target (<= 1 s).
 //  3. Per page: the smoke campaign's inputs built in memory (timed), then each
 //     page entry drawn into a recording surface, median of --runs draws.
+//  4. The HTML report: `report_smoke --format both` against the PDF alone,
+//     runs interleaved (the host's pace drifts), medians and their difference
+//     (target +40 ms); then each scale campaign with --format html (<= 2 s and
+//     <= 20 MB at 4,000 cells).
 //   bench_report --cli build/perftunereport [--runs 15] [--scale-only] [--keep]
 #include <algorithm>
 #include <chrono>
@@ -34,8 +38,8 @@ static double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-static double run_cli(const std::string& cli, const std::string& out) {
-  std::vector<std::string> args = {cli, "report_smoke", "--out", out};
+static double run_cli(const std::string& cli, const std::string& out, const std::string& format = "pdf") {
+  std::vector<std::string> args = {cli, "report_smoke", "--out", out, "--format", format};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -72,6 +76,18 @@ int main(int argc, char** argv) {
   for (int r = 0; r < runs; ++r) smoke.push_back(run_cli(cli, (scratch / "smoke.pdf").string()));
   std::printf("report_smoke (CLI, full report): median %.1f ms over %d runs (min %.1f, max %.1f)\n", median(smoke), runs,
               *std::min_element(smoke.begin(), smoke.end()), *std::max_element(smoke.begin(), smoke.end()));
+  {
+    std::vector<double> pdf, both;
+    run_cli(cli, (scratch / "both.pdf").string(), "both");
+    for (int r = 0; r < runs; ++r) {
+      pdf.push_back(run_cli(cli, (scratch / "smoke.pdf").string()));
+      both.push_back(run_cli(cli, (scratch / "both.pdf").string(), "both"));
+    }
+    std::printf("report_smoke --format both: median %.1f ms against %.1f ms for the PDF alone (interleaved, %d runs each): "
+                "the HTML adds %+.1f ms; report.html %.2f MB\n",
+                median(both), median(pdf), runs, median(both) - median(pdf),
+                static_cast<double>(fs::file_size(scratch / "both.html")) / (1024.0 * 1024.0));
+  }
 
   // Per page on the smoke campaign.
   {

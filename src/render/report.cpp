@@ -129,9 +129,12 @@ RenderResult render_report(const fs::path& root, const RenderRequest& req, Warni
   require_fonts();
   Campaign camp = open_campaign(root, req.campaign);
   FileLock lock(camp.dir, "report_render", lock_wait_seconds());
+  // With both formats the HTML pages' thread loads its fonts while the atlas is read.
+  std::optional<WarmWorker> html_worker;
+  if (req.options.text("format") == "both") html_worker.emplace();
   ReportInputs in = load_report_inputs(camp, req.options);
   in.history = req.history;
-  return render_inputs(in, req.out, warnings, req.force);
+  return render_inputs(in, req.out, warnings, req.force, html_worker ? &*html_worker : nullptr);
 }
 
 RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>& out, Warnings& warnings, bool force,
