@@ -22,7 +22,8 @@ async function connect(root, { allow = [], env = {} } = {}) {
   const args = ['--campaigns-dir', root, 'mcp', '--allow-path', path.join(SHARED, 'fixtures'),
                 '--allow-path', path.join(SRC, 'configs')];
   for (const a of allow) args.push('--allow-path', a);
-  const transport = new StdioClientTransport({ command: CLI, args, env: { ...process.env, ...env }, stderr: 'pipe' });
+  // PTR_MCP_STDERR=inherit shows the server's stderr (a sanitizer's report when it exits).
+  const transport = new StdioClientTransport({ command: CLI, args, env: { ...process.env, ...env }, stderr: process.env.PTR_MCP_STDERR || 'pipe' });
   const client = new Client({ name: 'perftunereport-tests', version: '1.0.0' });
   await client.connect(transport);
   // With the tools listed, the SDK validates every result's structuredContent
