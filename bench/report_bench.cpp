@@ -46,6 +46,7 @@ static double run_cli(const std::string& cli, const std::string& out, const std:
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);  // its page-omitted warnings, every run
   auto t = Clock::now();
   pid_t pid;
   if (posix_spawn(&pid, cli.c_str(), &fa, nullptr, argv.data(), environ) != 0) throw std::runtime_error("spawn failed");
