@@ -45,7 +45,7 @@ find "$shared/fixtures" "$shared/acceptance" -type f -size -256k ! -name '*.md' 
 find "$repo/configs/campaigns" "$repo/tests/data" -maxdepth 1 -name '*.yaml' | sort | seed_into campaign_config
 find "$scratch" \( -name normalized.json -o -name cell.json -o -name atlas.jsonl \) | sort | seed_into cell_json
 { find "$shared/fixtures" -type f \( -name '*.json' -o -name '*.jsonl' \) -size -64k; find "$repo/configs" -name '*.yaml'; } | sort | seed_into json_yaml
-{ find "$scratch" -name requests.csv; echo "$repo/configs/sol-ceilings.yaml"; } | sort | seed_into tables
+{ find "$scratch" -name requests.csv; echo "$repo/configs/sol-ceilings.yaml"; find "$repo/tests/data" -name '*config*.json'; } | sort | seed_into tables
 find "$here/seeds/mcp" -type f | sort | seed_into mcp  # handwritten sessions
 
 run_one() {

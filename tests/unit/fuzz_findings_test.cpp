@@ -3,11 +3,13 @@
 // fuzz/regressions/.
 #include <gtest/gtest.h>
 
+#include "analysis/roofline/model_shape.hpp"
 #include "campaign/config.hpp"
 #include "model/atlas_cell.hpp"
 #include "model/atlas_reader.hpp"
 #include "test_support.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 #include "util/json_lenient.hpp"
 #include "util/yaml_json.hpp"
 
@@ -61,6 +63,40 @@ TEST(FuzzFindings, HugeIntegerFieldIsAnInputError) {
   msg = error_of([&] { cell_from_json(bad, "normalized.json"); });
   EXPECT_NE(msg.find("normalized.json"), std::string::npos) << msg;
   EXPECT_NE(msg.find("wrong type in an atlas cell"), std::string::npos) << msg;
+}
+
+// A model's config.json with a field of the wrong type ("model_type": 32)
+// escaped shape_from_config as nlohmann's type_error; a non-object quant
+// config and an absurd layer count (the per-layer tables are sized by it) too.
+TEST(FuzzFindings, ModelConfigFieldsOfTheWrongTypeNameTheirKey) {
+  std::string good = read_file(source_dir() / "tests/data/llama-3.1-8b-config.json");
+  auto with = [&](const std::string& key, const std::string& value) {
+    nlohmann::json j = nlohmann::json::parse(good);
+    j[key] = nlohmann::json::parse(value);
+    return j;
+  };
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"model_type", "32"}, {"_name_or_path", "[1]"}, {"torch_dtype", "{}"}, {"tie_word_embeddings", "\"yes\""}}) {
+    SCOPED_TRACE(key);
+    std::string msg = error_of([&] { shape_from_config(with(key, value), "config.json"); });
+    EXPECT_NE(msg.find("config.json"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(key), std::string::npos) << msg;
+  }
+  std::string msg = error_of([&] { shape_from_config(with("num_hidden_layers", "1000000000000"), "config.json"); });
+  EXPECT_NE(msg.find("num_hidden_layers"), std::string::npos) << msg;
+  nlohmann::json not_object = 5;
+  msg = error_of([&] { shape_from_config(nlohmann::json::parse(good), "config.json", &not_object); });
+  EXPECT_NE(msg.find("expected a quantization config object"), std::string::npos) << msg;
+  nlohmann::json bad_quant = {{"quant_method", 7}};
+  msg = error_of([&] { shape_from_config(nlohmann::json::parse(good), "config.json", &bad_quant); });
+  EXPECT_NE(msg.find("quant_method"), std::string::npos) << msg;
+  // The regression input itself (fuzz/regressions/tables) is one clear error.
+  msg = error_of([] {
+    shape_from_config(parse_json_lenient(read_file(source_dir() / "fuzz/regressions/tables/tables-crash-54ec8ccc2d7a50f157dbcbbc6d7cc9fa66bdaffb"),
+                                         "config.json"),
+                      "config.json");
+  });
+  EXPECT_NE(msg.find("model_type"), std::string::npos) << msg;
 }
 
 }  // namespace

@@ -62,20 +62,38 @@ std::string lower(std::string s) {
   return s;
 }
 
+// Past this a count is not a model (and layer tables are sized by it).
+constexpr long kMaxCount = 1L << 40;
+
+// Every field read with its type checked: a wrong type is an input error
+// naming the key, never a library exception.
 struct Reader {
   const json& c;
   const std::string& file;
   long need(const char* key) const {
     auto it = c.find(key);
-    if (it == c.end() || !it->is_number_integer() || it->get<long>() <= 0)
+    if (it == c.end() || !it->is_number_integer() || it->get<long>() <= 0 || it->get<long>() > kMaxCount)
       throw_input(file, "expected a positive whole number (a HuggingFace config.json field)", -1, key);
     return it->get<long>();
+  }
+  std::string text(const char* key, const std::string& fallback = {}) const {
+    auto it = c.find(key);
+    if (it == c.end() || it->is_null()) return fallback;
+    if (!it->is_string()) throw_input(file, "expected a string", -1, key);
+    return it->get<std::string>();
+  }
+  bool flag(const char* key, bool fallback) const {
+    auto it = c.find(key);
+    if (it == c.end() || it->is_null()) return fallback;
+    if (!it->is_boolean()) throw_input(file, "expected true or false", -1, key);
+    return it->get<bool>();
   }
   long opt(std::initializer_list<const char*> keys, long fallback) const {
     for (const char* k : keys) {
       auto it = c.find(k);
       if (it == c.end() || it->is_null()) continue;
-      if (!it->is_number_integer() || it->get<long>() < 0) throw_input(file, "expected a whole number >= 0", -1, k);
+      if (!it->is_number_integer() || it->get<long>() < 0 || it->get<long>() > kMaxCount)
+        throw_input(file, "expected a whole number >= 0", -1, k);
       return it->get<long>();
     }
     return fallback;
@@ -83,10 +101,12 @@ struct Reader {
 };
 
 void apply_quant(ModelShape& s, const json& q, const std::string& file) {
+  if (!q.is_object()) throw_input(file, "expected a quantization config object", -1, "quantization_config");
   // ModelOpt hf_quant_config.json nests under "quantization".
   const json& block = q.contains("quantization") && q["quantization"].is_object() ? q["quantization"] : q;
-  std::string method = lower(block.value("quant_method", std::string()));
-  std::string algo = lower(block.value("quant_algo", std::string()));
+  const Reader r{block, file};
+  std::string method = lower(r.text("quant_method"));
+  std::string algo = lower(r.text("quant_algo"));
   auto add_excludes = [&](const char* key) {
     if (!block.contains(key)) return;
     if (!block[key].is_array()) throw_input(file, "expected a list of module names", -1, key);
@@ -112,7 +132,7 @@ void apply_quant(ModelShape& s, const json& q, const std::string& file) {
                 -1, method.empty() ? "quant_algo" : "quant_method");
   }
   s.weight_bytes = *dtype_bytes(s.weight_dtype);
-  std::string kv = lower(block.value("kv_cache_quant_algo", std::string()));
+  std::string kv = lower(r.text("kv_cache_quant_algo"));
   if (kv == "fp8") set_kv_dtype(s, "fp8");
 }
 
@@ -126,17 +146,19 @@ ModelShape shape_from_config(const json& c, const std::string& file, const json*
   Reader r{c, file};
   ModelShape s;
   s.source = file;
-  s.model_type = c.value("model_type", std::string());
-  s.name = c.value("_name_or_path", s.model_type);
+  s.model_type = r.text("model_type");
+  s.name = r.text("_name_or_path", s.model_type);
   s.hidden = r.need("hidden_size");
   s.layers = r.need("num_hidden_layers");
+  // The per-layer tables below are sized by it.
+  if (s.layers > 100000) throw_input(file, "more than 100,000 layers: not a model this tool can model", -1, "num_hidden_layers");
   s.heads = r.need("num_attention_heads");
   s.kv_heads = r.opt({"num_key_value_heads"}, s.heads);
   s.head_dim = r.opt({"head_dim"}, 0);
   if (s.head_dim == 0) s.head_dim = s.hidden / s.heads;
   s.vocab = r.need("vocab_size");
   s.intermediate = r.opt({"intermediate_size"}, 0);
-  s.tied_embeddings = c.value("tie_word_embeddings", false);
+  s.tied_embeddings = r.flag("tie_word_embeddings", false);
   s.experts = r.opt({"n_routed_experts", "num_experts", "num_local_experts"}, 0);
   if (s.experts > 0) {
     s.experts_per_tok = r.need("num_experts_per_tok");
@@ -175,7 +197,7 @@ ModelShape shape_from_config(const json& c, const std::string& file, const json*
     for (size_t i = 0; i < types.size() && i < s.layer_is_sliding.size(); ++i)
       s.layer_is_sliding[i] = types[i].is_string() && types[i].get<std::string>() == "sliding_attention" && s.sliding_window > 0;
   }
-  std::string torch_dtype = lower(c.value("torch_dtype", std::string("bfloat16")));
+  std::string torch_dtype = lower(r.text("torch_dtype", "bfloat16"));
   if (auto b = dtype_bytes(torch_dtype)) {
     s.weight_dtype = *b == 4 ? "fp32" : "bf16";
     s.weight_bytes = *b;
