@@ -23,9 +23,7 @@ double Color::luminance() const {
   return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
 }
 
-std::string escape_markup(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
+void append_escaped_markup(std::string& out, const std::string& s) {
   for (char c : s) {
     switch (c) {
       case '&': out += "&amp;"; break;
@@ -36,6 +34,12 @@ std::string escape_markup(const std::string& s) {
       default: out.push_back(c);
     }
   }
+}
+
+std::string escape_markup(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  append_escaped_markup(out, s);
   return out;
 }
 

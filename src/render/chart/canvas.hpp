@@ -43,6 +43,8 @@ struct Font {
 
 // Escapes &, <, >, ' and " for Pango markup.
 std::string escape_markup(const std::string& s);
+// The same, appended to `out` (no temporary: the SVG writer escapes every attribute).
+void append_escaped_markup(std::string& out, const std::string& s);
 
 enum class Shape { circle, x, square, triangle, diamond, star };
 

@@ -21,10 +21,8 @@ std::string rgb(Color c) {
 std::string opacity(const char* what, Color c) { return c.a < 1 ? fmt::format(" {}-opacity=\"{:.3g}\"", what, c.a) : ""; }
 // 0.1 pt is far below what a screen shows at any zoom that matters.
 // Written from the value in tenths (as path data is), without fmt's parsing.
-std::string num(double v) {
-  if (!(std::fabs(v) < 1e15)) return fmt::format("{:.1f}", v);  // not a coordinate: say what it is
-  long t = std::lround(v * 10);
-  std::string out;
+// A value in tenths as a decimal ("-12.5", "3"), appended.
+void append_tenths(std::string& out, long t) {
   if (t < 0) out += '-';
   unsigned long a = static_cast<unsigned long>(std::labs(t));
   fmt::format_int whole(a / 10);
@@ -33,6 +31,12 @@ std::string num(double v) {
     out += '.';
     out += static_cast<char>('0' + a % 10);
   }
+}
+
+std::string num(double v) {
+  if (!(std::fabs(v) < 1e15)) return fmt::format("{:.1f}", v);  // not a coordinate: say what it is
+  std::string out;
+  append_tenths(out, std::lround(v * 10));
   return out;
 }
 
@@ -95,14 +99,7 @@ class PathData {
  private:
   void number(long t, bool after_command) {
     if (!after_command && t >= 0) d_ += ' ';  // a minus sign separates by itself
-    if (t < 0) d_ += '-';
-    unsigned long a = static_cast<unsigned long>(std::labs(t));
-    fmt::format_int whole(a / 10);
-    d_.append(whole.data(), whole.size());
-    if (a % 10) {
-      d_ += '.';
-      d_ += static_cast<char>('0' + a % 10);
-    }
+    append_tenths(d_, t);
   }
   void put(long dx, long dy, bool after_command) {
     number(dx, after_command);
@@ -177,16 +174,7 @@ std::string SvgCanvas::tag_attributes(bool focusable) const {
     a += ' ';
     a += name;
     a += "=\"";
-    for (char ch : value) {
-      switch (ch) {
-        case '&': a += "&amp;"; break;
-        case '<': a += "&lt;"; break;
-        case '>': a += "&gt;"; break;
-        case '\'': a += "&apos;"; break;
-        case '"': a += "&quot;"; break;
-        default: a += ch;
-      }
-    }
+    append_escaped_markup(a, value);
     a += '"';
   };
   if (!tag_.series.empty()) attr("data-series", tag_.series);
