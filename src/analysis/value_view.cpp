@@ -70,8 +70,9 @@ void telemetry_lever(const std::vector<const AtlasCell*>& cells, std::vector<Lev
 }
 
 // Roofline sweeps: decode points below 75 % of the HBM datasheet.
-void hbm_gap(const std::vector<AtlasCell>& all, const SolCeilings* ceilings, Frontier& out) {
-  for (const auto& c : all) {
+void hbm_gap(const std::vector<const AtlasCell*>& all, const SolCeilings* ceilings, Frontier& out) {
+  for (const AtlasCell* cp : all) {
+    const AtlasCell& c = *cp;
     if (c.sweep_kind != "decode" || !ceilings) continue;
     const GpuCeiling* gpu = ceilings->for_hardware(c.hardware.value_or(""));
     if (!gpu || !(gpu->hbm_tb_s > 0)) continue;
@@ -200,10 +201,16 @@ Frontier declared_frontier(const json& block, const std::string& file) {
   return f;
 }
 
-Frontier value_view(const std::vector<AtlasCell>& all, const SolCeilings* ceilings, const Frontier& declared) {
+Frontier value_view(const std::vector<AtlasCell>& cells, const SolCeilings* ceilings, const Frontier& declared) {
+  std::vector<const AtlasCell*> all;
+  for (const auto& c : cells) all.push_back(&c);
+  return value_view(all, ceilings, declared);
+}
+
+Frontier value_view(const std::vector<const AtlasCell*>& all, const SolCeilings* ceilings, const Frontier& declared) {
   std::vector<const AtlasCell*> serving;
-  for (const auto& c : all)
-    if (!is_roofline_sweep(c)) serving.push_back(&c);
+  for (const AtlasCell* c : all)
+    if (!is_roofline_sweep(*c)) serving.push_back(c);
   Frontier out;
   hbm_gap(all, ceilings, out);
   crossovers(serving, "mtp", "MTP", out);

@@ -21,7 +21,7 @@ struct Lever {
   double value = 0;      // 0..1, the share of capacity it could move
   double cost = 1;       // 1 (a re-run) .. 3 (engineering work)
   std::string source = "data";  // data | config (the campaign's frontier: block)
-  std::string why_lost;         // a refuted lever: what in the data (or the team's note) refuted it
+  std::string why_lost = {};    // a refuted lever: what in the data (or the team's note) refuted it
   double score() const { return value / cost; }
 };
 
@@ -42,6 +42,8 @@ Frontier declared_frontier(const nlohmann::json& block, const std::string& file)
 
 // `ceilings` (may be null) turns a roofline sweep's delivered HBM into % of the datasheet.
 Frontier value_view(const std::vector<AtlasCell>& cells, const SolCeilings* ceilings, const Frontier& declared = {});
+// The same over cells held elsewhere (the report's serving and roofline cells, not copied).
+Frontier value_view(const std::vector<const AtlasCell*>& cells, const SolCeilings* ceilings, const Frontier& declared = {});
 nlohmann::json frontier_to_json(const Frontier& f);
 std::string handoff_markdown(const Frontier& f, const std::string& campaign);
 // "Next lever: <title> (<unlock>)", for the end of a verb's human output.

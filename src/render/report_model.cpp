@@ -311,8 +311,9 @@ ReportInputs report_inputs_from_cells(const Campaign& c, std::vector<AtlasCell> 
   std::tie(in.ceilings, in.ceilings_missing) = load_ceilings(c.dir);
   load_kernel_evidence(in, c);
   {
-    std::vector<AtlasCell> all = in.cells;
-    all.insert(all.end(), in.roofline_cells.begin(), in.roofline_cells.end());
+    std::vector<const AtlasCell*> all;
+    for (const auto* list : {&in.cells, &in.roofline_cells})
+      for (const auto& cell : *list) all.push_back(&cell);
     in.frontier = value_view(all, in.ceilings.get(), declared_frontier(c.config.frontier, (c.dir / "config.yaml").string()));
   }
   if (fs::path ch = c.dir / "champion_select.json"; !c.dir.empty() && fs::exists(ch)) {
