@@ -12,7 +12,7 @@ namespace ptr {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-// cairo writes the PDF's info dictionary (Creator) near the end of the file.
+// The PDF writer puts the info dictionary (Creator) at the end of the file.
 bool written_by_this_tool(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
   if (!f) return false;

@@ -1,12 +1,11 @@
 #include "render/report.hpp"
 
+#include "render/chart/pdf_canvas.hpp"
 #include "render/chart/svg_canvas.hpp"
 #include "render/html_document.hpp"
 #include "render/output_guard.hpp"
 #include "render/warm_worker.hpp"
 
-#include <cairo-pdf.h>
-#include <cairo.h>
 #include <fmt/format.h>
 #include <condition_variable>
 #include <deque>
@@ -35,13 +34,6 @@ constexpr double kPageW = 841.89, kPageH = 1190.55, kMargin = 36;
 // Up to this many cells, the HTML report carries page 1 once per latency
 // statistic and interactivity definition, for its switches.
 constexpr size_t kMaxCellsForViews = 200;
-
-std::string iso_from_compact(const std::string& c) {
-  // 20261127T180000Z -> 2026-11-27T18:00:00Z
-  if (c.size() != 16) return c;
-  return fmt::format("{}-{}-{}T{}:{}:{}Z", c.substr(0, 4), c.substr(4, 2), c.substr(6, 2), c.substr(9, 2), c.substr(11, 2),
-                     c.substr(13, 2));
-}
 
 struct PlannedPage {
   const PageSpec* spec;
@@ -212,63 +204,41 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
     // Renders killed mid-way left their temp PDFs here: gone once their process is.
     remove_stale_temps(res.pdf);
 
-    cairo_surface_t* surface = cairo_pdf_surface_create(tmp.c_str(), kPageW, kPageH);
-    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
-      cairo_surface_destroy(surface);
-      throw_io(tmp.string(), "cannot create PDF");
-    }
+    PdfDocument doc(kPageW, kPageH);
     std::string title = fmt::format("perftunereport: {} ({})", in.config.name.empty() ? in.campaign_id : in.config.name, in.campaign_id);
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title.c_str());
     std::string keywords = fmt::format("campaign={}, rendered={}{}", in.campaign_id, in.rendered_utc, in.options.synthetic ? ", SYNTHETIC" : "");
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, keywords.c_str());
-    std::string iso = iso_from_compact(in.rendered_utc);
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, iso.c_str());
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, iso.c_str());
-    std::string creator = std::string("perftunereport ") + PERFTUNEREPORT_VERSION;
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, creator.c_str());
-    // Drawing (Pango shaping, paths) runs on this thread into one recording
-    // surface per page; a second thread replays each page into the PDF as soon
-    // as it is ready, so drawing and PDF emission overlap on two cores. Only
-    // this thread uses Pango (its font map is per thread and may be warm).
+    doc.set_info({title, keywords, std::string("perftunereport ") + PERFTUNEREPORT_VERSION, in.rendered_utc});
+    // Pages are drawn (Pango shaping, PDF operators) on this thread; a second
+    // thread compresses each finished page's content as soon as it is ready,
+    // so drawing and compression overlap on two cores. Only this thread uses
+    // Pango (its font map is per thread and may be warm).
     int total = static_cast<int>(plan.size());
     std::mutex m;
     std::condition_variable cv;
     struct ReadyPage {
-      cairo_surface_t* surface;
-      std::vector<std::pair<Rect, std::string>> links;
+      int number;
+      PdfCanvas::Page page;
+      std::string outline;
     };
     std::deque<ReadyPage> ready;
     bool drawing_done = false;
     std::exception_ptr emit_error;
     std::thread emitter([&] {
-      cairo_t* cr = cairo_create(surface);
       try {
-        for (int n = 0; n < total; ++n) {
-          ReadyPage next{nullptr, {}};
+        for (;;) {
+          ReadyPage next;
           {
             std::unique_lock<std::mutex> lock(m);
             cv.wait(lock, [&] { return !ready.empty() || drawing_done; });
-            if (ready.empty()) break;  // drawing failed
+            if (ready.empty()) break;
             next = std::move(ready.front());
             ready.pop_front();
           }
-          cairo_surface_t* page = next.surface;
-          const PlannedPage& pp = plan[n];
-          if (pp.index == 0) {
-            std::string page_title = pp.spec->title;
-            cairo_pdf_surface_add_outline(surface, CAIRO_PDF_OUTLINE_ROOT, page_title.c_str(),
-                                          fmt::format("page={}", n + 1).c_str(), static_cast<cairo_pdf_outline_flags_t>(0));
-          }
-          cairo_set_source_surface(cr, page, 0, 0);
-          cairo_paint(cr);
-          apply_links(cr, next.links);
-          cairo_show_page(cr);
-          cairo_surface_destroy(page);
+          doc.add_page(next.number, next.page.content, std::move(next.page.links), std::move(next.outline));
         }
       } catch (...) {
         emit_error = std::current_exception();
       }
-      cairo_destroy(cr);
     });
     auto finish_drawing = [&] {
       {
@@ -277,63 +247,34 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
       }
       cv.notify_all();
       emitter.join();
-      for (auto& p : ready) cairo_surface_destroy(p.surface);
-      ready.clear();
     };
     try {
-      cairo_font_options_t* fo = cairo_font_options_create();
-      // The metrics a PDF surface uses: unhinted, so the recording lays text out
-      // exactly as the PDF will show it.
-      cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-      cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-      std::optional<CairoCanvas> canvas;
-      const cairo_rectangle_t extents{0, 0, kPageW, kPageH};
+      PdfCanvas canvas(doc);
       for (int n = 0; n < total; ++n) {
         const PlannedPage& pp = plan[n];
         std::string page_title = pp.spec->title + (pp.index > 0 ? fmt::format(" ({})", pp.index + 1) : "");
-        cairo_surface_t* page = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
-        cairo_t* pcr = cairo_create(page);
-        cairo_set_font_options(pcr, fo);
-        if (!canvas) canvas.emplace(pcr);
-        else canvas->retarget(pcr);
-        try {
-          draw_chrome(*canvas, in, page_title, n + 1, total);
-          PageFrame frame{*canvas, in, body, res.omitted, ledger, grounded, page1_drawn};
-          if (auto it = prepared.find(pp.spec); it != prepared.end()) frame.prepared = &it->second;
-          pp.spec->draw(frame, pp.index);
-        } catch (...) {
-          cairo_destroy(pcr);
-          cairo_surface_destroy(page);
-          cairo_font_options_destroy(fo);
-          throw;
-        }
-        cairo_destroy(pcr);
+        draw_chrome(canvas, in, page_title, n + 1, total);
+        PageFrame frame{canvas, in, body, res.omitted, ledger, grounded, page1_drawn};
+        if (auto it = prepared.find(pp.spec); it != prepared.end()) frame.prepared = &it->second;
+        pp.spec->draw(frame, pp.index);
         {
           std::lock_guard<std::mutex> lock(m);
-          ready.push_back({page, canvas->take_links()});
+          ready.push_back({n, canvas.take_page(), pp.index == 0 ? pp.spec->title : std::string()});
         }
         cv.notify_all();
         pages.push_back({{"page", n + 1}, {"id", pp.spec->id}, {"title", page_title}});
       }
-      cairo_font_options_destroy(fo);
     } catch (...) {
       finish_drawing();
-      cairo_surface_destroy(surface);
-      fs::remove(tmp);
       throw;
     }
     finish_drawing();
-    if (emit_error) {
-      cairo_surface_destroy(surface);
+    if (emit_error) std::rethrow_exception(emit_error);
+    try {
+      doc.write(tmp.string());
+    } catch (...) {
       fs::remove(tmp);
-      std::rethrow_exception(emit_error);
-    }
-    cairo_surface_finish(surface);
-    cairo_status_t st = cairo_surface_status(surface);
-    cairo_surface_destroy(surface);
-    if (st != CAIRO_STATUS_SUCCESS) {
-      fs::remove(tmp);
-      throw_io(res.pdf.string(), std::string("PDF rendering failed: ") + cairo_status_to_string(st));
+      throw;
     }
     size = fs::file_size(tmp);
     if (size < kMinPdfBytes) {

@@ -106,12 +106,19 @@ void warm_fonts() {
 
 CairoCanvas::CairoCanvas(cairo_t* cr) : cr_(cr) {
   require_fonts();
+  // One Pango context for every layout (a layout per context cost a context
+  // each), with glyphs placed where the font puts them: Pango's default
+  // rounds each advance to a whole point, which spaces letters unevenly at
+  // these sizes and makes the PDF reposition every glyph.
+  context_ = pango_cairo_create_context(cr);
+  pango_context_set_round_glyph_positions(context_, FALSE);
   sans_ = pango_font_description_from_string("DejaVu Sans 8");
   mono_ = pango_font_description_from_string("DejaVu Sans Mono 8");
 }
 
 CairoCanvas::~CairoCanvas() {
   for (auto& [k, l] : cache_) g_object_unref(l);
+  g_object_unref(context_);
   pango_font_description_free(sans_);
   pango_font_description_free(mono_);
 }
@@ -137,7 +144,7 @@ PangoLayout* CairoCanvas::shaped(const std::string& s, const Font& f, double max
   key += s;
   auto it = cache_.find(key);
   if (it != cache_.end()) return it->second;
-  PangoLayout* l = pango_cairo_create_layout(cr_);
+  PangoLayout* l = pango_layout_new(context_);
   set_font(l, f, max_width);
   if (is_markup) pango_layout_set_markup(l, s.c_str(), static_cast<int>(s.size()));
   else pango_layout_set_text(l, s.c_str(), static_cast<int>(s.size()));
@@ -183,7 +190,7 @@ CairoCanvas::GlyphTable* CairoCanvas::glyph_table(const Font& f) {
   }();
   // Shaped without kerning or ligatures, so each glyph's advance is its own
   // and not adjusted for the neighbour it happens to have in this table.
-  PangoLayout* l = pango_cairo_create_layout(cr_);
+  PangoLayout* l = pango_layout_new(context_);
   set_font(l, f, 0);
   pango_layout_set_text(l, kChars.c_str(), static_cast<int>(kChars.size()));
   PangoAttrList* attrs = pango_attr_list_new();
@@ -209,6 +216,7 @@ CairoCanvas::GlyphTable* CairoCanvas::glyph_table(const Font& f) {
   d.height = h;
   d.baseline = pango_layout_get_baseline(l) / static_cast<double>(PANGO_SCALE);
   d.font = pango_cairo_font_get_scaled_font(reinterpret_cast<PangoCairoFont*>(run->item->analysis.font));
+  d.pango_font = run->item->analysis.font;
   return d.font ? &d : nullptr;
 }
 
@@ -220,7 +228,7 @@ void CairoCanvas::add_extra_glyphs(GlyphTable& d, const Font& f) {
   static const std::u32string kExtra = U"—–×±°≤≥…★†‡§·⁶";
   static const std::string kExtraUtf8 = "—–×±°≤≥…★†‡§·⁶";
   std::string key = std::to_string(std::lround(f.size * 100)) + (f.bold ? "b" : "") + (f.italic ? "i" : "") + (f.mono ? "m" : "");
-  PangoLayout* e = pango_cairo_create_layout(cr_);
+  PangoLayout* e = pango_layout_new(context_);
   set_font(e, f, 0);
   pango_layout_set_text(e, kExtraUtf8.c_str(), static_cast<int>(kExtraUtf8.size()));
   PangoAttrList* eattrs = pango_attr_list_new();
@@ -251,20 +259,18 @@ void CairoCanvas::add_extra_glyphs(GlyphTable& d, const Font& f) {
   d.extra = std::move(found);
 }
 
-bool CairoCanvas::fast_text(const std::string& s, const Font& f, double max_width, double x, double y, Color c, Align a, VAlign v,
-                       bool draw, Rect& out) {
+bool CairoCanvas::table_glyphs(const std::string& s, const Font& f, std::vector<TableGlyph>& run) {
+  run.clear();
   if (s.empty()) return false;
   GlyphTable* d = glyph_table(f);
   if (!d) return false;
   // Glyph and advance per character: ASCII from the table, a few signs from
   // `extra`, anything else is Pango's.
-  thread_local std::vector<std::pair<unsigned long, double>> run;
-  run.clear();
   for (size_t i = 0; i < s.size();) {
     unsigned char u = static_cast<unsigned char>(s[i]);
     if (u < 128) {
       if (!d->has[u]) return false;
-      run.push_back({d->glyph[u], d->advance[u]});
+      run.push_back({d->glyph[u], d->advance[u], 1});
       ++i;
       continue;
     }
@@ -275,11 +281,19 @@ bool CairoCanvas::fast_text(const std::string& s, const Font& f, double max_widt
     for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     auto it = std::find_if(d->extra.begin(), d->extra.end(), [&](const auto& e) { return e.first == cp; });
     if (it == d->extra.end()) return false;
-    run.push_back(it->second);
+    run.push_back({it->second.first, it->second.second, static_cast<unsigned>(n)});
     i += n;
   }
+  return true;
+}
+
+bool CairoCanvas::fast_text(const std::string& s, const Font& f, double max_width, double x, double y, Color c, Align a, VAlign v,
+                       bool draw, Rect& out) {
+  thread_local std::vector<TableGlyph> run;
+  if (!table_glyphs(s, f, run)) return false;
+  GlyphTable* d = glyph_table(f);
   double w = 0;
-  for (const auto& g : run) w += g.second;
+  for (const auto& g : run) w += g.advance;
   if (max_width > 0 && w > max_width) return false;  // needs wrapping: Pango's job
   double left = a == Align::left ? x : a == Align::center ? x - w / 2.0 : x - w;
   double top = v == VAlign::middle ? y - d->height / 2.0 : v == VAlign::bottom ? y - d->height
@@ -289,9 +303,9 @@ bool CairoCanvas::fast_text(const std::string& s, const Font& f, double max_widt
   std::vector<cairo_glyph_t> glyphs;
   glyphs.reserve(run.size());
   double pen = left;
-  for (const auto& [glyph, advance] : run) {
-    glyphs.push_back({glyph, pen, top + d->baseline});
-    pen += advance;
+  for (const auto& g : run) {
+    glyphs.push_back({g.glyph, pen, top + d->baseline});
+    pen += g.advance;
   }
   cairo_save(cr_);
   cairo_set_scaled_font(cr_, d->font);
@@ -324,6 +338,72 @@ CairoCanvas::Lines CairoCanvas::lines(const std::string& s, const Font& f, doubl
     while (!part.empty() && (part.back() == '\n' || part.back() == '\r')) part.pop_back();
     out.lines.push_back({part, pango_layout_iter_get_baseline(it) / static_cast<double>(PANGO_SCALE)});
   } while (pango_layout_iter_next_line(it));
+  pango_layout_iter_free(it);
+  return out;
+}
+
+const CairoCanvas::Shaped& CairoCanvas::shape(const std::string& s, const Font& f, double max_width, bool is_markup, bool pango_only) {
+  Shaped& out = shaped_;
+  out.runs.clear();
+  thread_local std::vector<TableGlyph> table_run;
+  double table_width = 0;
+  bool from_table = !is_markup && !pango_only && table_glyphs(s, f, table_run);
+  for (const auto& g : table_run) table_width += g.advance;
+  if (from_table && !(max_width > 0 && table_width > max_width)) {  // as fast_text() decides
+    GlyphTable* d = glyph_table(f);
+    out.box = {0, 0, table_width, d->height};
+    out.baseline = d->baseline;
+    out.text = s;
+    GlyphRun run{d->pango_font, {}};
+    run.glyphs.reserve(table_run.size());
+    double pen = 0;
+    unsigned at = 0;
+    for (const auto& g : table_run) {
+      run.glyphs.push_back({static_cast<unsigned>(g.glyph), pen, d->baseline, at, g.bytes});
+      pen += g.advance;
+      at += g.bytes;
+    }
+    out.runs.push_back(std::move(run));
+    return out;
+  }
+  PangoLayout* l = shaped(s, f, pango_only ? 0 : max_width, is_markup);
+  out.box = layout_text(l, 0, 0, {}, Align::left, VAlign::top, false);
+  out.baseline = pango_layout_get_baseline(l) / static_cast<double>(PANGO_SCALE);
+  out.text = pango_layout_get_text(l);
+  PangoLayoutIter* it = pango_layout_get_iter(l);
+  do {
+    PangoLayoutRun* run = pango_layout_iter_get_run_readonly(it);
+    if (!run) continue;  // the end of a line
+    PangoRectangle logical;
+    pango_layout_iter_get_run_extents(it, nullptr, &logical);
+    double baseline = pango_layout_iter_get_run_baseline(it);
+    GlyphRun glyphs{run->item->analysis.font, {}};
+    const PangoGlyphString* gs = run->glyphs;
+    int pen = logical.x;
+    for (int i = 0; i < gs->num_glyphs; ++i) {
+      const PangoGlyphInfo& g = gs->glyphs[i];
+      if (!(g.glyph & PANGO_GLYPH_UNKNOWN_FLAG) && g.glyph != PANGO_GLYPH_EMPTY) {
+        // The bytes of this glyph's cluster, given to its first glyph only.
+        unsigned at = 0, len = 0;
+        if (i == 0 || gs->log_clusters[i] != gs->log_clusters[i - 1]) {
+          int start = gs->log_clusters[i], end = run->item->length;
+          for (int k = i + 1; k < gs->num_glyphs; ++k)
+            if (gs->log_clusters[k] != start) {
+              end = gs->log_clusters[k];
+              break;
+            }
+          if (end > start) {
+            at = static_cast<unsigned>(run->item->offset + start);
+            len = static_cast<unsigned>(end - start);
+          }
+        }
+        glyphs.glyphs.push_back({g.glyph, (pen + g.geometry.x_offset) / static_cast<double>(PANGO_SCALE),
+                                 (baseline + g.geometry.y_offset) / PANGO_SCALE, at, len});
+      }
+      pen += g.geometry.width;
+    }
+    if (!glyphs.glyphs.empty()) out.runs.push_back(std::move(glyphs));
+  } while (pango_layout_iter_next_run(it));
   pango_layout_iter_free(it);
   return out;
 }

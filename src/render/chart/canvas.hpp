@@ -11,6 +11,8 @@ typedef struct _cairo cairo_t;
 typedef struct _cairo_scaled_font cairo_scaled_font_t;
 typedef struct _PangoLayout PangoLayout;
 typedef struct _PangoFontDescription PangoFontDescription;
+typedef struct _PangoFont PangoFont;
+typedef struct _PangoContext PangoContext;
 
 namespace ptr::chart {
 
@@ -179,8 +181,38 @@ class CairoCanvas : public Canvas {
     std::vector<std::pair<std::string, double>> lines;
   };
   Lines lines(const std::string& s, const Font& f, double max_width, bool is_markup);
+  // How `s` is drawn glyph by glyph (the PDF writer's input): the box text()
+  // would return at (0, 0) and each run of glyphs in one font, positioned
+  // from the box's top-left corner, with the bytes of `text` each glyph
+  // stands for (empty after the first glyph of a cluster). `pango_only`
+  // skips the glyph table (text_rotated's metrics). Valid until the next call.
+  struct ShapedGlyph {
+    unsigned id = 0;
+    double x = 0, y = 0;
+    unsigned text_at = 0, text_len = 0;
+  };
+  struct GlyphRun {
+    PangoFont* font = nullptr;  // Pango's, alive while this canvas is
+    std::vector<ShapedGlyph> glyphs;
+  };
+  struct Shaped {
+    Rect box;
+    double baseline = 0;  // the first line's, from the box's top
+    std::string text;
+    std::vector<GlyphRun> runs;
+  };
+  const Shaped& shape(const std::string& s, const Font& f, double max_width, bool is_markup, bool pango_only = false);
 
  private:
+  Shaped shaped_;
+  // The glyph table's glyph, advance and source length per character of
+  // `s`; false when a character is not in the table.
+  struct TableGlyph {
+    unsigned long glyph;
+    double advance;
+    unsigned bytes;
+  };
+  bool table_glyphs(const std::string& s, const Font& f, std::vector<TableGlyph>& out);
   std::vector<std::pair<Rect, std::string>> links_;
   Rect layout_text(PangoLayout* l, double x, double y, Color c, Align a, VAlign v, bool draw);
   // Shaped layouts are cached by (font, width, markup, text): reports repeat
@@ -193,6 +225,7 @@ class CairoCanvas : public Canvas {
                  bool draw, Rect& out);
   struct GlyphTable {
     cairo_scaled_font_t* font = nullptr;
+    PangoFont* pango_font = nullptr;
     unsigned long glyph[128] = {};
     double advance[128] = {};
     bool has[128] = {};
@@ -204,6 +237,7 @@ class CairoCanvas : public Canvas {
   GlyphTable* glyph_table(const Font& f);
   void add_extra_glyphs(GlyphTable& d, const Font& f);
   cairo_t* cr_;
+  PangoContext* context_;
   std::unordered_map<std::string, PangoLayout*> cache_;
   std::unordered_map<std::string, GlyphTable> glyph_tables_;
   PangoFontDescription* sans_;
