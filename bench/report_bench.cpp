@@ -5,7 +5,7 @@
 //     generated, then report_render's path: read atlas + render), to check
 //     linear growth and the 4,000-cell target (<= 1 s).
 //  3. Per page: the smoke campaign's inputs built in memory (timed), then each
-//     page entry drawn into a recording surface, median of --runs draws.
+//     page entry drawn by the PDF canvas, median of --runs draws.
 //  4. The HTML report: `report_smoke --format both` against the PDF alone,
 //     runs interleaved (the host's pace drifts), medians and their difference
 //     (target +40 ms); then each scale campaign with --format html (<= 2 s and
@@ -23,11 +23,10 @@
 
 #include "campaign/operations.hpp"
 #include "campaign/smoke_fixture.hpp"
-#include "render/chart/canvas.hpp"
+#include "render/chart/pdf_canvas.hpp"
 #include "render/pages/pages.hpp"
 #include "render/report.hpp"
 
-#include <cairo.h>
 
 extern char** environ;
 namespace fs = std::filesystem;
@@ -103,7 +102,11 @@ int main(int argc, char** argv) {
     }
     std::printf("page cost: inputs (identity, facets, styles, TPM) median %.2f ms\n", median(build));
     const ptr::chart::Rect body{36, 46, 841.89 - 72, 1190.55 - 82};
-    cairo_rectangle_t extents{0, 0, 841.89, 1190.55};
+    // One canvas for every page, as the report draws them (its glyph tables
+    // and fonts are shared); a page's cost is its drawing into PDF operators
+    // (their compression runs on the report's second thread).
+    ptr::chart::PdfDocument doc(841.89, 1190.55);
+    ptr::chart::PdfCanvas canvas(doc);
     for (const auto& spec : ptr::report_pages()) {
       if (ptr::page_omission(spec, in)) continue;
       int n = spec.count(in, body);
@@ -116,16 +119,10 @@ int main(int argc, char** argv) {
         auto t = Clock::now();
         if (spec.prepare) state = spec.prepare(in);
         for (int i = 0; i < n; ++i) {
-          cairo_surface_t* s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
-          cairo_t* cr = cairo_create(s);
-          {
-            ptr::chart::CairoCanvas canvas(cr);
-            ptr::PageFrame frame{canvas, in, body, omissions, ledger, status, true};
-            if (spec.prepare) frame.prepared = &state;
-            spec.draw(frame, i);
-          }
-          cairo_destroy(cr);
-          cairo_surface_destroy(s);
+          ptr::PageFrame frame{canvas, in, body, omissions, ledger, status, true};
+          if (spec.prepare) frame.prepared = &state;
+          spec.draw(frame, i);
+          canvas.take_page();
         }
         times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
       }

@@ -102,6 +102,7 @@ void workload_mismatches(const std::vector<AtlasCell>& cells, std::vector<Method
 std::vector<MethodologyProblem> methodology_problems(const std::vector<AtlasCell>& cells) {
   if (std::any_of(cells.begin(), cells.end(), is_roofline_sweep)) return methodology_problems(serving_cells(cells));
   std::vector<MethodologyProblem> out;
+  out.reserve(cells.size() * 4);  // unknown fields are common: regrowth moved every problem's strings
   for (const auto& c : cells) {
     for (const auto& d : descriptors())
       if (!value_of(c, d.name)) out.push_back({"unknown_field", c.cell_id, d.name, fmt::format("{} is unknown", d.name)});

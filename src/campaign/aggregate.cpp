@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <future>
 #include <fmt/format.h>
 
 #include "campaign/operations.hpp"
@@ -8,6 +9,7 @@
 #include "util/file_lock.hpp"
 #include "util/fs.hpp"
 #include "util/json_lenient.hpp"
+#include "util/mapped_file.hpp"
 
 namespace ptr {
 
@@ -72,21 +74,50 @@ AggregateResult aggregate_atlas(const fs::path& root, const std::string& campaig
 }
 
 std::vector<AtlasCell> read_atlas(const Campaign& c) {
-  std::vector<AtlasCell> cells;
   fs::path atlas = c.dir / "atlas.jsonl";
   if (!fs::exists(atlas))
     throw_input(atlas.string(), "atlas not found", -1, {}, "run: perftunereport atlas_aggregate --campaign " + c.id);
-  std::string text = read_file(atlas);
-  size_t start = 0;
-  long line = 0;
-  while (start < text.size()) {
+  MappedFile file(atlas);
+  std::string_view text = file.text();
+  std::vector<std::string_view> lines;
+  for (size_t start = 0; start < text.size();) {
     size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    ++line;
-    std::string_view l(text.data() + start, end - start);
-    if (l.find_first_not_of(" \t\r") != std::string_view::npos) cells.push_back(read_atlas_cell(l, atlas.string(), line));
+    if (end == std::string_view::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
     start = end + 1;
   }
+  // One cell per line, parsed on two threads when there are many (a
+  // 4,000-cell atlas is 33 MB); an error names its line either way.
+  std::vector<AtlasCell> cells(lines.size());
+  std::vector<char> blank(lines.size(), 0);
+  auto parse = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      if (lines[i].find_first_not_of(" \t\r") == std::string_view::npos) blank[i] = 1;
+      else cells[i] = read_atlas_cell(lines[i], atlas.string(), static_cast<long>(i) + 1);
+    }
+  };
+  size_t half = lines.size() > 256 ? lines.size() / 2 : lines.size();
+  auto second = half < lines.size() ? std::async(std::launch::async, parse, half, lines.size()) : std::future<void>();
+  std::exception_ptr first_error, second_error;
+  try {
+    parse(0, half);
+  } catch (...) {
+    first_error = std::current_exception();
+  }
+  try {
+    if (second.valid()) second.get();
+  } catch (...) {
+    second_error = std::current_exception();
+  }
+  if (first_error) std::rethrow_exception(first_error);  // the earlier line's error
+  if (second_error) std::rethrow_exception(second_error);
+  size_t kept = 0;
+  for (size_t i = 0; i < cells.size(); ++i)
+    if (!blank[i]) {
+      if (kept != i) cells[kept] = std::move(cells[i]);
+      ++kept;
+    }
+  cells.resize(kept);
   return cells;
 }
 

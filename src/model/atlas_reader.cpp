@@ -200,6 +200,7 @@ AtlasCell read_atlas_cell(std::string_view text, const std::string& file, long l
       } else if (k == "points") {
         bool f2 = true;
         s.begin_array();
+        cell.points.reserve(8);  // a sweep's usual size: no regrowth moving 700-byte points
         while (s.next_element(f2)) {
           std::vector<std::string> legacy;  // older atlases kept warnings as strings on each point
           cell.points.push_back(read_point(c, legacy));

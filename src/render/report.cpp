@@ -135,6 +135,7 @@ RenderResult render_inputs(const ReportInputs& in, const std::optional<fs::path>
   RenderResult res;
   if (out) refuse_foreign_outputs(*out, in.options.text("format"), force);  // before anything is drawn
   res.coverage = in.coverage;
+  res.next_lever = next_lever_line(in.frontier);
   std::vector<PlannedPage> plan;
   const Rect body{kMargin, 46, kPageW - 2 * kMargin, kPageH - 46 - 36};
   // The status fields the pages ground (sol_complete, sol_rigor, ...), from

@@ -26,6 +26,7 @@ struct RenderResult {
   std::vector<Omission> omitted;
   Coverage coverage;
   json status_json;
+  std::string next_lever;  // the frontier's first lever, in one line (the report's inputs computed it)
 };
 
 RenderResult render_report(const std::filesystem::path& campaigns_root, const RenderRequest& req,

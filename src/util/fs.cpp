@@ -22,7 +22,6 @@ namespace ptr {
 
 // Every whole-file read is bounded: a bigger input is a mistake (or an attack),
 // and streamed formats never come through here (ingest/discover.cpp).
-constexpr uintmax_t kMaxReadBytes = 1u << 30;
 
 std::string read_file(const fs::path& path) {
   std::error_code ec;

@@ -13,6 +13,8 @@ namespace fs = std::filesystem;
 std::string read_file(const fs::path& path);
 // Throws unless `path` is (a link to) a regular file.
 void require_regular_file(const fs::path& path);
+// The largest file read whole (read_file, MappedFile).
+inline constexpr uintmax_t kMaxReadBytes = 1u << 30;
 const char* special_file_kind(fs::file_type t);
 // Removes the temp siblings of `path` (".<name>.tmp.<pid>[.<n>]") left by a
 // writer that died (its pid no longer runs); a live writer's are kept.

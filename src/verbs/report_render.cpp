@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 
 #include "render/report.hpp"
-#include "campaign/frontier.hpp"
 #include "campaign/operations.hpp"
 #include "lake/history.hpp"
 #include "lake/publish.hpp"
@@ -46,7 +45,7 @@ VerbSpec report_render_verb() {
         env.files.clear();
         for (const auto* f : {&r.pdf, &r.html, &r.status})
           if (!f->empty()) env.files.push_back(fs::absolute(*f).string());
-        std::string lever = next_lever_line(campaign_levers(open_campaign(ctx.campaigns_root, req.campaign)));
+        const std::string& lever = r.next_lever;
         env.result["next_lever"] = lever;
         env.human = fmt::format("{} ({} pages, {} omitted)\n{}\n{}", (r.pdf.empty() ? r.html : r.pdf).string(), r.pages, r.omitted.size(), r.coverage.line(), lever);
       },

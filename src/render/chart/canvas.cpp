@@ -599,22 +599,7 @@ void CairoCanvas::clip(const Rect& r) {
   cairo_clip(cr_);
 }
 
-void CairoCanvas::link(const Rect& r, const std::string& url) {
-  // Kept, not drawn: Cairo 1.16 cannot replay link tags from a recording
-  // surface, so the PDF writer adds them on the page itself (apply_links).
-  if (url.find_first_of("'\\ ") != std::string::npos) return;
-  links_.push_back({r, url});
-}
-
-std::vector<std::pair<Rect, std::string>> CairoCanvas::take_links() { return std::exchange(links_, {}); }
-
-void apply_links(cairo_t* cr, const std::vector<std::pair<Rect, std::string>>& links) {
-  for (const auto& [r, url] : links) {
-    std::string attrs = "rect=[" + std::to_string(r.x) + " " + std::to_string(r.y) + " " + std::to_string(r.w) + " " +
-                        std::to_string(r.h) + "] uri='" + url + "'";
-    cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs.c_str());
-    cairo_tag_end(cr, CAIRO_TAG_LINK);
-  }
-}
+// A Cairo surface here measures or records (the PDF writer keeps the links).
+void CairoCanvas::link(const Rect&, const std::string&) {}
 
 }  // namespace ptr::chart

@@ -138,7 +138,9 @@ class TagScope {
   Tag old_;
 };
 
-// Cairo + Pango: the PDF (and PNG) backend.
+// Cairo + Pango: text shaping and metrics for every backend (the PDF and SVG
+// writers measure and shape through one), and drawing on a Cairo surface
+// (the page tests' recording canvas).
 class CairoCanvas : public Canvas {
  public:
   explicit CairoCanvas(cairo_t* cr);
@@ -147,9 +149,6 @@ class CairoCanvas : public Canvas {
   CairoCanvas& operator=(const CairoCanvas&) = delete;
 
   cairo_t* cairo() const { return cr_; }
-  // Draw on another context of the same surface type from now on (one per
-  // page); shaped text and glyph tables are kept.
-  void retarget(cairo_t* cr) { cr_ = cr; }
 
   Rect text(double x, double y, const std::string& s, const Font& f, Color c = {}, Align a = Align::left,
             VAlign v = VAlign::top, double max_width = 0) override;
@@ -171,8 +170,6 @@ class CairoCanvas : public Canvas {
   void restore() override;
   void clip(const Rect& r) override;
   void link(const Rect& r, const std::string& url) override;
-  // The links drawn since the last call (the page's), for apply_links.
-  std::vector<std::pair<Rect, std::string>> take_links();
   // How `s` lays out (wrapped at max_width like text() would): the box and,
   // per line, its text and baseline offset from the box's top. For markup,
   // the text without its tags. The SVG canvas places text with it.
@@ -213,7 +210,6 @@ class CairoCanvas : public Canvas {
     unsigned bytes;
   };
   bool table_glyphs(const std::string& s, const Font& f, std::vector<TableGlyph>& out);
-  std::vector<std::pair<Rect, std::string>> links_;
   Rect layout_text(PangoLayout* l, double x, double y, Color c, Align a, VAlign v, bool draw);
   // Shaped layouts are cached by (font, width, markup, text): reports repeat
   // the same tick labels and "c=8" tags hundreds of times.
@@ -243,9 +239,6 @@ class CairoCanvas : public Canvas {
   PangoFontDescription* sans_;
   PangoFontDescription* mono_;
 };
-
-// Adds link annotations to the page `cr` draws on (a PDF surface).
-void apply_links(cairo_t* cr, const std::vector<std::pair<Rect, std::string>>& links);
 
 // Fails with a clear error if fontconfig/Pango finds no usable font (Pango
 // would otherwise crash or draw boxes).

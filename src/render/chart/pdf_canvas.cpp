@@ -55,12 +55,19 @@ long color_key(Color c) {
   return (q(c.r) << 20) | (q(c.g) << 10) | q(c.b);
 }
 
-void append_hex4(std::string& out, unsigned v) {
-  static const char* kHex = "0123456789ABCDEF";
-  out += kHex[(v >> 12) & 0xF];
-  out += kHex[(v >> 8) & 0xF];
-  out += kHex[(v >> 4) & 0xF];
-  out += kHex[v & 0xF];
+// A glyph id as the two bytes of its Identity-H code inside a literal
+// string: half the size of hex, and what deflate then sees.
+void append_glyph_code(std::string& out, unsigned id) {
+  for (unsigned char b : {static_cast<unsigned char>((id >> 8) & 0xff), static_cast<unsigned char>(id & 0xff)}) {
+    switch (b) {
+      case '(': out += "\\("; break;
+      case ')': out += "\\)"; break;
+      case '\\': out += "\\\\"; break;
+      case '\r': out += "\\r"; break;  // a raw CR would be read as a line end
+      case '\n': out += "\\n"; break;
+      default: out.push_back(static_cast<char>(b));
+    }
+  }
 }
 
 }  // namespace
@@ -242,13 +249,13 @@ Rect PdfCanvas::draw_shaped(double x, double y, const std::string& s, const Font
     append_hundredths(out_, hundredths(fi.size));
     out_ += fi.embolden ? " Tf 2 Tr\n" : " Tf\n";
     auto& fresh = new_glyphs_[fi.ref.id];
-    bool open = false, in_hex = false;
+    bool open = false, in_string = false;
     double pen = 0, line_y = 0;
     for (const auto& g : run.glyphs) {
       double gx = left + g.x, gy = top + g.y;
       if (!open || std::fabs(gy - line_y) > 0.005) {
-        if (in_hex) out_ += '>';
-        in_hex = false;
+        if (in_string) out_ += ')';
+        in_string = false;
         if (open) out_ += "]TJ\n";
         out_ += "1 0 ";
         append_channel(out_, fi.shear);  // a slant below 1
@@ -265,19 +272,19 @@ Rect PdfCanvas::draw_shaped(double x, double y, const std::string& s, const Font
       // more than a fiftieth of a point (kerning, a tab, Pango's rounding).
       if (std::fabs(pen - gx) > 0.02) {
         long adjust = std::lround((pen - gx) * 1000 / fi.size);
-        if (in_hex) out_ += '>';
-        in_hex = false;
+        if (in_string) out_ += ')';
+        in_string = false;
         fmt::format_int n(adjust);
         out_.append(n.data(), n.size());
         pen -= adjust * fi.size / 1000;
       }
-      if (!in_hex) out_ += '<';
-      in_hex = true;
-      append_hex4(out_, g.id);
+      if (!in_string) out_ += '(';
+      in_string = true;
+      append_glyph_code(out_, g.id);
       pen += fi.ref.metrics->advance_1000(g.id) * fi.size / 1000;
       note_glyph(fi, fresh, g, sh.text);
     }
-    if (in_hex) out_ += '>';
+    if (in_string) out_ += ')';
     if (open) out_ += "]TJ\n";
     if (fi.embolden) out_ += "0 Tr\n";
   }
@@ -317,9 +324,9 @@ void PdfCanvas::text_rotated(double x, double y, const std::string& s, const Fon
       out_ += ' ';
       num(x + v);
       num(y - u);
-      out_ += "Tm <";
-      append_hex4(out_, g.id);
-      out_ += ">Tj\n";
+      out_ += "Tm (";
+      append_glyph_code(out_, g.id);
+      out_ += ")Tj\n";
       note_glyph(fi, fresh, g, sh.text);
     }
   }

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "util/error.hpp"
 
@@ -11,12 +9,12 @@ namespace ptr::chart {
 
 namespace {
 
-uint16_t u16(const std::string& d, size_t at) {
+uint16_t u16(std::string_view d, size_t at) {
   if (at + 2 > d.size()) return 0;
   return static_cast<uint16_t>((static_cast<unsigned char>(d[at]) << 8) | static_cast<unsigned char>(d[at + 1]));
 }
-int16_t s16(const std::string& d, size_t at) { return static_cast<int16_t>(u16(d, at)); }
-uint32_t u32(const std::string& d, size_t at) { return (static_cast<uint32_t>(u16(d, at)) << 16) | u16(d, at + 2); }
+int16_t s16(std::string_view d, size_t at) { return static_cast<int16_t>(u16(d, at)); }
+uint32_t u32(std::string_view d, size_t at) { return (static_cast<uint32_t>(u16(d, at)) << 16) | u16(d, at + 2); }
 
 void put16(std::string& out, unsigned v) {
   out.push_back(static_cast<char>((v >> 8) & 0xff));
@@ -42,11 +40,8 @@ uint32_t checksum(const std::string& s) {
 }  // namespace
 
 TrueTypeFont::TrueTypeFont(const std::string& path, int index) : path_(path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_io(path, "cannot read the font file to embed it in the PDF");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  data_ = ss.str();
+  file_ = std::make_unique<MappedFile>(path);
+  data_ = file_->text();
   size_t base = 0;
   if (data_.compare(0, 4, "ttcf") == 0) {
     uint32_t count = u32(data_, 8);
@@ -57,11 +52,12 @@ TrueTypeFont::TrueTypeFont(const std::string& path, int index) : path_(path) {
   if (version != 0x00010000 && version != 0x74727565 /* 'true' */)
     throw_io(path, "not a TrueType font with outlines (the PDF writer embeds glyf fonts only)");
   unsigned n = u16(data_, base + 4);
+  if (base + 12 + 16 * static_cast<size_t>(n) > data_.size()) throw_io(path, "font table directory runs past the end of the file");
   for (unsigned i = 0; i < n; ++i) {
     size_t rec = base + 12 + 16 * static_cast<size_t>(i);
     Table t{u32(data_, rec + 8), u32(data_, rec + 12)};
     if (static_cast<size_t>(t.offset) + t.length > data_.size()) throw_io(path, "font table runs past the end of the file");
-    tables_.push_back({data_.substr(rec, 4), t});
+    tables_.push_back({std::string(data_.substr(rec, 4)), t});
   }
   const Table* head = table("head");
   const Table* hhea = table("hhea");
@@ -76,6 +72,9 @@ TrueTypeFont::TrueTypeFont(const std::string& path, int index) : path_(path) {
   ascent_ = s16(data_, hhea->offset + 4);
   descent_ = s16(data_, hhea->offset + 6);
   num_hmetrics_ = u16(data_, hhea->offset + 34);
+  hmtx_offset_ = table("hmtx")->offset;
+  if (static_cast<size_t>(hmtx_offset_) + 4u * static_cast<size_t>(num_hmetrics_) > data_.size())
+    throw_io(path, "font's horizontal metrics run past the end of the file");
   if (const Table* post = table("post")) italic_angle_ = static_cast<int32_t>(u32(data_, post->offset + 4)) / 65536.0;
 }
 
@@ -86,10 +85,9 @@ const TrueTypeFont::Table* TrueTypeFont::table(const char* tag) const {
 }
 
 double TrueTypeFont::advance_1000(unsigned gid) const {
-  const Table* hmtx = table("hmtx");
   if (num_hmetrics_ <= 0) return 0;
   unsigned i = std::min<unsigned>(gid, static_cast<unsigned>(num_hmetrics_ - 1));
-  return u16(data_, hmtx->offset + 4 * static_cast<size_t>(i)) * 1000.0 / units_per_em_;
+  return u16(data_, hmtx_offset_ + 4 * static_cast<size_t>(i)) * 1000.0 / units_per_em_;
 }
 
 uint32_t TrueTypeFont::glyph_offset(unsigned gid) const {
@@ -140,7 +138,7 @@ std::string TrueTypeFont::subset(const std::set<unsigned>& wanted) const {
     if (!std::strcmp(tag, "glyf")) out_tables.push_back({tag, new_glyf});
     else if (!std::strcmp(tag, "loca")) out_tables.push_back({tag, new_loca});
     else if (const Table* t = table(tag)) {
-      std::string body = data_.substr(t->offset, t->length);
+      std::string body(data_.substr(t->offset, t->length));
       if (!std::strcmp(tag, "head") && body.size() >= 54) {
         std::memset(&body[8], 0, 4);  // checkSumAdjustment: not kept up to date
         body[50] = 0;

@@ -5,9 +5,13 @@
 // (the other glyphs are left empty), so text drawn with the original ids
 // needs no remapping.
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "util/mapped_file.hpp"
 
 namespace ptr::chart {
 
@@ -35,11 +39,13 @@ class TrueTypeFont {
   struct Table {
     uint32_t offset = 0, length = 0;
   };
-  std::string data_;
+  std::unique_ptr<MappedFile> file_;
+  std::string_view data_;  // the mapped file
   std::vector<std::pair<std::string, Table>> tables_;
   const Table* table(const char* tag) const;
   uint32_t glyph_offset(unsigned gid) const;
   int units_per_em_ = 1000, num_glyphs_ = 0, num_hmetrics_ = 0, loca_long_ = 0;
+  uint32_t hmtx_offset_ = 0;  // read for every glyph drawn
   int ascent_ = 0, descent_ = 0, bbox_[4] = {0, 0, 0, 0};
   double italic_angle_ = 0;
   std::string path_;
