@@ -276,6 +276,11 @@ std::vector<RequestRow> synthetic_requests(Point& p, long point_index, size_t ar
   const double ttft_mean = *p.ttft_ms.mean, tpot_mean = *p.tpot_ms.mean;
   std::vector<RequestRow> rows;
   std::vector<double> ttft, tpot, e2el;
+  size_t n = static_cast<size_t>(std::max(0L, *p.completed / std::max(1L, p.trials) * p.trials));
+  rows.reserve(n);
+  ttft.reserve(n);
+  tpot.reserve(n);
+  e2el.reserve(n);
   for (long trial = 0; trial < p.trials; ++trial)
     for (long i = 0; i < *p.completed / p.trials; ++i) {
       RequestSample r;
@@ -313,7 +318,8 @@ AtlasCell arm_cell(const AtlasCell& identity, const ArmSpec& a, const std::strin
   const size_t arm = static_cast<size_t>(&a - kArms);
   for (long conc : kConc) {
     cell.points.push_back(arm_point(a, conc, *cell.gpus, arm));
-    for (auto& row : synthetic_requests(cell.points.back(), static_cast<long>(cell.points.size() - 1), arm)) requests.push_back(row);
+    auto rows = synthetic_requests(cell.points.back(), static_cast<long>(cell.points.size() - 1), arm);
+    requests.insert(requests.end(), rows.begin(), rows.end());
   }
   cell.status = cell_status(cell.points, cell.concurrencies_requested);
   add_synthetic_telemetry(cell, kVariants[0]);

@@ -1,13 +1,13 @@
 // The shared lake: a PostgreSQL server through libpq. Values travel as
 // statement parameters (PQexecParams) or COPY data, never in SQL text;
 // publishers serialize on one advisory transaction lock.
-#include <libpq-fe.h>
 
 #include <cmath>
 #include <fmt/format.h>
 #include <optional>
 
 #include "lake/lake_backends.hpp"
+#include "lake/libpq.hpp"
 #include "util/error.hpp"
 
 namespace ptr {
@@ -71,21 +71,21 @@ void append_copy_field(std::string& line, const SqlValue& v) {
 class PostgresLake : public LakeDb {
  public:
   explicit PostgresLake(const LakeUrl& url) : url_(url) {
-    conn_ = PQconnectdb(url.conninfo.c_str());
-    if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
-      std::string why = conn_ ? PQerrorMessage(conn_) : "out of memory";
-      PQfinish(conn_);
+    conn_ = libpq().PQconnectdb(url.conninfo.c_str());
+    if (!conn_ || libpq().PQstatus(conn_) != CONNECTION_OK) {
+      std::string why = conn_ ? libpq().PQerrorMessage(conn_) : "out of memory";
+      libpq().PQfinish(conn_);
       conn_ = nullptr;
       fail("cannot connect: " + why);
     }
     exec("SET client_min_messages = warning");
   }
-  ~PostgresLake() override { PQfinish(conn_); }
+  ~PostgresLake() override { libpq().PQfinish(conn_); }
 
   std::string backend() const override { return "postgresql"; }
 
   void exec(const std::string& sql) override {
-    Result r(PQexec(conn_, sql.c_str()));
+    Result r(libpq().PQexec(conn_, sql.c_str()));
     check(r.r);
   }
 
@@ -94,21 +94,21 @@ class PostgresLake : public LakeDb {
     std::vector<const char*> values;
     for (const auto& p : params) texts.push_back(pg_text(p));
     for (const auto& t : texts) values.push_back(t ? t->c_str() : nullptr);
-    Result r(PQexecParams(conn_, numbered_placeholders(sql).c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+    Result r(libpq().PQexecParams(conn_, numbered_placeholders(sql).c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
                           nullptr, 0));
     check(r.r);
     SqlResult out;
-    int cols = PQnfields(r.r), rows = PQntuples(r.r);
-    for (int c = 0; c < cols; ++c) out.columns.push_back(PQfname(r.r, c));
+    int cols = libpq().PQnfields(r.r), rows = libpq().PQntuples(r.r);
+    for (int c = 0; c < cols; ++c) out.columns.push_back(libpq().PQfname(r.r, c));
     for (int i = 0; i < rows; ++i) {
       std::vector<SqlValue> row;
       for (int c = 0; c < cols; ++c) {
-        if (PQgetisnull(r.r, i, c)) {
+        if (libpq().PQgetisnull(r.r, i, c)) {
           row.emplace_back(std::monostate{});
           continue;
         }
-        std::string v = PQgetvalue(r.r, i, c);
-        switch (PQftype(r.r, c)) {
+        std::string v = libpq().PQgetvalue(r.r, i, c);
+        switch (libpq().PQftype(r.r, c)) {
           case 16: row.emplace_back(v == "t"); break;                              // bool
           case 20: case 21: case 23: row.emplace_back(std::stoll(v)); break;        // int8, int2, int4
           case 700: case 701: case 1700: row.emplace_back(parse_double(v)); break;  // float4, float8, numeric
@@ -127,7 +127,7 @@ class PostgresLake : public LakeDb {
       exec("ROLLBACK");
       return r;
     } catch (...) {
-      PQclear(PQexec(conn_, "ROLLBACK"));
+      libpq().PQclear(libpq().PQexec(conn_, "ROLLBACK"));
       throw;
     }
   }
@@ -138,8 +138,8 @@ class PostgresLake : public LakeDb {
     std::string names;
     for (const auto& c : columns) names += (names.empty() ? "" : ", ") + c;
     {
-      Result r(PQexec(conn_, fmt::format("COPY {} ({}) FROM STDIN", table, names).c_str()));
-      if (PQresultStatus(r.r) != PGRES_COPY_IN) check(r.r);
+      Result r(libpq().PQexec(conn_, fmt::format("COPY {} ({}) FROM STDIN", table, names).c_str()));
+      if (libpq().PQresultStatus(r.r) != PGRES_COPY_IN) check(r.r);
     }
     std::string buf;
     for (const auto& row : rows) {
@@ -151,10 +151,10 @@ class PostgresLake : public LakeDb {
       if (buf.size() > (1 << 20)) flush_copy(buf);
     }
     flush_copy(buf);
-    if (PQputCopyEnd(conn_, nullptr) != 1) fail(PQerrorMessage(conn_));
-    Result r(PQgetResult(conn_));
+    if (libpq().PQputCopyEnd(conn_, nullptr) != 1) fail(libpq().PQerrorMessage(conn_));
+    Result r(libpq().PQgetResult(conn_));
     check(r.r);
-    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+    while (PGresult* extra = libpq().PQgetResult(conn_)) libpq().PQclear(extra);
   }
 
   void begin_exclusive() override {
@@ -168,7 +168,7 @@ class PostgresLake : public LakeDb {
   struct Result {
     PGresult* r;
     explicit Result(PGresult* p) : r(p) {}
-    ~Result() { PQclear(r); }
+    ~Result() { libpq().PQclear(r); }
   };
 
   static double parse_double(const std::string& v) {
@@ -179,14 +179,14 @@ class PostgresLake : public LakeDb {
   }
 
   void flush_copy(std::string& buf) {
-    if (!buf.empty() && PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) != 1) fail(PQerrorMessage(conn_));
+    if (!buf.empty() && libpq().PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) != 1) fail(libpq().PQerrorMessage(conn_));
     buf.clear();
   }
 
   void check(PGresult* r) {
-    auto st = PQresultStatus(r);
+    auto st = libpq().PQresultStatus(r);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return;
-    std::string why = r ? PQresultErrorMessage(r) : PQerrorMessage(conn_);
+    std::string why = r ? libpq().PQresultErrorMessage(r) : libpq().PQerrorMessage(conn_);
     while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
     fail(why);
   }
