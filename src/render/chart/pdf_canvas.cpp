@@ -148,31 +148,21 @@ void PdfCanvas::set_alpha(double a) {
   fmt::format_to(std::back_inserter(out_), "/G{} gs\n", doc_.alpha_state(key / 1000.0));
 }
 
-void PdfCanvas::set_fill(Color c) {
+void PdfCanvas::set_color(Color c, long& current, const char* op) {
   set_alpha(c.a);
   long key = color_key(c);
-  if (key == state_.fill) return;
-  state_.fill = key;
-  append_channel(out_, c.r);
-  out_ += ' ';
-  append_channel(out_, c.g);
-  out_ += ' ';
-  append_channel(out_, c.b);
-  out_ += " rg\n";
+  if (key == current) return;
+  current = key;
+  for (double channel : {c.r, c.g, c.b}) {
+    append_channel(out_, channel);
+    out_ += ' ';
+  }
+  out_ += op;
+  out_ += '\n';
 }
 
-void PdfCanvas::set_stroke(Color c) {
-  set_alpha(c.a);
-  long key = color_key(c);
-  if (key == state_.stroke) return;
-  state_.stroke = key;
-  append_channel(out_, c.r);
-  out_ += ' ';
-  append_channel(out_, c.g);
-  out_ += ' ';
-  append_channel(out_, c.b);
-  out_ += " RG\n";
-}
+void PdfCanvas::set_fill(Color c) { set_color(c, state_.fill, "rg"); }
+void PdfCanvas::set_stroke(Color c) { set_color(c, state_.stroke, "RG"); }
 
 void PdfCanvas::set_width(double w) {
   long h = hundredths(w);

@@ -65,6 +65,7 @@ class PdfCanvas : public Canvas {
   void begin_page();
   void set_fill(Color c);
   void set_stroke(Color c);
+  void set_color(Color c, long& current, const char* op);
   void set_alpha(double a);
   void set_width(double w);
   void set_dash(int dash);
