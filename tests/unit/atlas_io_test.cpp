@@ -1,6 +1,8 @@
 // The streaming atlas writer and reader agree with the DOM path (to_json /
 // cell_from_json) on real imported cells and on awkward values.
+#include <algorithm>
 #include <cmath>
+#include <fmt/format.h>
 
 #include "campaign/operations.hpp"
 #include "model/atlas_reader.hpp"
@@ -80,6 +82,53 @@ TEST(AtlasIo, ReaderErrorsNameLineAndKey) {
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()).rfind("atlas.jsonl:7: key 'concurrency':", 0), 0u) << e.what();
   }
+}
+
+
+// Large atlases are parsed on two threads: the cells keep the file's order,
+// blank lines are skipped, and the error is the earliest bad line's.
+TEST(AtlasIo, ALargeAtlasKeepsItsOrderAndNamesItsFirstBadLine) {
+  TempDir dir;
+  Campaign c;
+  c.id = "20260101T000000Z-x";
+  c.dir = dir.path;
+  auto write = [&](const std::vector<long>& bad_lines) {
+    std::string text;
+    for (long line = 1; line <= 400; ++line) {
+      if (line == 10) {
+        text += "\n";  // blank
+        continue;
+      }
+      if (std::find(bad_lines.begin(), bad_lines.end(), line) != bad_lines.end()) {
+        text += "{\"schema\":\"atlas_cell/v1\",\"points\":[{\"concurrency\":\"eight\"}]}\n";
+        continue;
+      }
+      AtlasCell cell = awkward_cell();
+      cell.cell_id = fmt::format("cell-{:03}", line);
+      append_atlas_line(cell, text);
+    }
+    atomic_write(dir.path / "atlas.jsonl", text);
+  };
+  write({});
+  auto cells = read_atlas(c);
+  ASSERT_EQ(cells.size(), 399u);
+  EXPECT_EQ(cells.front().cell_id, "cell-001");
+  EXPECT_EQ(cells[9].cell_id, "cell-011");
+  EXPECT_EQ(cells.back().cell_id, "cell-400");
+  auto error_of = [&] {
+    try {
+      read_atlas(c);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  write({300, 390});
+  EXPECT_NE(error_of().find("atlas.jsonl:300: key 'concurrency'"), std::string::npos) << error_of();
+  write({390});
+  EXPECT_NE(error_of().find("atlas.jsonl:390: key 'concurrency'"), std::string::npos) << error_of();
+  write({5, 390});
+  EXPECT_NE(error_of().find("atlas.jsonl:5: key 'concurrency'"), std::string::npos) << error_of();
 }
 
 }  // namespace
