@@ -42,7 +42,7 @@ std::string read_bytes(const fs::path& p) {
 template <class Draw>
 fs::path one_page_pdf(const TempDir& dir, Draw draw, const std::string& name = "t.pdf") {
   PdfDocument doc(400, 300);
-  doc.set_info({"perftunereport: tést ≤ 2", "campaign=x", "perftunereport test", "20261201T010203Z"});
+  doc.set_info({"perftunereport: tést ≤ 2", "campaign=x (a\\b) )(", "perftunereport test", "20261201T010203Z"});
   {
     PdfCanvas c(doc);
     draw(c);
@@ -125,7 +125,7 @@ TEST(PdfWriter, LinksOutlineAndInfo) {
   std::string info = output_of("pdfinfo " + quote(pdf.string()) + " 2>&1");
   EXPECT_NE(info.find("Title:           perftunereport: tést ≤ 2"), std::string::npos) << info;
   EXPECT_NE(info.find("Creator:         perftunereport test"), std::string::npos) << info;
-  EXPECT_NE(info.find("Keywords:        campaign=x"), std::string::npos) << info;
+  EXPECT_NE(info.find("Keywords:        campaign=x (a\\b) )("), std::string::npos) << info;  // parentheses and backslash escaped
   EXPECT_TRUE(std::regex_search(info, std::regex("CreationDate:.*01:02:03 2026 UTC"))) << info;
   EXPECT_NE(info.find("Pages:           1"), std::string::npos) << info;
   EXPECT_NE(info.find("400 x 300 pts"), std::string::npos) << info;
