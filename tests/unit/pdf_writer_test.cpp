@@ -2,6 +2,7 @@
 // poppler: text extracts as drawn, fonts are embedded subsets with Unicode
 // maps, composite glyphs keep their parts, links/outline/info are there, and
 // the content stream writes each state change once.
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <regex>
@@ -149,6 +150,7 @@ TEST(PdfCanvas, EachStateChangeIsWrittenOnceInHundredths) {
   c.line(0, 0, 1, 1, blue, 0.5);
   c.restore();
   c.line(0, 0, 1, 1, red, 0.5);  // restored: red and 0.5 are current again
+  c.line(NAN, INFINITY, 1e300, -1e300, red, 0.5);  // never valid input: clamped, the file stays readable
   std::string content = c.take_page().content;
   auto count = [&](const std::string& what) {
     size_t n = 0;
@@ -161,6 +163,7 @@ TEST(PdfCanvas, EachStateChangeIsWrittenOnceInHundredths) {
   EXPECT_NE(content.find("10.13 20 m 30 -3.5 l S"), std::string::npos) << content;
   EXPECT_NE(content.find("0.07 1 m 2 3 l S"), std::string::npos) << content;
   EXPECT_EQ(content.rfind("1 0 0 -1 0 300 cm\n", 0), 0u) << "the page starts by turning y down";
+  EXPECT_NE(content.find("0 0 m 1000000 -1000000 l S"), std::string::npos) << content;
 }
 
 // Glyphs go where the font's own advances put them: a plain line is one

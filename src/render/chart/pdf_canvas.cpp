@@ -17,7 +17,13 @@ namespace ptr::chart {
 
 namespace {
 
-long hundredths(double v) { return std::lround(v * 100); }
+// A coordinate in hundredths of a point. Non-finite or absurd values (a
+// chart bug, never data: pages filter those) are clamped so the file stays
+// readable: PDF readers reject numbers far outside a page.
+long hundredths(double v) {
+  if (!std::isfinite(v)) return 0;
+  return std::lround(std::clamp(v, -1e6, 1e6) * 100);
+}
 
 // A value in hundredths as a decimal ("-12.5", "3", "0.07"), appended.
 void append_hundredths(std::string& out, long h) {
