@@ -91,6 +91,13 @@ json cell_run(const fs::path& root, const CellRunRequest& req, Warnings& warning
   in.commands_dir = cmd_dir.string();
   if (req.resume) in.done = measured_ok(cell_dir);
   RunPlan plan = plan_cell_run(req, in, warnings);  // refuses before anything is written
+  // Earlier runs' folders are never written again: a run killed mid-write
+  // left its temp files there, gone once that run's process is.
+  for (const fs::path& runs : {c.dir / "commands" / req.cell, cell_dir / "raw" / "cell_run"}) {
+    std::error_code ec;
+    for (fs::directory_iterator it(runs, ec), end; !ec && it != end; it.increment(ec))
+      if (it->is_directory(ec)) remove_stale_temps_in(it->path());
+  }
   fs::create_directories(cmd_dir);
   json sweep_params = json::array();
   for (const auto& p : plan.points)

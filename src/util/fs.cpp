@@ -81,18 +81,23 @@ static fs::path temp_sibling(const fs::path& path) {
           std::to_string(counter++));
 }
 
-size_t remove_stale_temps(const fs::path& path) {
-  std::string prefix = "." + path.filename().string() + ".tmp.";
-  fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+namespace {
+
+// The temp files in `dir` whose name starts with `prefix` ("." alone: any
+// target's) followed by "<name>.tmp.<pid>[.<n>]", when <pid> is gone.
+size_t sweep_stale_temps(const fs::path& dir, const std::string& prefix) {
   size_t removed = 0;
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
     if (name.rfind(prefix, 0) != 0) continue;
-    std::string rest = name.substr(prefix.size());
+    size_t tmp = name.rfind(".tmp.");
+    if (tmp == std::string::npos || tmp + 5 < prefix.size()) continue;
+    std::string rest = name.substr(tmp + 5);
     size_t digits = 0;
     while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits]))) ++digits;
     if (digits == 0 || digits > 10 || (digits < rest.size() && rest[digits] != '.')) continue;
+    if (digits < rest.size() && rest.find_first_not_of("0123456789", digits + 1) != std::string::npos) continue;
     long long n = std::stoll(rest.substr(0, digits));
     if (n > std::numeric_limits<pid_t>::max()) continue;
     pid_t pid = static_cast<pid_t>(n);
@@ -102,6 +107,15 @@ size_t remove_stale_temps(const fs::path& path) {
   }
   return removed;
 }
+
+}  // namespace
+
+size_t remove_stale_temps(const fs::path& path) {
+  fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  return sweep_stale_temps(dir, "." + path.filename().string() + ".tmp.");
+}
+
+size_t remove_stale_temps_in(const fs::path& dir) { return sweep_stale_temps(dir, "."); }
 
 void atomic_write(const fs::path& path, const std::string& data, bool durable) {
   std::error_code ec;

@@ -20,6 +20,9 @@ const char* special_file_kind(fs::file_type t);
 // writer that died (its pid no longer runs); a live writer's are kept.
 // Returns how many were removed.
 size_t remove_stale_temps(const std::filesystem::path& path);
+// The same for every target in `dir`: a folder a killed run wrote and no
+// later run writes again (cell_run's per-run command folders).
+size_t remove_stale_temps_in(const std::filesystem::path& dir);
 // Writes `data` to `path` via a sibling temp file and rename(2); creates
 // parents and first removes the stale temps of `path` (above). `durable` also
 // fsyncs before the rename (survives power loss, not just a crash); scratch
