@@ -233,5 +233,24 @@ TEST(TrueType, AFileThatIsNotAFontIsNamed) {
   }
 }
 
+// A real font cut short (a damaged file): one error naming it, not a crash.
+TEST(TrueType, ATruncatedFontIsNamed) {
+  TempDir dir;
+  fs::path cut = dir.path / "cut.ttf";
+  std::string bytes = read_bytes(kDejaVu);
+  for (size_t keep : {size_t{8}, size_t{100}, size_t{4000}}) {
+    {
+      std::ofstream f(cut, std::ios::binary | std::ios::trunc);
+      f << bytes.substr(0, keep);
+    }
+    try {
+      chart::TrueTypeFont f(cut.string(), 0);
+      FAIL() << "accepted a font cut at " << keep << " bytes";
+    } catch (const std::exception& e) {
+      EXPECT_NE(std::string(e.what()).find("cut.ttf"), std::string::npos) << keep << ": " << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ptr::test
