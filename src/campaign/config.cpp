@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
 #include <set>
+#include <string_view>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
@@ -120,17 +122,21 @@ struct Problems {
   }
 };
 
+// A mapping's entries by key: yaml-cpp finds a key by converting and comparing
+// every key of the map, and a cell is asked for each of ~60 fields.
+using KeyIndex = std::map<std::string, YAML::Node, std::less<>>;
+
 struct CellReader {
   Problems& problems;
   std::string where;  // "cell 'x'"
-  YAML::Node cell, defaults;
+  YAML::Node cell;
+  KeyIndex keys;  // the cell's own
+  const KeyIndex& defaults;
 
   // Absent keys come back as a null node; callers treat null as absent.
-  YAML::Node get(const char* key) const {
-    const YAML::Node& c = cell;
-    const YAML::Node& d = defaults;
-    if (c[key]) return c[key];
-    if (d.IsMap() && d[key]) return d[key];
+  YAML::Node get(std::string_view key) const {
+    if (auto it = keys.find(key); it != keys.end()) return it->second;
+    if (auto it = defaults.find(key); it != defaults.end()) return it->second;
     return YAML::Node();
   }
   template <class T>
@@ -278,12 +284,15 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
   }
   std::vector<std::string> known;
   for (const auto& k : cell_config_keys()) known.push_back(k.name);
+  const std::set<std::string, std::less<>> known_set(known.begin(), known.end());
+  KeyIndex default_keys;
   if (defaults) {
     for (const auto& kv : defaults) {
       auto k = key_of(kv);
       if (k == "cell_id") problems.add(kv.first, "defaults: 'cell_id' cannot have a default");
-      else if (std::find(known.begin(), known.end(), k) == known.end())
+      else if (!known_set.count(k))
         problems.add(kv.first, fmt::format("defaults: unknown key '{}'{}", k, did_you_mean(k, known)));
+      else default_keys.emplace(k, kv.second);
     }
   }
   // Without 'cells' (or with `cells: []`), every cell comes from an import
@@ -302,11 +311,12 @@ CampaignConfig parse_config(const std::string& yaml_text, const std::string& fil
       }
       std::string id = c["cell_id"] && c["cell_id"].IsScalar() ? c["cell_id"].Scalar() : "";
       std::string where = id.empty() ? fmt::format("cells[{}]", i) : fmt::format("cell '{}'", excerpt(id, 60));
-      CellReader r{problems, where, c, defaults};
+      CellReader r{problems, where, c, {}, default_keys};
       for (const auto& kv : c) {
         auto k = key_of(kv);
-        if (std::find(known.begin(), known.end(), k) == known.end())
+        if (!known_set.count(k))
           problems.add(kv.first, fmt::format("{}: unknown key '{}'{}", where, k, did_you_mean(k, known)));
+        r.keys.emplace(k, kv.second);
       }
       CellConfig cc;
       AtlasCell& a = cc.identity;
