@@ -7,6 +7,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "campaign/layout.hpp"
 #include "mcp/server.hpp"
@@ -92,12 +93,17 @@ int main(int argc, char** argv) {
   mcp_cmd->add_option("--allow-path", allow_paths, "Folder (besides the campaigns root) clients may name in path arguments");
   mcp_cmd->fallthrough();
 
+  // Every verb is a subcommand (the help lists them all), but only a verb
+  // named on the command line gets its options: building all ~400 of them
+  // was most of the CLI's start-up.
+  std::set<std::string, std::less<>> named(argv + 1, argv + argc);
   std::map<std::string, std::vector<std::unique_ptr<Slot>>> slots;
   for (const auto& verb : verb_registry()) {
     CLI::App* sub = app.add_subcommand(verb.name, verb.summary);
     if (kebab(verb.name) != verb.name) sub->alias(kebab(verb.name));
     sub->fallthrough();
     sub->footer("\nExample:\n  " + verb.example + "\nSafety: " + safety_name(verb.safety));
+    if (!named.count(verb.name) && !named.count(kebab(verb.name))) continue;
     for (const auto& p : verb.params) {
       auto slot = std::make_unique<Slot>();
       slot->spec = &p;
