@@ -204,16 +204,19 @@ TEST(TrueType, SubsetKeepsTheUsedGlyphsAndTheirMetrics) {
   EXPECT_GT(font.num_glyphs(), 5000);
   TempDir dir;
   fs::path sub = dir.path / "sub.ttf";
+  chart::FontSubset subset = font.subset({36, 171});  // 'A' and the composite 'é'
   {
     std::ofstream f(sub, std::ios::binary);
-    f << font.subset({36, 171});  // 'A' and the composite 'é'
+    f << subset.program;
   }
-  // Outlines of three glyphs (with .notdef); loca and hmtx keep an entry per
-  // glyph id (~50 KB raw, mostly zeros the PDF deflates), not 740 KB of outlines.
-  EXPECT_LT(fs::file_size(sub), 64u * 1024);
+  // .notdef, 'A', 'é' and the two glyphs 'é' is drawn from, renumbered in their
+  // old order: a few KB, not 740 KB of outlines or a table entry per glyph id.
+  EXPECT_EQ(subset.old_gids, (std::vector<unsigned>{0, 36, 72, 118, 171}));  // 72 'e', 118 '´'
+  EXPECT_LT(fs::file_size(sub), 8u * 1024);
   chart::TrueTypeFont back(sub.string(), 0);
-  EXPECT_EQ(back.num_glyphs(), font.num_glyphs()) << "glyph ids are kept";
-  EXPECT_DOUBLE_EQ(back.advance_1000(36), font.advance_1000(36));
+  EXPECT_EQ(back.num_glyphs(), 5);
+  EXPECT_DOUBLE_EQ(back.advance_1000(1), font.advance_1000(36));
+  EXPECT_DOUBLE_EQ(back.advance_1000(4), font.advance_1000(171));
   EXPECT_NEAR(font.advance_1000(36), 684.08, 0.01);  // DejaVu Sans 'A': 1401 / 2048 em
 }
 

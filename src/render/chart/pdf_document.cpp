@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <fmt/format.h>
+#include <future>
+#include <optional>
 #include <set>
 #include <zlib.h>
 
@@ -203,8 +205,32 @@ void PdfDocument::write(const std::string& path) {
   std::vector<int> font_obj;
   for (size_t i = 0; i < fonts_.size(); ++i) {
     font_obj.push_back(next);
-    next += 5;
+    next += 6;
   }
+
+  // Font programs (subset, compressed) are the slow part of writing: each on
+  // its own thread, the first on this one, while the pages are written.
+  struct FontProgram {
+    std::string program;  // deflated
+    size_t length = 0;
+    std::string cid_to_gid;  // deflated: the subset's glyph for each glyph id the pages draw
+  };
+  auto font_program = [this](size_t i) {
+    const FontEntry& f = *fonts_[i];
+    std::set<unsigned> gids;
+    for (const auto& [gid, text] : f.used) gids.insert(gid);
+    FontSubset subset = f.ttf->subset(gids);
+    std::string map(subset.old_gids.empty() ? 2 : 2 * static_cast<size_t>(subset.old_gids.back() + 1), '\0');
+    for (size_t k = 0; k < subset.old_gids.size(); ++k) {
+      map[2 * subset.old_gids[k]] = static_cast<char>(k >> 8);
+      map[2 * subset.old_gids[k] + 1] = static_cast<char>(k & 0xff);
+    }
+    return FontProgram{deflate(subset.program, 6), subset.program.size(), deflate(map, 6)};
+  };
+  std::vector<std::future<FontProgram>> programs;
+  for (size_t i = 1; i < fonts_.size(); ++i) programs.push_back(std::async(std::launch::async, font_program, i));
+  std::optional<FontProgram> first_program;
+  if (!fonts_.empty()) first_program = font_program(0);
 
   // Pages and their content.
   std::string kids;
@@ -232,34 +258,32 @@ void PdfDocument::write(const std::string& path) {
   }
   w.object(pages_root, fmt::format("<< /Type /Pages /Kids [{}] /Count {} >>", kids, pages_.size()));
 
-  // Fonts: Type 0 over a CIDFontType2, glyph ids as character codes
-  // (Identity-H), the TrueType subset and the ToUnicode map.
+  // Fonts: Type 0 over a CIDFontType2, the font's glyph ids as character
+  // codes (Identity-H) mapped to the renumbered subset (CIDToGIDMap), and the
+  // ToUnicode map.
   std::string font_dict;
   for (size_t i = 0; i < fonts_.size(); ++i) {
     const FontEntry& f = *fonts_[i];
-    int type0 = font_obj[i], cid = type0 + 1, descriptor = type0 + 2, file = type0 + 3, cmap = type0 + 4;
+    int type0 = font_obj[i], cid = type0 + 1, descriptor = type0 + 2, file = type0 + 3, cmap = type0 + 4, gid_map = type0 + 5;
+    FontProgram program = i == 0 ? std::move(*first_program) : programs[i - 1].get();
     // A subset tag from the font's number: readers tell subsets apart by it.
     std::string tag;
     for (size_t k = 0, v = i; k < 6; ++k, v /= 26) tag.push_back(static_cast<char>('A' + v % 26));
     std::string base = tag + "+" + f.postscript_name;
-    std::set<unsigned> gids;
     std::string widths;
-    for (const auto& [gid, text] : f.used) {
-      gids.insert(gid);
-      widths += fmt::format("{} [{}] ", gid, num(f.ttf->advance_1000(gid)));
-    }
+    for (const auto& [gid, text] : f.used) widths += fmt::format("{} [{}] ", gid, num(f.ttf->advance_1000(gid)));
     w.object(type0, fmt::format("<< /Type /Font /Subtype /Type0 /BaseFont /{} /Encoding /Identity-H /DescendantFonts [{} 0 R] /ToUnicode {} 0 R >>",
                                 base, cid, cmap));
     w.object(cid, fmt::format("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{} /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
-                              "/Supplement 0 >> /FontDescriptor {} 0 R /CIDToGIDMap /Identity /W [{}] >>",
-                              base, descriptor, widths));
+                              "/Supplement 0 >> /FontDescriptor {} 0 R /CIDToGIDMap {} 0 R /W [{}] >>",
+                              base, descriptor, gid_map, widths));
     auto bbox = f.ttf->bbox_1000();
     w.object(descriptor, fmt::format("<< /Type /FontDescriptor /FontName /{} /Flags 4 /FontBBox [{} {} {} {}] /ItalicAngle {} /Ascent {} "
                                      "/Descent {} /CapHeight {} /StemV 80 /FontFile2 {} 0 R >>",
                                      base, bbox[0], bbox[1], bbox[2], bbox[3], num(f.ttf->italic_angle()), f.ttf->ascent_1000(),
                                      f.ttf->descent_1000(), f.ttf->ascent_1000(), file));
-    std::string subset = f.ttf->subset(gids);
-    w.stream(file, fmt::format("/Length1 {}", subset.size()), deflate(subset, 6), true);
+    w.stream(file, fmt::format("/Length1 {}", program.length), program.program, true);
+    w.stream(gid_map, "", program.cid_to_gid, true);
     w.stream(cmap, "", deflate(to_unicode_cmap(f.used), 6), true);
     font_dict += fmt::format("/F{} {} 0 R ", i, type0);
   }

@@ -95,7 +95,7 @@ uint32_t TrueTypeFont::glyph_offset(unsigned gid) const {
   return loca_long_ ? u32(data_, loca->offset + 4 * static_cast<size_t>(gid)) : 2u * u16(data_, loca->offset + 2 * static_cast<size_t>(gid));
 }
 
-std::string TrueTypeFont::subset(const std::set<unsigned>& wanted) const {
+FontSubset TrueTypeFont::subset(const std::set<unsigned>& wanted) const {
   const Table* glyf = table("glyf");
   std::set<unsigned> keep(wanted);
   keep.insert(0);
@@ -118,27 +118,65 @@ std::string TrueTypeFont::subset(const std::set<unsigned>& wanted) const {
       if (!(flags & 0x20)) break;
     }
   }
-  std::string new_glyf, new_loca;
-  for (unsigned gid = 0; gid < static_cast<unsigned>(num_glyphs_); ++gid) {
-    put32(new_loca, static_cast<uint32_t>(new_glyf.size()));
-    if (!keep.count(gid)) continue;
-    uint32_t start = glyph_offset(gid), end = glyph_offset(gid + 1);
-    if (end > start && glyf->offset + static_cast<size_t>(end) <= data_.size() && end - start <= glyf->length) {
-      new_glyf.append(data_, glyf->offset + start, end - start);
-      pad4(new_glyf);
+  // Kept glyphs are numbered from 0 in their old order: the tables then hold
+  // a few dozen entries, not one per glyph of the font (~50 KB).
+  FontSubset out;
+  std::vector<unsigned> new_id(static_cast<size_t>(num_glyphs_), 0);
+  for (unsigned gid : keep)
+    if (gid < static_cast<unsigned>(num_glyphs_)) {
+      new_id[gid] = static_cast<unsigned>(out.old_gids.size());
+      out.old_gids.push_back(gid);
     }
+  const Table* hmtx = table("hmtx");
+  std::string new_glyf, new_loca, new_hmtx;
+  for (unsigned gid : out.old_gids) {
+    put32(new_loca, static_cast<uint32_t>(new_glyf.size()));
+    unsigned metric = std::min<unsigned>(gid, static_cast<unsigned>(num_hmetrics_ - 1));
+    put16(new_hmtx, u16(data_, hmtx->offset + 4 * static_cast<size_t>(metric)));
+    put16(new_hmtx, gid < static_cast<unsigned>(num_hmetrics_)
+                        ? u16(data_, hmtx->offset + 4 * static_cast<size_t>(gid) + 2)
+                        : u16(data_, hmtx->offset + 4 * static_cast<size_t>(num_hmetrics_) + 2 * static_cast<size_t>(gid - num_hmetrics_)));
+    uint32_t start = glyph_offset(gid), end = glyph_offset(gid + 1);
+    if (end <= start || glyf->offset + static_cast<size_t>(end) > data_.size() || end - start > glyf->length) continue;
+    size_t first = new_glyf.size();
+    new_glyf.append(data_, glyf->offset + start, end - start);
+    if (s16(new_glyf, first) < 0) {
+      // A composite names its parts by glyph id: renumber them.
+      size_t at = first + 10;
+      for (int guard = 0; guard < 256 && at + 4 <= new_glyf.size(); ++guard) {
+        unsigned flags = u16(new_glyf, at), component = u16(new_glyf, at + 2);
+        unsigned renumbered = component < new_id.size() ? new_id[component] : 0;
+        new_glyf[at + 2] = static_cast<char>(renumbered >> 8);
+        new_glyf[at + 3] = static_cast<char>(renumbered & 0xff);
+        at += 4 + ((flags & 0x1) ? 4 : 2);
+        if (flags & 0x8) at += 2;
+        else if (flags & 0x40) at += 4;
+        else if (flags & 0x80) at += 8;
+        if (!(flags & 0x20)) break;
+      }
+    }
+    pad4(new_glyf);
   }
   put32(new_loca, static_cast<uint32_t>(new_glyf.size()));
+  const unsigned count = static_cast<unsigned>(out.old_gids.size());
 
   // The tables a PDF reader uses for an embedded TrueType font (no cmap: the
   // PDF addresses glyphs by id), in tag order.
   static const char* kKept[] = {"OS/2", "cvt ", "fpgm", "glyf", "head", "hhea", "hmtx", "loca", "maxp", "prep"};
   std::vector<std::pair<std::string, std::string>> out_tables;
+  auto set16 = [](std::string& body, size_t at, unsigned v) {
+    if (at + 2 > body.size()) return;
+    body[at] = static_cast<char>(v >> 8);
+    body[at + 1] = static_cast<char>(v & 0xff);
+  };
   for (const char* tag : kKept) {
     if (!std::strcmp(tag, "glyf")) out_tables.push_back({tag, new_glyf});
     else if (!std::strcmp(tag, "loca")) out_tables.push_back({tag, new_loca});
+    else if (!std::strcmp(tag, "hmtx")) out_tables.push_back({tag, new_hmtx});
     else if (const Table* t = table(tag)) {
       std::string body(data_.substr(t->offset, t->length));
+      if (!std::strcmp(tag, "hhea")) set16(body, 34, count);  // numberOfHMetrics: every kept glyph has its own
+      if (!std::strcmp(tag, "maxp")) set16(body, 4, count);   // numGlyphs
       if (!std::strcmp(tag, "head") && body.size() >= 54) {
         std::memset(&body[8], 0, 4);  // checkSumAdjustment: not kept up to date
         body[50] = 0;
@@ -147,27 +185,27 @@ std::string TrueTypeFont::subset(const std::set<unsigned>& wanted) const {
       out_tables.push_back({tag, std::move(body)});
     }
   }
-  std::string out;
+  std::string& file = out.program;
   unsigned n = static_cast<unsigned>(out_tables.size());
   unsigned entry_selector = 0;
   while ((2u << entry_selector) <= n) ++entry_selector;
   unsigned search_range = 16u << entry_selector;
-  put32(out, 0x00010000);
-  put16(out, n);
-  put16(out, search_range);
-  put16(out, entry_selector);
-  put16(out, n * 16 - search_range);
+  put32(file, 0x00010000);
+  put16(file, n);
+  put16(file, search_range);
+  put16(file, entry_selector);
+  put16(file, n * 16 - search_range);
   uint32_t offset = 12 + 16 * n;
   for (auto& [tag, body] : out_tables) {
-    out += tag;
-    put32(out, checksum(body));
-    put32(out, offset);
-    put32(out, static_cast<uint32_t>(body.size()));
+    file += tag;
+    put32(file, checksum(body));
+    put32(file, offset);
+    put32(file, static_cast<uint32_t>(body.size()));
     offset += static_cast<uint32_t>((body.size() + 3) / 4 * 4);
   }
   for (auto& [tag, body] : out_tables) {
-    out += body;
-    pad4(out);
+    file += body;
+    pad4(file);
   }
   return out;
 }

@@ -1,9 +1,8 @@
 #pragma once
 // A TrueType font file read just enough to embed it in a PDF: its metrics
 // (units per em, advances, bounding box, ascent/descent) and a subset that
-// keeps the outlines of the glyphs a document uses. Glyph ids are unchanged
-// (the other glyphs are left empty), so text drawn with the original ids
-// needs no remapping.
+// keeps the outlines of the glyphs a document uses, renumbered; a PDF keeps
+// drawing with the font's own ids through a CIDToGIDMap.
 #include <cstdint>
 #include <memory>
 #include <set>
@@ -14,6 +13,11 @@
 #include "util/mapped_file.hpp"
 
 namespace ptr::chart {
+
+struct FontSubset {
+  std::string program;            // the font file
+  std::vector<unsigned> old_gids;  // glyph i of the subset is glyph old_gids[i] of the font
+};
 
 class TrueTypeFont {
  public:
@@ -30,9 +34,9 @@ class TrueTypeFont {
   double italic_angle() const { return italic_angle_; }
   std::vector<int> bbox_1000() const { return {scale(bbox_[0]), scale(bbox_[1]), scale(bbox_[2]), scale(bbox_[3])}; }
 
-  // The font file with only these glyphs' outlines (and the components of
-  // composite ones, and glyph 0): the tables a PDF reader needs.
-  std::string subset(const std::set<unsigned>& gids) const;
+  // The font file with only these glyphs (and the components of composite
+  // ones, and glyph 0), renumbered from 0: the tables a PDF reader needs.
+  FontSubset subset(const std::set<unsigned>& gids) const;
 
  private:
   int scale(int v) const { return static_cast<int>(v * 1000L / units_per_em_); }
