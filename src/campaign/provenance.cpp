@@ -86,7 +86,9 @@ ExperimentProvenance read_provenance(const CampaignConfig& cfg, const fs::path& 
   ExperimentProvenance p;
   if (cfg.provenance.is_object() && !cfg.provenance.empty())
     merge(p, cfg.provenance, "campaign config (provenance:)", "config.yaml");
+  // A campaign only in memory (report_smoke) has no folder to read a bundle file from.
   for (const char* name : {"experiment_provenance.yaml", "experiment_provenance.json"}) {
+    if (campaign_dir.empty()) break;
     fs::path f = campaign_dir / name;
     std::error_code ec;
     if (!fs::exists(f, ec)) continue;

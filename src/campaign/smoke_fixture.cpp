@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <future>
 
 #include "analysis/kernel_category.hpp"
 #include "analysis/roofline/model_shape.hpp"
@@ -12,6 +13,7 @@
 #include "model/atlas_writer.hpp"
 #include "util/fs.hpp"
 #include "util/stats.hpp"
+#include "util/time_utc.hpp"
 
 namespace ptr {
 
@@ -63,9 +65,12 @@ const ArmSpec kArms[] = {
 };
 constexpr long kArmMbt = 8192;
 
+constexpr const char* kName = "smoke-glm-5.1";
+constexpr const char* kConfigFile = "smoke-config.yaml";
+
 std::string config_yaml() {
   std::string y =
-      "name: smoke-glm-5.1\n"
+      fmt::format("name: {}\n", kName) +
       "description: SYNTHETIC report_smoke fixture mirroring a GLM-5.1 study (not measured data).\n"
       "provenance:\n  engine: vllm\n  engine_version: 0.11.2 (synthetic)\n  image: vllm/vllm-openai:v0.11.2\n"
       "  delivery: kubernetes (synthetic)\n"
@@ -265,7 +270,7 @@ const ArmSpec* arm_of(const std::string& cell) {
 // The point's latency statistics are then computed from these rows, as an
 // import computes them from a file's arrays, so page 1 and the
 // distribution page agree.
-std::vector<RequestRow> synthetic_requests(Point& p, long point_index, size_t arm) {
+void add_synthetic_requests(Point& p, long point_index, size_t arm, std::vector<RequestRow>& rows) {
   uint64_t state = 0x9e3779b97f4a7c15ULL ^ (static_cast<uint64_t>(*p.concurrency) << 8) ^ arm;
   auto uniform = [&] {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -274,10 +279,8 @@ std::vector<RequestRow> synthetic_requests(Point& p, long point_index, size_t ar
   auto normal = [&] { return std::sqrt(-2 * std::log(uniform())) * std::cos(2 * M_PI * uniform()); };
   const double ttft_sigma = arm == 3 ? 0.55 : 0.3, tpot_sigma = arm == 1 ? 0.06 : 0.12;
   const double ttft_mean = *p.ttft_ms.mean, tpot_mean = *p.tpot_ms.mean;
-  std::vector<RequestRow> rows;
   std::vector<double> ttft, tpot, e2el;
   size_t n = static_cast<size_t>(std::max(0L, *p.completed / std::max(1L, p.trials) * p.trials));
-  rows.reserve(n);
   ttft.reserve(n);
   tpot.reserve(n);
   e2el.reserve(n);
@@ -293,21 +296,21 @@ std::vector<RequestRow> synthetic_requests(Point& p, long point_index, size_t ar
       tpot.push_back(r.tpot_ms);
       e2el.push_back(r.e2el_ms);
     }
+  // distribution_of's percentiles, by selection rather than a sort of every row.
   auto stat = [](std::vector<double> v) {
     auto mean = stats::mean(v);
     auto sd = stats::population_stdev(v, mean);
-    RequestDistribution d = distribution_of(std::move(v));
-    return LatencyStat{mean, d.p50, d.p90, d.p99, sd};
+    auto p50 = stats::percentile_select(v, 50), p90 = stats::percentile_select(v, 90), p99 = stats::percentile_select(v, 99);
+    return LatencyStat{mean, p50, p90, p99, sd};
   };
 
-  p.ttft_ms = stat(ttft);
-  p.tpot_ms = stat(tpot);
-  p.e2el_ms = stat(e2el);
+  p.ttft_ms = stat(std::move(ttft));
+  p.tpot_ms = stat(std::move(tpot));
+  p.e2el_ms = stat(std::move(e2el));
   p.extra["per_request"] = {{"table", kRequestTableFile},
-                            {"requests", rows.size()},
+                            {"requests", n},
                             {"trials_with_requests", p.trials},
                             {"from", {"synthetic"}}};
-  return rows;
 }
 
 AtlasCell arm_cell(const AtlasCell& identity, const ArmSpec& a, const std::string& campaign_id, std::vector<RequestRow>& requests) {
@@ -316,10 +319,12 @@ AtlasCell arm_cell(const AtlasCell& identity, const ArmSpec& a, const std::strin
   cell.backend = a.engine == std::string("vllm") ? "vllm-sweep" : "sglang";
   cell.hf_path = "zai-org/GLM-5.1 (synthetic)";
   const size_t arm = static_cast<size_t>(&a - kArms);
+  size_t rows = 0;
+  for (long conc : kConc) rows += static_cast<size_t>(std::max(16L, 8 * conc) * 3);  // arm_point's prompts x trials
+  requests.reserve(requests.size() + rows);
   for (long conc : kConc) {
     cell.points.push_back(arm_point(a, conc, *cell.gpus, arm));
-    auto rows = synthetic_requests(cell.points.back(), static_cast<long>(cell.points.size() - 1), arm);
-    requests.insert(requests.end(), rows.begin(), rows.end());
+    add_synthetic_requests(cell.points.back(), static_cast<long>(cell.points.size() - 1), arm, requests);
   }
   cell.status = cell_status(cell.points, cell.concurrencies_requested);
   add_synthetic_telemetry(cell, kVariants[0]);
@@ -420,22 +425,36 @@ std::vector<NcuCapture> synthetic_ncu() {
   return out;
 }
 
-SmokeCampaign build_smoke_campaign(const fs::path& root, const SmokeReady& ready) {
-  // Everything the renderer needs is made in memory first; files follow.
-  std::string text = config_yaml();
-  fs::path cfg_path = root / "smoke-config.yaml";
+SmokeCampaign smoke_campaign(const std::string& id) {
   Campaign c;
-  c.config = parse_campaign_config(text, cfg_path.string());
-  c.id = free_campaign_id(root, c.config.slug);
-  c.dir = root / c.id;
+  c.config = parse_campaign_config(config_yaml(), kConfigFile);
+  c.id = id.empty() ? utc_compact_now() + "-" + c.config.slug : id;
   SmokeCampaign out;
   out.id = c.id;
-  out.dir = c.dir;
-  for (const auto& cc : c.config.cells) {
-    if (const ArmSpec* a = arm_of(cc.identity.cell_id)) {
-      out.cells.push_back(arm_cell(cc.identity, *a, c.id, out.evidence.requests[cc.identity.cell_id]));
-      continue;
+  // The A/B arms (their 24,000 request rows are most of the work) are made
+  // on their own threads while this one makes the sweep.
+  struct Arm {
+    AtlasCell cell;
+    std::vector<RequestRow> requests;
+  };
+  std::vector<std::future<Arm>> arms;
+  for (const auto& cc : c.config.cells)
+    if (const ArmSpec* a = arm_of(cc.identity.cell_id))
+      arms.push_back(std::async(std::launch::async, [&cc, a, &id = c.id] {
+        Arm out;
+        out.cell = arm_cell(cc.identity, *a, id, out.requests);
+        return out;
+      }));
+  // Never leave while those threads read `c`.
+  struct Join {
+    std::vector<std::future<Arm>>& f;
+    ~Join() {
+      for (auto& x : f)
+        if (x.valid()) x.wait();
     }
+  } join{arms};
+  for (const auto& cc : c.config.cells) {
+    if (arm_of(cc.identity.cell_id)) continue;
     const VariantSpec* v = nullptr;
     long mbt = *cc.identity.max_num_batched_tokens;
     for (const auto& vs : kVariants)
@@ -465,6 +484,12 @@ SmokeCampaign build_smoke_campaign(const fs::path& root, const SmokeReady& ready
     if (preempted && cell.mtp.value_or(false)) ++out.mtp_cells_with_preemptions;
     out.cells.push_back(std::move(cell));
   }
+  for (auto& f : arms) {
+    Arm made = f.get();
+    out.evidence.requests[made.cell.cell_id] = std::move(made.requests);
+    out.cells.push_back(std::move(made.cell));
+  }
+  for (const auto& cell : out.cells) add_to_coverage(out.coverage, cell);
   // A roofline sweep of the same model (pages 4 and 7); outside coverage.
   for (auto& cell : roofline_cells(c.id)) {
     if (cell.sweep_kind == "decode") out.evidence.ncu[cell.cell_id] = synthetic_ncu();
@@ -478,13 +503,20 @@ SmokeCampaign build_smoke_campaign(const fs::path& root, const SmokeReady& ready
   ChampionDocument doc = champion_document(c, out.cells, champion, ignored);
   out.evidence.champion = std::move(doc.json);
   out.evidence.champion_markdown = std::move(doc.markdown);
-  if (ready) ready(c, out.cells, out.evidence);
+  out.campaign = std::move(c);
+  return out;
+}
+
+SmokeCampaign build_smoke_campaign(const fs::path& root) {
+  SmokeCampaign out = smoke_campaign(free_campaign_id(root, slugify(kName)));
+  Campaign& c = out.campaign;
+  std::string text = config_yaml();
+  fs::path cfg_path = root / kConfigFile;
   atomic_write(cfg_path, text, false);
-  create_campaign(root, text, cfg_path, c.config, c.id);
+  c.dir = out.dir = create_campaign(root, text, cfg_path, c.config, c.id).dir;
   atomic_write(c.dir / "champion_select.json", out.evidence.champion.dump(2) + "\n", false);
   atomic_write(c.dir / "CHAMPION.md", out.evidence.champion_markdown, false);
-  // Scratch campaign: no fsync. Each cell is serialized once, for its
-  // normalized.json and its atlas line.
+  // Each cell is serialized once, for its normalized.json and its atlas line.
   std::string atlas;
   for (const auto& cell : out.cells) {
     std::string line;
@@ -499,10 +531,8 @@ SmokeCampaign build_smoke_campaign(const fs::path& root, const SmokeReady& ready
     if (auto r = out.evidence.requests.find(cell.cell_id); r != out.evidence.requests.end())
       atomic_write(dir / kRequestTableFile, request_table_csv(r->second), false);
     atlas += line;
-    add_to_coverage(out.coverage, cell);
   }
   atomic_write(c.dir / "atlas.jsonl", atlas, false);
-  out.campaign = c;
   return out;
 }
 

@@ -12,7 +12,6 @@
 // the speed-of-light pages render; it stays out of the coverage line. Kernel
 // categories for the mbt-8192 cells and two ncu captures of the sweep's decode.
 #include <filesystem>
-#include <functional>
 #include <string>
 
 #include <map>
@@ -38,7 +37,7 @@ struct SmokeEvidence {
 
 struct SmokeCampaign {
   std::string id;
-  std::filesystem::path dir;
+  std::filesystem::path dir;  // empty while the campaign is only in memory
   Campaign campaign;
   std::vector<AtlasCell> cells;  // as written to atlas.jsonl
   SmokeEvidence evidence;
@@ -46,10 +45,12 @@ struct SmokeCampaign {
   long mtp_cells_with_preemptions = 0;
 };
 
-// `ready` (optional) is called with the campaign and its cells as soon as they
-// exist in memory, before the cell files are written, so a renderer can start.
-using SmokeReady = std::function<void(const Campaign&, const std::vector<AtlasCell>&, const SmokeEvidence&)>;
-SmokeCampaign build_smoke_campaign(const std::filesystem::path& root, const SmokeReady& ready = {});
+// The campaign in memory: config, cells and evidence; nothing is written.
+// `id` defaults to the current UTC time and the config's slug.
+SmokeCampaign smoke_campaign(const std::string& id = {});
+// The same campaign written under `root` as imports would leave it (config,
+// cell files, atlas, champion_select.json), under a free id.
+SmokeCampaign build_smoke_campaign(const std::filesystem::path& root);
 
 // For scale benchmarks: `variants` x 5 mbt cells of 6 concurrencies each, from
 // the same model (variant i reuses one of the 8 shapes with its own label).

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <regex>
+#include <set>
 
 #include "test_support.hpp"
 #include "util/fs.hpp"
@@ -281,23 +282,15 @@ TEST(ReportRender, NoFontsIsAClearError) {
 namespace ptr::test {
 namespace {
 
-// A killed report_smoke leaves its scratch campaign in /dev/shm (memory):
-// the next run removes ours that are over an hour old, and nothing else.
-TEST(SmokeScratch, StaleScratchCampaignsAreRemoved) {
-  fs::path shm = fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
-  fs::path stale = shm / "perftunereport-smoke-stale-test", fresh = shm / "perftunereport-smoke-fresh-test",
-           other = shm / "not-ours-stale-test";
-  for (const auto& d : {stale, fresh, other}) fs::create_directories(d / "x");
-  auto old = fs::file_time_type::clock::now() - std::chrono::hours(3);
-  fs::last_write_time(stale, old);
-  fs::last_write_time(other, old);
-  TempDir out;
-  ASSERT_EQ(run_cli("report_smoke --out " + quote((out.path / "s.pdf").string())).exit_code, 0);
-  EXPECT_FALSE(fs::exists(stale));
-  EXPECT_TRUE(fs::exists(fresh));
-  EXPECT_TRUE(fs::exists(other));
-  fs::remove_all(fresh);
-  fs::remove_all(other);
+// report_smoke builds its campaign in memory: nothing but the PDF and its
+// status is written, in the output folder or the temp folder.
+TEST(ReportSmoke, WritesOnlyItsOutputs) {
+  TempDir out, tmp;
+  ASSERT_EQ(run_cli("report_smoke --out " + quote((out.path / "s.pdf").string()), out.path, "TMPDIR=" + quote(tmp.path.string()) + " ").exit_code, 0);
+  std::set<std::string> written;
+  for (const auto& e : fs::directory_iterator(out.path)) written.insert(e.path().filename().string());
+  EXPECT_EQ(written, (std::set<std::string>{"report_status.json", "s.pdf"}));
+  EXPECT_TRUE(fs::is_empty(tmp.path));
 }
 
 }  // namespace
