@@ -31,37 +31,34 @@ VerbSpec report_smoke_verb() {
         fs::path out = p.str("out");
         const bool force = p.flag("force");
         // The campaign is built in memory (no folder: nothing of it outlives
-        // the render) while the renderer's thread loads its fonts.
-        std::promise<ReportInputs> inputs;
-        Warnings render_warnings;
+        // the render) on a second thread while this one, which draws, loads
+        // its fonts (Pango's font map is per thread).
+        struct Built {
+          ReportInputs inputs;
+          Coverage coverage;
+          long mtp_cells_with_preemptions = 0;
+        };
+        auto build = std::async(std::launch::async, [&options] {
+          SmokeCampaign smoke = smoke_campaign();
+          Built b;
+          b.coverage = smoke.coverage;
+          b.mtp_cells_with_preemptions = smoke.mtp_cells_with_preemptions;
+          b.inputs = report_inputs_from_cells(smoke.campaign, std::move(smoke.cells), options);
+          b.inputs.kernels_of_cell = std::move(smoke.evidence.kernels);
+          b.inputs.ncu_of_cell = std::move(smoke.evidence.ncu);
+          b.inputs.champion = std::move(smoke.evidence.champion);
+          b.inputs.requests_of_cell = std::make_shared<const ReportInputs::RequestTables>(std::move(smoke.evidence.requests));
+          return b;
+        });
         // With both formats the HTML pages get their own thread: it loads its fonts now too.
         std::optional<WarmWorker> html_worker;
         if (options.text("format") == "both") html_worker.emplace();
-        auto render = std::async(std::launch::async, [&, f = inputs.get_future()]() mutable {
-          chart::warm_fonts();
-          return render_inputs(f.get(), out, render_warnings, force, html_worker ? &*html_worker : nullptr);
-        });
-        Coverage cov;
-        long mtp_cells_with_preemptions = 0;
-        try {
-          SmokeCampaign smoke = smoke_campaign();
-          cov = smoke.coverage;
-          mtp_cells_with_preemptions = smoke.mtp_cells_with_preemptions;
-          ReportInputs in = report_inputs_from_cells(smoke.campaign, std::move(smoke.cells), options);
-          in.kernels_of_cell = std::move(smoke.evidence.kernels);
-          in.ncu_of_cell = std::move(smoke.evidence.ncu);
-          in.champion = std::move(smoke.evidence.champion);
-          in.requests_of_cell = std::make_shared<const ReportInputs::RequestTables>(std::move(smoke.evidence.requests));
-          inputs.set_value(std::move(in));
-        } catch (...) {
-          inputs.set_exception(std::current_exception());
-          try {
-            render.get();
-          } catch (...) {
-          }
-          throw;
-        }
-        RenderResult r = render.get();
+        chart::warm_fonts();
+        Built built = build.get();
+        Warnings render_warnings;
+        RenderResult r = render_inputs(built.inputs, out, render_warnings, force, html_worker ? &*html_worker : nullptr);
+        const Coverage& cov = built.coverage;
+        const long mtp_cells_with_preemptions = built.mtp_cells_with_preemptions;
         for (auto& w : render_warnings) add_warning(env.warnings, std::move(w));
         std::string summary = fmt::format(
             "{} atlas cells, {} full sweeps, {} partial, {} failed, {} plot-ready points, {} MTP cells that recorded "

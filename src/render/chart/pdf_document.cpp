@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <fmt/format.h>
 #include <future>
-#include <optional>
 #include <set>
 #include <zlib.h>
 
@@ -208,8 +207,8 @@ void PdfDocument::write(const std::string& path) {
     next += 6;
   }
 
-  // Font programs (subset, compressed) are the slow part of writing: each on
-  // its own thread, the first on this one, while the pages are written.
+  // Font programs (subset, compressed) are the slow part of writing: half of
+  // them on a second thread.
   struct FontProgram {
     std::string program;  // deflated
     size_t length = 0;
@@ -227,10 +226,13 @@ void PdfDocument::write(const std::string& path) {
     }
     return FontProgram{deflate(subset.program, 6), subset.program.size(), deflate(map, 6)};
   };
-  std::vector<std::future<FontProgram>> programs;
-  for (size_t i = 1; i < fonts_.size(); ++i) programs.push_back(std::async(std::launch::async, font_program, i));
-  std::optional<FontProgram> first_program;
-  if (!fonts_.empty()) first_program = font_program(0);
+  std::vector<FontProgram> programs(fonts_.size());
+  auto every_other = [&](size_t first) {
+    for (size_t i = first; i < fonts_.size(); i += 2) programs[i] = font_program(i);
+  };
+  std::future<void> odd = std::async(std::launch::async, every_other, 1);
+  every_other(0);
+  odd.get();
 
   // Pages and their content.
   std::string kids;
@@ -265,7 +267,7 @@ void PdfDocument::write(const std::string& path) {
   for (size_t i = 0; i < fonts_.size(); ++i) {
     const FontEntry& f = *fonts_[i];
     int type0 = font_obj[i], cid = type0 + 1, descriptor = type0 + 2, file = type0 + 3, cmap = type0 + 4, gid_map = type0 + 5;
-    FontProgram program = i == 0 ? std::move(*first_program) : programs[i - 1].get();
+    const FontProgram& program = programs[i];
     // A subset tag from the font's number: readers tell subsets apart by it.
     std::string tag;
     for (size_t k = 0, v = i; k < 6; ++k, v /= 26) tag.push_back(static_cast<char>('A' + v % 26));
