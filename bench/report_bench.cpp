@@ -1,6 +1,8 @@
 // Benchmark: report rendering.
 //  1. `report_smoke` end to end (the CLI process: build the synthetic campaign,
-//     render, write), median wall time of --runs runs (target <= 40 ms).
+//     render, write), median wall time of --runs runs; then with the five
+//     pages it had when its target was set (<= 40 ms), against an older
+//     build's report_smoke when --reference-cli names one (interleaved).
 //  2. Scale: render campaigns of 500..4000 cells x 6 concurrencies (atlas
 //     generated, then report_render's path: read atlas + render), to check
 //     linear growth and the 4,000-cell target (<= 1 s).
@@ -10,7 +12,7 @@
 //     runs interleaved (the host's pace drifts), medians and their difference
 //     (target +40 ms); then each scale campaign with --format html (<= 2 s and
 //     <= 20 MB at 4,000 cells).
-//   bench_report --cli build/perftunereport [--runs 15] [--scale-only] [--keep]
+//   bench_report --cli build/perftunereport [--runs 15] [--scale-only] [--keep] [--reference-cli OLD]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -37,8 +39,10 @@ static double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-static double run_cli(const std::string& cli, const std::string& out, const std::string& format = "pdf") {
-  std::vector<std::string> args = {cli, "report_smoke", "--out", out, "--format", format};
+// `cli report_smoke --out out` with `extra` arguments, in ms.
+static double run_smoke(const std::string& cli, const std::string& out, std::vector<std::string> extra) {
+  std::vector<std::string> args = {cli, "report_smoke", "--out", out};
+  args.insert(args.end(), extra.begin(), extra.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -53,19 +57,28 @@ static double run_cli(const std::string& cli, const std::string& out, const std:
   waitpid(pid, &status, 0);
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - t).count();
   posix_spawn_file_actions_destroy(&fa);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("report_smoke failed");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("report_smoke failed: " + cli);
   return ms;
 }
+
+static double run_cli(const std::string& cli, const std::string& out, const std::string& format = "pdf") {
+  return run_smoke(cli, out, {"--format", format});
+}
+
+// The pages the smoke report had when its 40 ms target was set (2026-11-27).
+static const std::vector<std::string> kFirstPages = {"--pages", "page1,page2,tpm,completeness,source", "--force"};
 
 int main(int argc, char** argv) {
   std::string cli = "build/perftunereport";
   int runs = 15;
   bool scale_only = false, keep = false;  // --scale-only: skip the smoke timings; --keep: leave the scratch reports
+  std::string reference;  // --reference-cli: a build whose report_smoke drew just those five pages (e.g. 4094083)
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--scale-only")) scale_only = true;
     else if (!std::strcmp(argv[i], "--keep")) keep = true;
     else if (i + 1 < argc && !std::strcmp(argv[i], "--cli")) cli = argv[++i];
     else if (i + 1 < argc && !std::strcmp(argv[i], "--runs")) runs = std::stoi(argv[++i]);
+    else if (i + 1 < argc && !std::strcmp(argv[i], "--reference-cli")) reference = argv[++i];
   }
   fs::path scratch = fs::temp_directory_path() / "ptr-bench-report";
   fs::remove_all(scratch);
@@ -76,6 +89,22 @@ int main(int argc, char** argv) {
   for (int r = 0; r < runs; ++r) smoke.push_back(run_cli(cli, (scratch / "smoke.pdf").string()));
   std::printf("report_smoke (CLI, full report): median %.1f ms over %d runs (min %.1f, max %.1f)\n", median(smoke), runs,
               *std::min_element(smoke.begin(), smoke.end()), *std::max_element(smoke.begin(), smoke.end()));
+  {
+    // Today's build on the five first pages; beside an older build when given,
+    // interleaved (the host's pace drifts): the ratio is the measure there.
+    std::vector<double> first, ref;
+    run_smoke(cli, (scratch / "first.pdf").string(), kFirstPages);
+    if (!reference.empty()) run_smoke(reference, (scratch / "ref.pdf").string(), {});
+    for (int r = 0; r < runs; ++r) {
+      first.push_back(run_smoke(cli, (scratch / "first.pdf").string(), kFirstPages));
+      if (!reference.empty()) ref.push_back(run_smoke(reference, (scratch / "ref.pdf").string(), {}));
+    }
+    std::printf("report_smoke --pages page1,page2,tpm,completeness,source: median %.1f ms over %d runs (target <= 40 ms)\n",
+                median(first), runs);
+    if (!reference.empty())
+      std::printf("  the reference build's report_smoke (%s), interleaved: median %.1f ms; ratio today/reference %.2f\n",
+                  reference.c_str(), median(ref), median(first) / median(ref));
+  }
   {
     std::vector<double> pdf, both;
     run_cli(cli, (scratch / "both.pdf").string(), "both");
