@@ -257,3 +257,50 @@ TEST(TrueType, ATruncatedFontIsNamed) {
 
 }  // namespace
 }  // namespace ptr::test
+
+namespace ptr::test {
+namespace {
+
+// A damaged composite glyph: one of its parts names a glyph the font does not
+// have. The subset keeps what exists, points the bad part at .notdef and
+// still loads as a font.
+TEST(TrueType, ACompositeNamingAMissingGlyphIsSubsetSafely) {
+  std::string bytes = read_bytes(kDejaVu);
+  auto u16 = [&](size_t at) { return static_cast<unsigned>(static_cast<unsigned char>(bytes[at]) << 8 | static_cast<unsigned char>(bytes[at + 1])); };
+  auto u32 = [&](size_t at) { return u16(at) << 16 | u16(at + 2); };
+  size_t glyf = 0, loca = 0, head = 0;
+  for (unsigned i = 0, n = u16(4); i < n; ++i) {
+    std::string tag = bytes.substr(12 + 16 * i, 4);
+    size_t offset = u32(12 + 16 * i + 8);
+    if (tag == "glyf") glyf = offset;
+    if (tag == "loca") loca = offset;
+    if (tag == "head") head = offset;
+  }
+  ASSERT_TRUE(glyf && loca && head);
+  ASSERT_EQ(u16(head + 50), 1u) << "DejaVu Sans has long loca offsets";
+  size_t e_acute = glyf + u32(loca + 4 * 171);  // 'é': a composite of 'e' and the accent
+  ASSERT_EQ(static_cast<int16_t>(u16(e_acute)), -1);
+  size_t part = e_acute + 10;
+  bytes[part + 2] = '\xff';  // first part: glyph 65535, beyond the font
+  bytes[part + 3] = '\xff';
+  TempDir dir;
+  fs::path damaged = dir.path / "damaged.ttf";
+  {
+    std::ofstream f(damaged, std::ios::binary);
+    f << bytes;
+  }
+  chart::TrueTypeFont font(damaged.string(), 0);
+  chart::FontSubset subset = font.subset({171});
+  // .notdef, the accent (the intact second part) and 'é'; the missing part is dropped.
+  EXPECT_EQ(subset.old_gids, (std::vector<unsigned>{0, 118, 171}));
+  fs::path sub = dir.path / "sub.ttf";
+  {
+    std::ofstream f(sub, std::ios::binary);
+    f << subset.program;
+  }
+  chart::TrueTypeFont back(sub.string(), 0);
+  EXPECT_EQ(back.num_glyphs(), 3);
+}
+
+}  // namespace
+}  // namespace ptr::test
