@@ -91,9 +91,17 @@ bool records_belong_to(const RunResult& rec, const RunResult& agg) {
   return std::filesystem::path(rec.file).parent_path() == std::filesystem::path(agg.file).parent_path();
 }
 
+// Token counts a copy must share when both files state them: two runs of
+// different prompt lengths stamped in the same second with equal timings are
+// two runs, not one seen twice.
+bool same_token_counts(const RunResult& a, const RunResult& b) {
+  auto agree = [](const std::optional<double>& x, const std::optional<double>& y) { return !x || !y || *x == *y; };
+  return agree(a.total_input_tokens, b.total_input_tokens) && agree(a.total_output_tokens, b.total_output_tokens);
+}
+
 void dedupe(IngestBatch& b) {
   std::vector<RunResult> kept;
-  std::map<std::string, size_t> by_key;
+  std::map<std::string, std::vector<size_t>> by_key;
   std::vector<RunResult> rounded, records;
   for (auto& r : b.results) {
     Dedupe d = dedupe_of(r);
@@ -106,10 +114,10 @@ void dedupe(IngestBatch& b) {
       continue;
     }
     if (d == Dedupe::same_run && !r.run_failed) {
-      std::string k = dedupe_key(r);
-      auto it = by_key.find(k);
-      if (it != by_key.end()) {
-        RunResult& other = kept[it->second];
+      std::vector<size_t>& candidates = by_key[dedupe_key(r)];
+      auto it = std::find_if(candidates.begin(), candidates.end(), [&](size_t i) { return same_token_counts(kept[i], r); });
+      if (it != candidates.end()) {
+        RunResult& other = kept[*it];
         if (r.fidelity > other.fidelity) std::swap(other, r);
         if (other.requests.empty() && !r.requests.empty()) {  // a lower-fidelity copy may still carry the requests
           other.requests = std::move(r.requests);
@@ -117,7 +125,7 @@ void dedupe(IngestBatch& b) {
         }
         continue;  // the lower-fidelity copy of the same run is dropped
       }
-      by_key[k] = kept.size();
+      candidates.push_back(kept.size());
     }
     kept.push_back(std::move(r));
   }

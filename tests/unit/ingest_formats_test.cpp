@@ -1,6 +1,7 @@
 // Per-format behaviour that the shared fixtures do not pin on their own, and
 // bad input: every failure names the file (and line/key) and says what was expected.
 #include <fstream>
+#include <set>
 
 #include "campaign/points.hpp"
 #include "ingest/discover.hpp"
@@ -170,6 +171,27 @@ TEST(Discovery, SweepTreeDeduplicatesRunsAcrossFiles) {
   IngestBatch b = ingest_paths({fixtures_dir() / "vllm/sweep-serve"}, "vllm-sweep");
   EXPECT_EQ(b.results.size(), 27u);
   EXPECT_EQ(b.files.size(), 3u);
+}
+
+TEST(Discovery, RunsOfDifferentPromptLengthsStampedAlikeAreTwoRuns) {
+  // A prefill sweep: the same stamp (to the second), concurrency, counts and
+  // timings, but 512 against 2,048 prompt tokens. They are two runs.
+  std::string text = read_file(fixtures_dir() / "vllm/bench-serve/run_1_TP8_DP1_CTX1024_C100_P100_O128.json");
+  const std::string tokens = "\"total_input_tokens\": 102400";
+  ASSERT_NE(text.find(tokens), std::string::npos);
+  TempDir t;
+  for (int isl : {512, 2048}) {
+    std::string copy = text;
+    copy.replace(copy.find(tokens), tokens.size(), "\"total_input_tokens\": " + std::to_string(isl * 100));
+    fs::create_directories(t.path / ("isl" + std::to_string(isl)));
+    std::ofstream(t.path / ("isl" + std::to_string(isl)) / "result.json") << copy;
+  }
+  std::ofstream(t.path / "isl512" / "copy.json") << text.replace(text.find(tokens), tokens.size(), "\"total_input_tokens\": 51200");
+  IngestBatch b = ingest_paths({t.path}, "auto");
+  ASSERT_EQ(b.results.size(), 2u);  // the copy of the 512-token run is still one run
+  std::set<double> inputs;
+  for (const auto& r : b.results) inputs.insert(r.total_input_tokens.value_or(-1));
+  EXPECT_EQ(inputs, (std::set<double>{51200, 204800}));
 }
 
 }  // namespace
