@@ -144,7 +144,7 @@ TEST(HostileInput, LongCellIdInConfigAndFlag) {
   EXPECT_NE(f.err.find("must match"), std::string::npos);
   EXPECT_EQ(tree(t.path), before);
   // 56 characters: one over the label-safe limit; a trailing '-' is refused too.
-  for (const std::string bad : {std::string(56, 'a'), std::string("ends-")}) {
+  for (const std::string& bad : {std::string(56, 'a'), std::string("ends-")}) {
     auto g = run_cli("import_perf_bench --campaign " + id + " --cell " + bad + " --path " +
                          quote((fixtures_dir() / "sglang").string()),
                      t.path);

@@ -61,11 +61,15 @@ TEST(TpmCli, JsonCsvMarkdownAndPdfAgree) {
     for (size_t k = 0; k < header.size(); ++k) {
       const json& v = rows[i][header[k]];
       const std::string& cell = csv[i + 1][k];
-      if (v.is_null()) EXPECT_EQ(cell, "") << header[k];
-      else if (v.is_number_float()) EXPECT_DOUBLE_EQ(std::stod(cell), v.get<double>()) << header[k];
+      if (v.is_null()) {
+        EXPECT_EQ(cell, "") << header[k];
+      } else if (v.is_number_float()) {
+        EXPECT_DOUBLE_EQ(std::stod(cell), v.get<double>()) << header[k];
+      }
     }
-    if (!rows[i]["output_tpm_per_gpu"].is_null())
+    if (!rows[i]["output_tpm_per_gpu"].is_null()) {
       EXPECT_NE(md.find(fmt_format_0(rows[i]["output_tpm_per_gpu"].get<double>())), std::string::npos);
+    }
   }
   // The H100 sweep crosses 12.5 ms TPOT inside the sweep: an interpolated SLA point.
   const json* sla = nullptr;

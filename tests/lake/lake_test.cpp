@@ -53,7 +53,9 @@ struct Smoke {
   TempDir root;
   SmokeCampaign c;
   explicit Smoke(bool render = true) : c(build_smoke_campaign(root.path)) {
-    if (render) EXPECT_EQ(run_cli("report_render --campaign " + c.id, root.path).exit_code, 0);
+    if (render) {
+      EXPECT_EQ(run_cli("report_render --campaign " + c.id, root.path).exit_code, 0);
+    }
   }
   CliResult publish(const std::string& url, const std::string& extra = "", const std::string& env = "") const {
     return run_cli("--json publish_to_lake --campaign " + c.id + " --lake " + quote(url) + " " + extra, root.path, env);
@@ -344,7 +346,9 @@ TEST(LakePresets, SameAnswersOnBothBackendsAndTheRegressionFound) {
         EXPECT_NEAR(r["delta_pct"].get<double>(), -20.0, 1e-9);
       }
     }
-    if (preset.name == "champion_history") EXPECT_EQ(rows[0].size(), 2u);
+    if (preset.name == "champion_history") {
+      EXPECT_EQ(rows[0].size(), 2u);
+    }
   }
 }
 

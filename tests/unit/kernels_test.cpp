@@ -19,7 +19,9 @@ namespace {
 KernelProfile one_profile(const fs::path& p, const std::string& format) {
   IngestBatch b = ingest_paths({p}, "auto");
   EXPECT_EQ(b.files.size(), 1u);
-  if (!b.files.empty()) EXPECT_EQ(b.files[0].format, format);
+  if (!b.files.empty()) {
+    EXPECT_EQ(b.files[0].format, format);
+  }
   EXPECT_EQ(b.kernel_profiles.size(), 1u);
   return b.kernel_profiles.empty() ? KernelProfile{} : b.kernel_profiles[0];
 }
