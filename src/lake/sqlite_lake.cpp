@@ -2,8 +2,10 @@
 // BEGIN IMMEDIATE with a busy timeout (a second publisher waits).
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cmath>
 #include <string_view>
+#include <thread>
 #include <fmt/format.h>
 
 #include "lake/lake_backends.hpp"
@@ -22,11 +24,12 @@ class SqliteLake : public LakeDb {
       db_ = nullptr;
       throw_io(url.path, "cannot open the SQLite lake: " + why);
     }
-    sqlite3_busy_timeout(db_, 60000);
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     // WAL with synchronous=NORMAL: a crash of the publisher or the OS never
     // corrupts the lake nor exposes half a publish; only a power loss may drop
     // the last committed publish (republish it). Readers never block the writer.
-    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536");
+    enter_wal();
+    exec("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536");
   }
   ~SqliteLake() override { sqlite3_close(db_); }
 
@@ -107,6 +110,21 @@ class SqliteLake : public LakeDb {
   void rollback() override { exec("ROLLBACK"); }
 
  private:
+  static constexpr int kBusyTimeoutMs = 60000;
+
+  // Two publishers creating the lake at once both switch it to WAL: each holds
+  // a read lock and wants the write lock, and SQLite answers one of them BUSY
+  // at once instead of calling the busy handler (waiting would deadlock).
+  // Once the other has switched, the retry finds WAL and succeeds.
+  void enter_wal() {
+    for (int waited_ms = 0;; waited_ms += 5) {
+      int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+      if (rc == SQLITE_OK) return;
+      if ((rc & 0xff) != SQLITE_BUSY || waited_ms >= kBusyTimeoutMs) fail(sqlite3_errmsg(db_));
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+
   struct Statement {
     sqlite3_stmt* s = nullptr;
     Statement(SqliteLake& l, const std::string& sql) {
