@@ -2,9 +2,9 @@
 #include <future>
 #include <optional>
 
-#include "campaign/smoke_fixture.hpp"
 #include "render/chart/canvas.hpp"
 #include "render/report.hpp"
+#include "render/smoke_inputs.hpp"
 #include "render/warm_worker.hpp"
 #include "verbs/registry.hpp"
 #include "verbs/report_params.hpp"
@@ -43,11 +43,7 @@ VerbSpec report_smoke_verb() {
           Built b;
           b.coverage = smoke.coverage;
           b.mtp_cells_with_preemptions = smoke.mtp_cells_with_preemptions;
-          b.inputs = report_inputs_from_cells(smoke.campaign, std::move(smoke.cells), options);
-          b.inputs.kernels_of_cell = std::move(smoke.evidence.kernels);
-          b.inputs.ncu_of_cell = std::move(smoke.evidence.ncu);
-          b.inputs.champion = std::move(smoke.evidence.champion);
-          b.inputs.requests_of_cell = std::make_shared<const ReportInputs::RequestTables>(std::move(smoke.evidence.requests));
+          b.inputs = report_inputs_from_smoke(std::move(smoke), options);
           return b;
         });
         // With both formats the HTML pages get their own thread: it loads its fonts now too.

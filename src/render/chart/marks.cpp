@@ -105,6 +105,8 @@ void draw_marker(Canvas& c, double x, double y, const MarkStyle& s) { c.markers(
 
 void draw_markers(Canvas& c, const std::vector<std::pair<double, double>>& at, const MarkStyle& s) { c.markers(at, s); }
 
+Rect label_keepout(const Rect& r) { return {r.x - kLabelGap, r.y, r.w + 2 * kLabelGap, r.h}; }
+
 bool LabelPlacer::place(Canvas& c, double ax, double ay, const std::string& text, const Font& f, Color color) {
   Rect size = c.measure(text, f);
   const double g = 4.5;
@@ -117,7 +119,7 @@ bool LabelPlacer::place(Canvas& c, double ax, double ay, const std::string& text
     Rect r{ax + dx, ay + dy, size.w, size.h};
     if (!bounds_.contains(r) || clashes(r)) continue;
     c.text(r.x, r.y, text, f, color);
-    add_obstacle(r);
+    add_obstacle(label_keepout(r));
     placed_.push_back(r);
     return true;
   }

@@ -27,6 +27,11 @@ struct ErrorBar {
 };
 void draw_error_bars(Canvas& c, const std::vector<ErrorBar>& bars, Color color);
 
+// A label's box widened by the gap other labels keep from it, so two labels
+// on one line never touch ("c=8c=32").
+constexpr double kLabelGap = 1.5;
+Rect label_keepout(const Rect& r);
+
 // Places short labels next to anchors without overlapping the obstacles
 // (markers, earlier labels) and inside `bounds`; a label with no free spot is
 // skipped rather than drawn over data (the count of skipped labels is kept).

@@ -93,7 +93,8 @@ void draw_heat_table(Canvas& c, const Rect& area, const HeatTable& t) {
   c.rect_stroke({bx, by, 8, bh}, Color::hex(0x888888), 0.4);
   c.text(bx + 10, by, fmt::format("{:.{}f}", t.scale->hi, t.decimals), Font{6.5}, kText, Align::left, VAlign::top);
   c.text(bx + 10, by + bh, fmt::format("{:.{}f}", t.scale->lo, t.decimals), Font{6.5}, kText, Align::left, VAlign::bottom);
-  if (!t.unit.empty()) c.text(bx + 4, by - 2, t.unit, Font{6.5}, Color::hex(0x555555), Align::center, VAlign::bottom);
+  // Over the bar and its labels, never reaching back over the last column's header.
+  if (!t.unit.empty()) c.text(bx, by - 2, t.unit, Font{6.5}, Color::hex(0x555555), Align::left, VAlign::bottom, area.right() - bx);
 }
 
 }  // namespace ptr::chart

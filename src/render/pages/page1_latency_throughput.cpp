@@ -459,7 +459,7 @@ void draw_panel(PageFrame& f, const Page1State& st, const Rect& area, size_t fac
               if (hit) continue;
               TagScope layer(c, {"label", "", {}, "", layer0});
               c.text(r.x, r.y, g.text, kInline, Color::hex(0xb71c1c));
-              labels.add_obstacle(r);
+              labels.add_obstacle(label_keepout(r));
               guide_boxes.push_back(r);
               placed = true;
             }
