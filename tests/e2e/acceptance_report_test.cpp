@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <regex>
 
+#include "campaign/layout.hpp"
+#include "page_harness.hpp"
 #include "test_support.hpp"
 #include "util/fs.hpp"
 
@@ -116,6 +118,20 @@ TEST_F(AcceptanceReports, AiperfTwoConcurrenciesOneVariant) {
   EXPECT_NE(t.find("c=4"), std::string::npos);
   json st = status(name);
   EXPECT_EQ(st["coverage"]["plot_ready_points"], 2);
+}
+
+// Every page of each real campaign drawn through the recording canvas: no two
+// texts of one line touch (a check the PDF's text cannot make: touching texts
+// come out of pdftotext as one word) and none leaves the page body (the cost
+// curve's SLA label, when the SLA sat at the plot's right edge).
+TEST_F(AcceptanceReports, TextsNeitherTouchNorLeaveThePageOnAnyPage) {
+  for (const char* name : {"flashsampling-gpt-oss-120b", "glm-4-7-fp8-llm-benchmaq", "gpt-oss-120b-sglang-llm-benchmaq", "aiperf-qwen"}) {
+    SCOPED_TRACE(name);
+    ReportInputs in = load_report_inputs(open_campaign(dir_->path / "campaigns", name), ReportOptions{});
+    TouchingTexts t = touching_texts_on_every_page(in);
+    EXPECT_GE(t.pages, 3);
+    EXPECT_EQ(t.lines, "");
+  }
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "page_harness.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <fmt/format.h>
 #include <stdexcept>
 
 #include "campaign/config.hpp"
@@ -76,6 +78,44 @@ DrawnPage draw_page(const ReportInputs& in, const std::string& id, int index, co
   }
   spec.draw(frame, index);
   return d;
+}
+
+TouchingTexts touching_texts_on_every_page(const ReportInputs& in) {
+  TouchingTexts out;
+  for (const auto& spec : report_pages()) {
+    if (page_omission(spec, in)) continue;
+    std::any state;
+    if (spec.prepare) state = spec.prepare(in);
+    for (int i = 0, n = spec.count(in, page_body()); i < n; ++i, ++out.pages) {
+      chart::RecordingCanvas canvas(841.89, 1190.55);
+      DrawLedger ledger;
+      nlohmann::json status = nlohmann::json::object();
+      std::vector<Omission> omissions;
+      PageFrame frame{canvas, in, page_body(), omissions, ledger, status, true};
+      if (spec.prepare) frame.prepared = &state;
+      spec.draw(frame, i);
+      std::vector<const chart::RecordedItem*> texts;
+      const chart::Rect body = page_body();
+      for (const auto& item : canvas.items())
+        if ((item.kind == "text" || item.kind == "markup") && !item.text.empty()) {
+          texts.push_back(&item);
+          const chart::Rect& r = item.box;
+          if (r.x < body.x - 1 || r.right() > body.right() + 1 || r.y < body.y - 1 || r.bottom() > body.bottom() + 1)
+            out.lines += fmt::format("{} page {}: '{}' leaves the page body ({:.0f},{:.0f} to {:.0f},{:.0f})\n", spec.id, i + 1, item.text,
+                                     r.x, r.y, r.right(), r.bottom());
+        }
+      for (size_t a = 0; a < texts.size(); ++a)
+        for (size_t b = a + 1; b < texts.size(); ++b) {
+          const chart::Rect &x = texts[a]->box, &y = texts[b]->box;
+          double gap = std::max(x.x, y.x) - std::min(x.right(), y.right());
+          double same_line = std::min(x.bottom(), y.bottom()) - std::max(x.y, y.y);
+          if (same_line > 2 && gap < 1)
+            out.lines += fmt::format("{} page {}: '{}' and '{}' ({:.1f} pt apart) at {:.0f},{:.0f}\n", spec.id, i + 1, texts[a]->text,
+                                     texts[b]->text, gap, x.x, x.y);
+        }
+    }
+  }
+  return out;
 }
 
 }  // namespace ptr::test

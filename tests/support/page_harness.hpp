@@ -45,4 +45,13 @@ chart::Rect page_body();
 DrawnPage draw_page(const ReportInputs& in, const std::string& id, int index = 0, const std::vector<Omission>& omissions = {},
                     DrawLedger ledger = {});
 
+// Every page of the report drawn through the recording canvas: one line per
+// two texts of one line that touch or overlap ("16384tok/s/GPU") and per text
+// that leaves the page body, and the number of pages drawn.
+struct TouchingTexts {
+  int pages = 0;
+  std::string lines;
+};
+TouchingTexts touching_texts_on_every_page(const ReportInputs& in);
+
 }  // namespace ptr::test

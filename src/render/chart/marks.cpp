@@ -5,7 +5,17 @@
 
 namespace ptr::chart {
 
-Rect marker_box(double x, double y, const MarkStyle& s) { return {x - s.size - 1, y - s.size - 1, 2 * s.size + 2, 2 * s.size + 2}; }
+double marker_extent(const MarkStyle& s) {
+  // The undercount frame (size + 2.2) and the partial ring (size + 1.6) reach
+  // past the marker, their 0.6 pt strokes half a width further.
+  double decoration = s.undercount_mark ? 2.5 : s.emphasized_edge ? 1.9 : 1;
+  return s.size + decoration;
+}
+
+Rect marker_box(double x, double y, const MarkStyle& s) {
+  double e = marker_extent(s);
+  return {x - e, y - e, 2 * e, 2 * e};
+}
 
 constexpr double kBucket = 24;
 
@@ -107,9 +117,8 @@ void draw_markers(Canvas& c, const std::vector<std::pair<double, double>>& at, c
 
 Rect label_keepout(const Rect& r) { return {r.x - kLabelGap, r.y, r.w + 2 * kLabelGap, r.h}; }
 
-bool LabelPlacer::place(Canvas& c, double ax, double ay, const std::string& text, const Font& f, Color color) {
+bool LabelPlacer::place(Canvas& c, double ax, double ay, const std::string& text, const Font& f, Color color, double g) {
   Rect size = c.measure(text, f);
-  const double g = 4.5;
   // Right, upper-right, above, lower-right, left, upper-left, below, lower-left.
   const std::pair<double, double> offsets[] = {{g, -size.h / 2},           {g, -size.h - 1},
                                                {-size.w / 2, -size.h - g}, {g, 1},

@@ -12,6 +12,8 @@ namespace ptr::chart {
 void draw_marker(Canvas& c, double x, double y, const MarkStyle& s);
 // Many markers of one style as one path: one PDF fill/stroke instead of one per point.
 void draw_markers(Canvas& c, const std::vector<std::pair<double, double>>& at, const MarkStyle& s);
+// Half the width of a drawn marker with its ring or frame, and its box.
+double marker_extent(const MarkStyle& s);
 Rect marker_box(double x, double y, const MarkStyle& s);
 
 // `s` cut with "…" to fit `width` (whole when it fits): one line in a table
@@ -39,7 +41,8 @@ class LabelPlacer {
  public:
   explicit LabelPlacer(Rect bounds);
   void add_obstacle(const Rect& r);
-  bool place(Canvas& c, double ax, double ay, const std::string& text, const Font& f, Color color);
+  // `gap`: from the anchor to the label's nearest edge (clear of the marker).
+  bool place(Canvas& c, double ax, double ay, const std::string& text, const Font& f, Color color, double gap = 4.5);
   int skipped() const { return skipped_; }
   const std::vector<Rect>& placed() const { return placed_; }  // boxes of the labels drawn
 

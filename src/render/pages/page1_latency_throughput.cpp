@@ -47,6 +47,14 @@ std::optional<double> per_gpu_factor(const Point& p) {
 // The legend entry a variant's drawings belong to (the HTML report hides them together).
 std::string series_of(size_t variant) { return variant_series(variant); }
 
+// A point's marker: its variant's style with the ring of a partial point and
+// the frame of an undercounted one.
+MarkStyle with_marks(MarkStyle s, const PointQuality& q) {
+  s.emphasized_edge = q.partial;
+  s.undercount_mark = q.undercount;
+  return s;
+}
+
 // The latency statistics page 1's left panels can plot (--latency-statistic).
 const char* const kStatistics[] = {"mean", "p50", "p90", "p99"};
 
@@ -394,18 +402,19 @@ void draw_panel(PageFrame& f, const Page1State& st, const Rect& area, size_t fac
         PointQuality q = quality_of(*pl.p);
         by_marks[{q.partial, q.undercount}].push_back({pl.x, pl.y});
         concurrency_of[{q.partial, q.undercount}].push_back(std::to_string(pl.conc));
-        data_boxes.push_back(marker_box(pl.x, pl.y, v.style));
-        labels.add_obstacle(marker_box(pl.x, pl.y, v.style));
+        const Rect box = marker_box(pl.x, pl.y, with_marks(v.style, q));
+        data_boxes.push_back(box);
+        labels.add_obstacle(box);
         f.ledger.placed.insert({cell->cell_id, pl.conc});
         bool listed = std::find(st.label_concurrencies.begin(), st.label_concurrencies.end(), pl.conc) != st.label_concurrencies.end();
         if (listed || q.partial || few_points) to_label.push_back(pl);
       }
       for (const auto& [marks, at] : by_marks) {
-        MarkStyle s = v.style;
-        s.emphasized_edge = marks.first;
-        s.undercount_mark = marks.second;
+        PointQuality q;
+        q.partial = marks.first;
+        q.undercount = marks.second;
         TagScope tag(c, {"data", cell->cell_id, concurrency_of[marks]});
-        c.markers(at, s);
+        c.markers(at, with_marks(v.style, q));
       }
       // The cell's SLA point, where the binding limit is reached.
       auto sla = in.sla_of_cell.find(cell->cell_id);
@@ -470,7 +479,8 @@ void draw_panel(PageFrame& f, const Page1State& st, const Rect& area, size_t fac
           text += fmt::format(" {}/{}", pl.p->completed ? std::to_string(*pl.p->completed) : "?",
                               pl.p->num_prompts ? std::to_string(*pl.p->num_prompts) : "?");
         TagScope series(c, {"label", "", {}, series_of(static_cast<size_t>(pl.v - in.variants.data()))});
-        labels.place(c, pl.x, pl.y, text, kInline, text_colour(pl.v->style.color));
+        labels.place(c, pl.x, pl.y, text, kInline, text_colour(pl.v->style.color),
+                     std::max(4.5, marker_extent(with_marks(pl.v->style, quality_of(*pl.p))) + 1));
       }
     }
     if (f.sla_layers)

@@ -99,7 +99,11 @@ void draw_panel(PageFrame& f, const Rect& area, const std::vector<Series>& all_s
     c.line(p.px(limit), p.plot.y, p.px(limit), p.plot.bottom(), Color::hex(0xb71c1c, 0.7), 0.6, true);
     std::string text = in.tpot_interactivity ? fmt::format("TPOT SLA {:g} ms", in.tpm_config.tpot_sla_ms)
                                              : fmt::format("1000 / TPOT SLA (a bound)");
-    c.text(p.px(limit) + 3, p.plot.y + 3, text, Font{6.5}, Color::hex(0xb71c1c));
+    // Right of the line, or left of it when the line is near the plot's right edge.
+    const Font font{6.5};
+    bool fits_right = p.px(limit) + 3 + c.measure(text, font).w <= p.plot.right() - 2;
+    c.text(fits_right ? p.px(limit) + 3 : p.px(limit) - 3, p.plot.y + 3, text, font, Color::hex(0xb71c1c),
+           fits_right ? Align::left : Align::right);
   }
   for (const auto& s : all_series) {
     const auto& pts = cost ? s.cost : s.tput;

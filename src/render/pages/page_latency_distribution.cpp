@@ -198,12 +198,13 @@ void draw_cdf_panel(PageFrame& f, const Rect& area, const DistState& st, const s
   c.restore();
 }
 
-// One row per curve: the point, the request count, p50/p90/p99 of each metric.
+// One row per curve: the point, the request count, p50/p90/p99 of each metric
+// (each metric's three columns as wide as its header).
 double draw_table(PageFrame& f, double y, const std::vector<const Curve*>& curves) {
   Canvas& c = f.c;
   const ReportInputs& in = f.in;
   const Font head{6.8, true}, body{6.8};
-  const double x0 = f.body.x, label_w = 232, conc_w = 92, req_w = 82, num_w = (f.body.w - label_w - conc_w - req_w) / 9;
+  const double x0 = f.body.x, label_w = 222, conc_w = 86, req_w = 82, num_w = (f.body.w - label_w - conc_w - req_w) / 9;
   double x = x0 + label_w;
   c.text(x0 + 10, y, "variant", head, Color::hex(0x333333));
   c.text(x, y, "concurrency", head, Color::hex(0x333333));

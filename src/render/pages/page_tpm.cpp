@@ -81,6 +81,22 @@ const std::vector<Col>& columns(bool power) {
   return power ? with_power : cols;
 }
 
+// Each header fits its column with room to spare (3 pt inside, 2 pt before the
+// next); the width comes out of the variant column, whose label is cut in the
+// middle anyway.
+std::vector<Col> fitted(Canvas& c, std::vector<Col> cols, const Font& head) {
+  double taken = 0;
+  for (auto& col : cols) {
+    double need = c.measure(col.head, head).w + 5;
+    if (need > col.w) {
+      taken += need - col.w;
+      col.w = need;
+    }
+  }
+  cols[1].w = std::max(40.0, cols[1].w - taken);
+  return cols;
+}
+
 // Footnotes collected while the rows are drawn: each distinct text once,
 // numbered in order of first use.
 struct Notes {
@@ -188,7 +204,8 @@ PageSpec tpm_spec() {
     bool power = std::any_of(in.tpm_groups.begin(), in.tpm_groups.end(), [](const TpmGroup& g) {
       return (g.peak && g.peak->power_watts_per_gpu) || (g.sla && g.sla->power_watts_per_gpu);
     });
-    const auto& cols = columns(power);
+    const Font head_font{power ? 5.8 : 6.5, true};
+    const std::vector<Col> cols = fitted(c, columns(power), head_font);
     std::vector<double> col_x;
     double cx = x;
     for (const auto& col : cols) {
@@ -197,8 +214,8 @@ PageSpec tpm_spec() {
     }
     c.rect_fill({x, y, cx - x, kRowH + 2}, Color::hex(0xe8eaf6));
     for (size_t i = 0; i < cols.size(); ++i)
-      c.text(cols[i].right ? col_x[i] + cols[i].w - 3 : col_x[i] + 2, y + 2, cols[i].head, Font{power ? 5.8 : 6.5, true},
-             Color::hex(0x1a237e), cols[i].right ? Align::right : Align::left);
+      c.text(cols[i].right ? col_x[i] + cols[i].w - 3 : col_x[i] + 2, y + 2, cols[i].head, head_font, Color::hex(0x1a237e),
+             cols[i].right ? Align::right : Align::left);
     y += kRowH + 4;
     Notes notes;
     bool any_quality = false;
