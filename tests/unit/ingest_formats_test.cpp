@@ -175,24 +175,29 @@ TEST(Discovery, SweepTreeDeduplicatesRunsAcrossFiles) {
 
 TEST(Discovery, RunsOfDifferentPromptLengthsStampedAlikeAreTwoRuns) {
   // A prefill sweep: the same stamp (to the second), concurrency, counts and
-  // timings, but 512 against 2,048 prompt tokens. They are two runs.
-  std::string text = read_file(fixtures_dir() / "vllm/bench-serve/run_1_TP8_DP1_CTX1024_C100_P100_O128.json");
-  const std::string tokens = "\"total_input_tokens\": 102400";
+  // timings, but 512 against 2,048 prompt tokens. They are two runs; a copy
+  // stating 512 is that run, and one stating no count adds no run either.
+  const std::string text = read_file(fixtures_dir() / "vllm/bench-serve/run_1_TP8_DP1_CTX1024_C100_P100_O128.json");
+  const std::string tokens = "\"total_input_tokens\": 102400, ";
   ASSERT_NE(text.find(tokens), std::string::npos);
-  TempDir t;
-  for (int isl : {512, 2048}) {
+  auto with_input_tokens = [&](const std::string& field) {
     std::string copy = text;
-    copy.replace(copy.find(tokens), tokens.size(), "\"total_input_tokens\": " + std::to_string(isl * 100));
-    fs::create_directories(t.path / ("isl" + std::to_string(isl)));
-    std::ofstream(t.path / ("isl" + std::to_string(isl)) / "result.json") << copy;
-  }
-  std::ofstream(t.path / "isl512" / "copy.json") << text.replace(text.find(tokens), tokens.size(), "\"total_input_tokens\": 51200");
+    return copy.replace(copy.find(tokens), tokens.size(), field);
+  };
+  TempDir t;
+  fs::create_directories(t.path / "isl512");
+  fs::create_directories(t.path / "isl2048");
+  std::ofstream(t.path / "isl512" / "result.json") << with_input_tokens("\"total_input_tokens\": 51200, ");
+  std::ofstream(t.path / "isl2048" / "result.json") << with_input_tokens("\"total_input_tokens\": 204800, ");
+  std::ofstream(t.path / "isl512" / "copy.json") << with_input_tokens("\"total_input_tokens\": 51200, ");
+  std::ofstream(t.path / "isl512" / "copy-without-count.json") << with_input_tokens("");
   IngestBatch b = ingest_paths({t.path}, "auto");
-  ASSERT_EQ(b.results.size(), 2u);  // the copy of the 512-token run is still one run
+  ASSERT_EQ(b.results.size(), 2u);
   std::set<double> inputs;
   for (const auto& r : b.results) inputs.insert(r.total_input_tokens.value_or(-1));
   EXPECT_EQ(inputs, (std::set<double>{51200, 204800}));
 }
+
 
 }  // namespace
 }  // namespace ptr::test
