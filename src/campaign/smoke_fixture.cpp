@@ -64,6 +64,10 @@ const ArmSpec kArms[] = {
     {"ab-h100-sglang", "sglang", "sglang", "0.5.5", "engine: sglang", 1.04, 0.90, 0.95},
 };
 constexpr long kArmMbt = 8192;
+constexpr long kArmTrials = 3;
+
+// Requests per point (per trial for the A/B arms): 8 per concurrent slot.
+long prompts_per_trial(long c) { return std::max(16L, 8 * c); }
 
 constexpr const char* kName = "smoke-glm-5.1";
 constexpr const char* kConfigFile = "smoke-config.yaml";
@@ -117,7 +121,7 @@ Point model_point(const VariantSpec& v, long mbt, long c, long gpus, double tpot
   Point p;
   p.concurrency = c;
   p.request_rate = INFINITY;
-  p.num_prompts = std::max(16L, 8 * c);
+  p.num_prompts = prompts_per_trial(c);
   p.completed = p.num_prompts;
   p.failed = 0;
   p.duration_s = *p.completed / rps;
@@ -143,10 +147,10 @@ Point model_point(const VariantSpec& v, long mbt, long c, long gpus, double tpot
 Point arm_point(const ArmSpec& a, long c, long gpus, size_t k) {
   Point p = model_point(kVariants[0], kArmMbt, c, gpus, c >= 32 ? a.tpot_from_32 : a.tpot_below_32, a.ttft);
   double cv = 0.015 + 0.01 * std::abs(std::sin(c * 0.7 + static_cast<double>(k) * 1.3));
-  p.trials = 3;
+  p.trials = kArmTrials;
   p.num_prompts = *p.num_prompts * p.trials;  // counts add up over trials
   p.completed = p.num_prompts;
-  p.spread = {{"n", 3},
+  p.spread = {{"n", kArmTrials},
               {"output_tok_s", cv * *p.output_tok_s},
               {"request_throughput_rps", cv * *p.request_throughput_rps},
               {"ttft_ms_mean", 1.5 * cv * *p.ttft_ms.mean},
@@ -159,7 +163,7 @@ Point failed_point(long c, const std::string& why) {
   Point p;
   p.concurrency = c;
   p.request_rate = INFINITY;
-  p.num_prompts = std::max(16L, 8 * c);
+  p.num_prompts = prompts_per_trial(c);
   p.completed = 0;
   p.failed = p.num_prompts;
   p.status = "failed";
@@ -320,7 +324,7 @@ AtlasCell arm_cell(const AtlasCell& identity, const ArmSpec& a, const std::strin
   cell.hf_path = "zai-org/GLM-5.1 (synthetic)";
   const size_t arm = static_cast<size_t>(&a - kArms);
   size_t rows = 0;
-  for (long conc : kConc) rows += static_cast<size_t>(std::max(16L, 8 * conc) * 3);  // arm_point's prompts x trials
+  for (long conc : kConc) rows += static_cast<size_t>(prompts_per_trial(conc) * kArmTrials);
   requests.reserve(requests.size() + rows);
   for (long conc : kConc) {
     cell.points.push_back(arm_point(a, conc, *cell.gpus, arm));

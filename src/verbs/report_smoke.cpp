@@ -54,19 +54,18 @@ VerbSpec report_smoke_verb() {
         Warnings render_warnings;
         RenderResult r = render_inputs(built.inputs, out, render_warnings, force, html_worker ? &*html_worker : nullptr);
         const Coverage& cov = built.coverage;
-        const long mtp_cells_with_preemptions = built.mtp_cells_with_preemptions;
         for (auto& w : render_warnings) add_warning(env.warnings, std::move(w));
         std::string summary = fmt::format(
             "{} atlas cells, {} full sweeps, {} partial, {} failed, {} plot-ready points, {} MTP cells that recorded "
             "KV-cache evictions (preemptions)",
-            cov.cells, cov.full, cov.partial, cov.failed, cov.plot_ready_points, mtp_cells_with_preemptions);
+            cov.cells, cov.full, cov.partial, cov.failed, cov.plot_ready_points, built.mtp_cells_with_preemptions);
         env.result = r.status_json;
         env.result["status_file"] = r.status.string();
         env.files.clear();
         for (const auto* f : {&r.pdf, &r.html, &r.status})
           if (!f->empty()) env.files.push_back(fs::absolute(*f).string());
         env.result["summary"] = summary;
-        env.result["mtp_cells_with_preemptions"] = mtp_cells_with_preemptions;
+        env.result["mtp_cells_with_preemptions"] = built.mtp_cells_with_preemptions;
         env.human = fmt::format("{} ({} pages)\nSYNTHETIC smoke campaign: {}", (r.pdf.empty() ? r.html : r.pdf).string(), r.pages, summary);
       },
   };

@@ -37,6 +37,22 @@ uint32_t checksum(const std::string& s) {
   return sum;
 }
 
+// Calls f(offset of its glyph index) for each part of the composite glyph
+// whose record starts at `glyph` in `d` (at most 256 parts, within `d`).
+template <class F>
+void for_each_component(std::string_view d, size_t glyph, F f) {
+  size_t at = glyph + 10;
+  for (int guard = 0; guard < 256 && at + 4 <= d.size(); ++guard) {
+    unsigned flags = u16(d, at);
+    f(at + 2);
+    at += 4 + ((flags & 0x1) ? 4 : 2);
+    if (flags & 0x8) at += 2;
+    else if (flags & 0x40) at += 4;
+    else if (flags & 0x80) at += 8;
+    if (!(flags & 0x20)) break;
+  }
+}
+
 }  // namespace
 
 TrueTypeFont::TrueTypeFont(const std::string& path, int index) : path_(path) {
@@ -107,16 +123,10 @@ FontSubset TrueTypeFont::subset(const std::set<unsigned>& wanted) const {
     if (gid >= static_cast<unsigned>(num_glyphs_)) continue;
     uint32_t start = glyph_offset(gid), end = glyph_offset(gid + 1);
     if (end <= start || s16(data_, glyf->offset + start) >= 0) continue;
-    size_t at = glyf->offset + start + 10;
-    for (int guard = 0; guard < 256; ++guard) {
-      unsigned flags = u16(data_, at), component = u16(data_, at + 2);
+    for_each_component(data_, glyf->offset + start, [&](size_t at) {
+      unsigned component = u16(data_, at);
       if (keep.insert(component).second) todo.push_back(component);
-      at += 4 + ((flags & 0x1) ? 4 : 2);
-      if (flags & 0x8) at += 2;
-      else if (flags & 0x40) at += 4;
-      else if (flags & 0x80) at += 8;
-      if (!(flags & 0x20)) break;
-    }
+    });
   }
   // Kept glyphs are numbered from 0 in their old order: the tables then hold
   // a few dozen entries, not one per glyph of the font (~50 KB).
@@ -141,19 +151,14 @@ FontSubset TrueTypeFont::subset(const std::set<unsigned>& wanted) const {
     size_t first = new_glyf.size();
     new_glyf.append(data_, glyf->offset + start, end - start);
     if (s16(new_glyf, first) < 0) {
-      // A composite names its parts by glyph id: renumber them.
-      size_t at = first + 10;
-      for (int guard = 0; guard < 256 && at + 4 <= new_glyf.size(); ++guard) {
-        unsigned flags = u16(new_glyf, at), component = u16(new_glyf, at + 2);
+      // A composite names its parts by glyph id: renumber them in place (only
+      // the ids change, never the flags the walk reads).
+      for_each_component(new_glyf, first, [&](size_t at) {
+        unsigned component = u16(new_glyf, at);
         unsigned renumbered = component < new_id.size() ? new_id[component] : 0;
-        new_glyf[at + 2] = static_cast<char>(renumbered >> 8);
-        new_glyf[at + 3] = static_cast<char>(renumbered & 0xff);
-        at += 4 + ((flags & 0x1) ? 4 : 2);
-        if (flags & 0x8) at += 2;
-        else if (flags & 0x40) at += 4;
-        else if (flags & 0x80) at += 8;
-        if (!(flags & 0x20)) break;
-      }
+        new_glyf[at] = static_cast<char>(renumbered >> 8);
+        new_glyf[at + 1] = static_cast<char>(renumbered & 0xff);
+      });
     }
     pad4(new_glyf);
   }
