@@ -360,6 +360,21 @@ TEST(LakePresets, SameAnswersOnBothBackendsAndTheRegressionFound) {
 namespace ptr::test {
 namespace {
 
+// A lake path that holds something other than a SQLite database (a truncated
+// copy, another file): one error naming it, exit 1, the file left as it was.
+TEST(SqliteLake, AFileThatIsNotADatabaseIsNamedAndLeftAlone) {
+  Smoke s;
+  TempDir dir;
+  fs::path lake = dir.path / "perf-lake.sqlite";
+  const std::string garbage = std::string("SQLite format 3") + std::string(40, '\xff') + "not a database\n";
+  std::ofstream(lake, std::ios::binary) << garbage;
+  auto r = s.publish("sqlite://" + lake.string());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find(lake.string()), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("not a database"), std::string::npos) << r.err;
+  EXPECT_EQ(read_file(lake), garbage);
+}
+
 // Two publishers that create a SQLite lake at once both switch it to WAL; SQLite
 // refuses one of them at once (no busy wait) and the open must retry. Raced in
 // two processes many times: the refusal came about once in 300 races.

@@ -196,6 +196,13 @@ TEST(Discovery, RunsOfDifferentPromptLengthsStampedAlikeAreTwoRuns) {
   std::set<double> inputs;
   for (const auto& r : b.results) inputs.insert(r.total_input_tokens.value_or(-1));
   EXPECT_EQ(inputs, (std::set<double>{51200, 204800}));
+  // Two copies of one run whose count reads NaN: a NaN states nothing, one run.
+  TempDir nan;
+  fs::create_directories(nan.path / "a");
+  fs::create_directories(nan.path / "b");
+  std::ofstream(nan.path / "a" / "result.json") << with_input_tokens("\"total_input_tokens\": NaN, ");
+  std::ofstream(nan.path / "b" / "result.json") << with_input_tokens("\"total_input_tokens\": NaN, ");
+  EXPECT_EQ(ingest_paths({nan.path}, "auto").results.size(), 1u);
 }
 
 
